@@ -1,0 +1,163 @@
+"""The checkpointer interface: small enough to implement for any store.
+
+A saver keeps, per ``(thread_id, checkpoint_ns)``, a tree of checkpoints (each with a parent) and, per
+checkpoint, the *pending writes* of tasks that finished in the step that follows it. Values go through
+``self.serde`` (never pickle).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple, TypedDict
+
+from .serde import SafeSerializer
+
+__all__ = [
+    "BaseCheckpointSaver",
+    "Checkpoint",
+    "CheckpointMetadata",
+    "CheckpointTuple",
+    "PendingWrite",
+    "WRITES_IDX_MAP",
+    "get_checkpoint_id",
+    "new_checkpoint_id",
+    "require_thread_id",
+]
+
+PendingWrite = tuple[str, str, Any]
+"""``(task_id, channel, value)``."""
+
+WRITES_IDX_MAP = {"__error__": -1, "__scheduled__": -2, "__interrupt__": -3, "__resume__": -4}
+"""Special writes get a fixed slot so a later one replaces an earlier one of the same task."""
+
+
+class Checkpoint(TypedDict):
+    """A snapshot of every channel at the end of one superstep."""
+
+    v: int
+    id: str
+    ts: str
+    channel_values: dict[str, Any]
+    channel_versions: dict[str, int]
+    updated_channels: list[str] | None
+
+
+class CheckpointMetadata(TypedDict, total=False):
+    source: str
+    step: int
+    parents: dict[str, str]
+
+
+class CheckpointTuple(NamedTuple):
+    config: dict[str, Any]
+    checkpoint: Checkpoint
+    metadata: CheckpointMetadata
+    parent_config: dict[str, Any] | None = None
+    pending_writes: list[PendingWrite] | None = None
+
+
+def require_thread_id(config: dict[str, Any] | None) -> str:
+    configurable = (config or {}).get("configurable") or {}
+    thread_id = configurable.get("thread_id")
+    if thread_id is None:
+        raise ValueError(
+            "Checkpointer requires one or more of the following 'configurable' keys: thread_id, checkpoint_ns, "
+            "checkpoint_id. Pass config={'configurable': {'thread_id': 'some-id'}} to invoke/stream/get_state."
+        )
+    return str(thread_id)
+
+
+def get_checkpoint_id(config: dict[str, Any] | None) -> str | None:
+    return ((config or {}).get("configurable") or {}).get("checkpoint_id")
+
+
+def checkpoint_ns(config: dict[str, Any] | None) -> str:
+    return ((config or {}).get("configurable") or {}).get("checkpoint_ns") or ""
+
+
+_last_ns = 0
+_id_lock = threading.Lock()
+
+
+def new_checkpoint_id(step: int) -> str:
+    """A time-ordered UUIDv6 whose clock sequence is the step, as LangGraph's ids are.
+
+    String order equals creation order, which is what history listing relies on.
+    """
+    global _last_ns
+    with _id_lock:
+        ns = time.time_ns()
+        _last_ns = ns = max(ns, _last_ns + 100)
+    timestamp = ns // 100 + 0x01B21DD213814000  # 100-ns intervals since 1582-10-15
+    time_high = (timestamp >> 28) & 0xFFFFFFFF
+    time_mid = (timestamp >> 12) & 0xFFFF
+    time_low = timestamp & 0x0FFF
+    clock_seq = (step & 0x3FFF) | 0x8000
+    node = random.getrandbits(48) if os.environ.get("HITL_DETERMINISTIC") is None else 0
+    return f"{time_high:08x}-{time_mid:04x}-6{time_low:03x}-{clock_seq:04x}-{node:012x}"
+
+
+class BaseCheckpointSaver(ABC):
+    """Implement these five methods to plug in a store (see ``InMemorySaver`` for a compact example)."""
+
+    serde: SafeSerializer
+
+    def __init__(self, *, serde: SafeSerializer | None = None) -> None:
+        self.serde = serde or SafeSerializer()
+
+    @abstractmethod
+    def get_tuple(self, config: dict[str, Any]) -> CheckpointTuple | None:
+        """The checkpoint ``config`` names (its ``checkpoint_id``), else the thread's newest one."""
+
+    @abstractmethod
+    def list(
+        self,
+        config: dict[str, Any] | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """Checkpoints newest first; ``filter`` matches metadata, ``before`` is exclusive."""
+
+    @abstractmethod
+    def put(
+        self,
+        config: dict[str, Any],
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: dict[str, int],
+    ) -> dict[str, Any]:
+        """Store a checkpoint whose parent is ``config``'s; return the new checkpoint's config."""
+
+    @abstractmethod
+    def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
+        """Store a finished task's writes against the checkpoint ``config`` names."""
+
+    @abstractmethod
+    def delete_thread(self, thread_id: str) -> None:
+        """Forget every checkpoint and write of a thread."""
+
+    def get(self, config: dict[str, Any]) -> Checkpoint | None:
+        found = self.get_tuple(config)
+        return found.checkpoint if found else None
+
+    def get_next_version(self, current: int | None, channel: str | None = None) -> int:
+        return (current or 0) + 1
+
+    def list_threads(self) -> list[str]:
+        """Thread ids with at least one checkpoint (used by the notebook inbox)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot list threads")
+
+
+def config_for(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": checkpoint_id}}
+
+
+def metadata_matches(metadata: dict[str, Any], filter: dict[str, Any] | None) -> bool:
+    return not filter or all(metadata.get(k) == v for k, v in filter.items())

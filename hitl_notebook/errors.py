@@ -1,0 +1,91 @@
+"""Exceptions raised by the engine, named as in ``langgraph.errors``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "ErrorCode",
+    "GraphRecursionError",
+    "InvalidUpdateError",
+    "EmptyInputError",
+    "EmptyChannelError",
+    "GraphBubbleUp",
+    "GraphInterrupt",
+    "NodeInterrupt",
+    "ParentCommand",
+    "TaskNotFound",
+    "CheckpointConflictError",
+    "create_error_message",
+]
+
+_TROUBLESHOOTING = "https://docs.langchain.com/oss/python/langgraph/errors/"
+
+
+class ErrorCode(Enum):
+    GRAPH_RECURSION_LIMIT = "GRAPH_RECURSION_LIMIT"
+    INVALID_CONCURRENT_GRAPH_UPDATE = "INVALID_CONCURRENT_GRAPH_UPDATE"
+    INVALID_GRAPH_NODE_RETURN_VALUE = "INVALID_GRAPH_NODE_RETURN_VALUE"
+    MULTIPLE_SUBGRAPHS = "MULTIPLE_SUBGRAPHS"
+    INVALID_CHAT_HISTORY = "INVALID_CHAT_HISTORY"
+
+
+def create_error_message(*, message: str, error_code: ErrorCode) -> str:
+    """Append LangGraph's troubleshooting trailer so messages read the same."""
+    return f"{message}\nFor troubleshooting, visit: {_TROUBLESHOOTING}{error_code.value}"
+
+
+class GraphRecursionError(RecursionError):
+    """The run hit ``recursion_limit`` supersteps without reaching END."""
+
+
+class InvalidUpdateError(Exception):
+    """A node or caller tried to write state in a way the channels forbid."""
+
+
+class EmptyInputError(Exception):
+    """A run was started with no input and no checkpoint to continue from."""
+
+
+class EmptyChannelError(Exception):
+    """A channel was read before anything was written to it."""
+
+
+class TaskNotFound(Exception):
+    """A resume or update named a task the checkpoint does not know."""
+
+
+class CheckpointConflictError(RuntimeError):
+    """Another process advanced the same thread first; reload and try again."""
+
+
+class GraphBubbleUp(Exception):
+    """Base of control-flow exceptions that travel up through user code."""
+
+
+class GraphInterrupt(GraphBubbleUp):
+    """Raised inside a task by ``interrupt()``; never reaches the caller of ``invoke``."""
+
+    def __init__(self, interrupts: Any = ()) -> None:
+        super().__init__(interrupts)
+
+    @property
+    def interrupts(self) -> tuple:
+        return tuple(self.args[0]) if self.args else ()
+
+
+class NodeInterrupt(GraphInterrupt):
+    """Deprecated raise-style interrupt, kept for LangGraph programs that still use it."""
+
+    def __init__(self, value: Any, id: str | None = None) -> None:
+        from .types import Interrupt
+
+        super().__init__([Interrupt(value=value, id=id or "")])
+
+
+class ParentCommand(GraphBubbleUp):
+    """Carries ``Command(graph=Command.PARENT)`` out of a subgraph."""
+
+    def __init__(self, command: Any) -> None:
+        super().__init__(command)

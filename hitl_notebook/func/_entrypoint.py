@@ -1,0 +1,101 @@
+"""``@entrypoint``: turn one function into a runnable, checkpointed workflow with the compiled-graph API."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from ..constants import END, START
+from ..pregel import Pregel
+from ..pregel._async import run_coroutine
+from ..pregel._channels import Ephemeral, LastValue
+from ..pregel._context import current_task
+from ..pregel._node import PregelNode
+
+R = TypeVar("R")
+S = TypeVar("S")
+
+PREVIOUS = "__previous__"
+_INJECTABLE = ("previous", "config", "writer", "store", "runtime")
+
+
+class entrypoint:
+    """Decorator: ``@entrypoint(checkpointer=...)`` makes ``func(input)`` a workflow with ``invoke``/``stream``/state API.
+
+    ``func`` takes one positional input and may declare ``previous`` (the value saved by the last run on the
+    thread), ``config`` and ``writer``. Its return value is both the output and the saved state, unless it
+    returns ``entrypoint.final(value=..., save=...)``.
+    """
+
+    @dataclass(frozen=True)
+    class final(Generic[R, S]):
+        """Return ``value`` to the caller but save ``save`` for the next run's ``previous``."""
+
+        value: R
+        save: S
+
+    def __init__(self, checkpointer: Any = None, store: Any = None, cache: Any = None,
+                 context_schema: Any = None, cache_policy: Any = None, retry_policy: Any = None,
+                 **kwargs: Any) -> None:
+        self.checkpointer = checkpointer
+        self.store = store
+        self.retry_policy = retry_policy
+
+    def __call__(self, func: Callable[..., Any]) -> Pregel:
+        name = func.__name__
+        channels = {START: Ephemeral(START), END: LastValue(END), PREVIOUS: LastValue(PREVIOUS)}
+        graph = Pregel(channels=channels, state_keys=(END, PREVIOUS), input_keys=(START,), output_keys=(END,),
+                       checkpointer=self.checkpointer, store=self.store, name=name)
+        graph.output_channel = END
+        policies = self.retry_policy or ()
+        graph.nodes[name] = PregelNode(
+            name=name,
+            triggers=(START,),
+            read=lambda values: values.get(START),
+            call=_caller(func),
+            write=_write,
+            is_async=inspect.iscoroutinefunction(func),
+            retry_policy=tuple(policies) if isinstance(policies, (list, tuple)) else (policies,),
+        )
+        graph.__doc__ = func.__doc__
+        graph.__wrapped__ = func  # type: ignore[attr-defined]
+        return graph
+
+
+def _write(output: Any, config: dict[str, Any]) -> tuple[list[tuple[str, Any]], Any]:
+    if isinstance(output, entrypoint.final):
+        return [(END, output.value), (PREVIOUS, output.save)], output.value
+    return [(END, output), (PREVIOUS, output)], output
+
+
+def _caller(func: Callable[..., Any]) -> Callable[[Any, dict[str, Any]], Any]:
+    params = inspect.signature(func).parameters
+    required = [p.name for p in params.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+                and p.name not in _INJECTABLE]
+    wanted = [p for p in _INJECTABLE if p in params]
+    is_async = inspect.iscoroutinefunction(func)
+    name = func.__name__
+
+    def call(value: Any, config: dict[str, Any]) -> Any:
+        if len(required) > 1:
+            raise TypeError(
+                f"{name}() takes one positional input but declares {len(required)} ({', '.join(required)}). "
+                f"Pass several values in one dict: {name}.invoke({{{', '.join(repr(r) + ': ...' for r in required)}}})."
+            )
+        extra: dict[str, Any] = {}
+        for param in wanted:
+            if param == "previous":
+                extra["previous"] = config["configurable"]["__pregel_read"]([]).get(PREVIOUS)
+            elif param == "config":
+                extra["config"] = config
+            elif param == "writer":
+                extra["writer"] = current_task().writer
+            else:
+                extra[param] = None
+        result = func(value, **extra)
+        return run_coroutine(result, name) if is_async else result
+
+    return call

@@ -1,0 +1,220 @@
+"""Turn a ``StateGraph`` builder into engine nodes: readers, node calls and the writes their results make."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ..constants import END, START, TASKS
+from ..errors import ErrorCode, InvalidUpdateError, ParentCommand, create_error_message
+from ..pregel import Pregel
+from ..pregel._algo import send_targets, trigger_name
+from ..pregel._async import run_coroutine
+from ..pregel._channels import Channel, Ephemeral, NamedBarrier, Topic
+from ..pregel._node import PregelNode, Writes
+from ..types import Command, RetryPolicy
+from . import _schema
+from ._branch import Branch
+from .state import NodeSpec, StateGraph
+
+CONFIG_KEY_READ = "__pregel_read"
+_INJECTABLE = ("config", "writer", "store", "runtime")
+
+
+class CompiledStateGraph(Pregel):
+    """A runnable ``StateGraph`` (``invoke``, ``stream``, ``get_state``, ...)."""
+
+    builder: StateGraph
+
+    @classmethod
+    def build(cls, builder: StateGraph, **options: Any) -> "CompiledStateGraph":
+        state_keys = tuple(builder.channels)
+        channels: dict[str, Channel] = {k: c for k, c in builder.channels.items()}
+        channels[START] = Ephemeral(START)
+        channels[TASKS] = Topic(TASKS)
+        joins: dict[str, list[str]] = {}
+        for starts, end in sorted(builder.waiting_edges):
+            key = f"join:{'+'.join(starts)}:{end}"
+            channels[key] = NamedBarrier(key, frozenset(starts))
+            joins.setdefault(end, []).append(key)
+        for name in builder.nodes:
+            channels[trigger_name(name)] = Ephemeral(trigger_name(name))
+        graph = cls(
+            channels=channels,
+            state_keys=state_keys,
+            input_keys=builder.schemas[builder.input_schema],
+            output_keys=builder.schemas[builder.output_schema],
+            **options,
+        )
+        graph.builder = builder
+        state_reader = _schema.make_reader(builder.state_schema, builder.schemas[builder.state_schema])
+        graph.nodes[START] = _start_node(builder, graph, state_reader)
+        for name, spec in builder.nodes.items():
+            graph.nodes[name] = _user_node(builder, graph, spec, state_reader, tuple(joins.get(name, ())))
+        return graph
+
+
+def _edge_writes(builder: StateGraph, source: str) -> Writes:
+    writes: Writes = [(trigger_name(end), None) for start, end in sorted(builder.edges) if start == source and end != END]
+    for starts, end in sorted(builder.waiting_edges):
+        if source in starts:
+            writes.append((f"join:{'+'.join(starts)}:{end}", source))
+    return writes
+
+
+def _router(graph: Pregel, branches: list[Branch], source: str, state_reader: Callable[[dict[str, Any]], Any]):
+    """Evaluate ``source``'s conditional edges on the state as updated by its own writes."""
+    if not branches:
+        return None
+
+    def route(writes: Writes, config: dict[str, Any]) -> Writes:
+        fresh = config["configurable"][CONFIG_KEY_READ](writes)
+        state = state_reader(fresh)
+        out: Writes = []
+        for branch in branches:
+            result = branch.path(state)
+            if branch.is_async:
+                result = run_coroutine(result, branch.name)
+            out.extend(send_targets(branch.resolve(result), graph.nodes, source))
+        return out
+
+    return route
+
+
+def _start_node(builder: StateGraph, graph: Pregel, state_reader: Callable) -> PregelNode:
+    edges = _edge_writes(builder, START)
+    route = _router(graph, list(builder.branches.get(START, {}).values()), START, state_reader)
+    input_schema, input_keys = builder.input_schema, builder.schemas[builder.input_schema]
+
+    def write(value: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
+        writes = _schema.coerce_input(input_schema, input_keys, value)
+        writes.extend(edges)
+        if route is not None:
+            writes.extend(route(writes, config))
+        return writes, None
+
+    return PregelNode(
+        name=START, triggers=(START,), read=lambda values: values.get(START),
+        call=lambda value, config: value, write=write, hidden=True,
+    )
+
+
+def _user_node(
+    builder: StateGraph, graph: Pregel, spec: NodeSpec, state_reader: Callable, joins: tuple[str, ...]
+) -> PregelNode:
+    keys = builder.schemas[spec.input_schema]
+    call = _caller(spec)
+    edges = _edge_writes(builder, spec.name)
+    route = _router(graph, list(builder.branches.get(spec.name, {}).values()), spec.name, state_reader)
+    channel_keys = frozenset(builder.channels)
+    name = spec.name
+
+    def write(output: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
+        writes, update = _output_writes(output, channel_keys, graph, name)
+        writes.extend(edges)
+        if route is not None:
+            writes.extend(route(writes, config))
+        return writes, update
+
+    policies = spec.retry_policy
+    metadata = dict(spec.metadata or {})
+    if spec.defer:
+        metadata["defer"] = True
+    return PregelNode(
+        name=name,
+        triggers=(trigger_name(name), *joins),
+        read=_schema.make_reader(spec.input_schema, keys),
+        call=call,
+        write=write,
+        deferred=spec.defer,
+        is_async=_is_async(spec.action),
+        retry_policy=tuple(policies) if isinstance(policies, (list, tuple)) else ((policies,) if policies else ()),
+        metadata=metadata,
+        subgraph=spec.subgraph,
+    )
+
+
+def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
+    action = spec.action
+    if spec.subgraph is not None:
+        subgraph = spec.subgraph
+        return lambda value, config: subgraph.invoke(value, {k: v for k, v in config.items() if k != "configurable"})
+    wanted, takes_input = _injected_params(action)
+    if _is_async(action):
+        return _async_caller(spec.name, action, wanted, takes_input)
+    return _sync_caller(action, wanted, takes_input)
+
+
+def _sync_caller(action: Callable, wanted: tuple[str, ...], takes_input: bool) -> Callable[[Any, dict[str, Any]], Any]:
+    if not wanted:
+        return (lambda value, config: action(value)) if takes_input else (lambda value, config: action())
+
+    def call(value: Any, config: dict[str, Any]) -> Any:
+        from ..pregel._context import current_task
+
+        extra = {}
+        for param in wanted:
+            if param == "config":
+                extra["config"] = config
+            elif param == "writer":
+                extra["writer"] = current_task().writer
+            else:
+                extra[param] = None
+        return action(value, **extra) if takes_input else action(**extra)
+
+    return call
+
+
+def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_input: bool) -> Callable:
+    sync_call = _sync_caller(action, wanted, takes_input)
+    return lambda value, config: run_coroutine(sync_call(value, config), name)
+
+
+def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return (), True
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    takes_input = bool(positional) or any(p.kind is p.VAR_POSITIONAL for p in params)
+    rest = positional[1:] + [p for p in params if p.kind is p.KEYWORD_ONLY]
+    return tuple(p.name for p in rest if p.name in _INJECTABLE), takes_input
+
+
+def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
+    if output is None:
+        return [], None
+    if isinstance(output, Command):
+        return _command_writes(output, keys, graph, name)
+    if isinstance(output, (list, tuple)) and output and all(isinstance(o, Command) for o in output):
+        writes: Writes = []
+        updates = []
+        for command in output:
+            w, u = _command_writes(command, keys, graph, name)
+            writes.extend(w)
+            if u is not None:
+                updates.append(u)
+        return writes, updates[0] if len(updates) == 1 else (updates or None)
+    if isinstance(output, dict):
+        writes = [(k, v) for k, v in output.items() if k in keys]
+    elif _schema.has_schema_fields(output):
+        writes = [(k, v) for k, v in _schema.update_as_tuples(output) if k in keys]
+    else:
+        raise InvalidUpdateError(create_error_message(
+            message=f"Expected dict, got {output!r}",
+            error_code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
+        ))
+    return writes, dict(writes)
+
+
+def _command_writes(command: Command, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
+    if command.graph == Command.PARENT:
+        raise ParentCommand(command)
+    updates = [(k, v) for k, v in command._update_as_tuples() if k in keys]
+    writes = updates + send_targets(command._goto_as_list(), graph.nodes, name)
+    return writes, (dict(updates) if command.update is not None else None)
+
+
+def _is_async(fn: Any) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))

@@ -1,0 +1,178 @@
+"""Read a state schema (TypedDict, dataclass or pydantic model) into channels, readers and updates."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import typing
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Annotated, Any, get_args, get_origin
+
+from ..errors import InvalidUpdateError
+from ..pregel._channels import BinaryOperatorAggregate, Channel, LastValue
+
+_MISSING = object()
+
+
+def _is_pydantic_model(schema: Any) -> bool:
+    return isinstance(schema, type) and hasattr(schema, "model_fields") and hasattr(schema, "model_validate")
+
+
+def is_typed_dict(schema: Any) -> bool:
+    return isinstance(schema, type) and typing.is_typeddict(schema)
+
+
+@lru_cache(maxsize=None)
+def schema_hints(schema: Any) -> dict[str, Any]:
+    """Field name -> annotation (with ``Annotated`` extras) for any supported schema kind."""
+    if schema is None or schema is Any:
+        return {}
+    if _is_pydantic_model(schema):
+        hints = typing.get_type_hints(schema, include_extras=True)
+        return {name: hints.get(name, info.annotation) for name, info in schema.model_fields.items()}
+    if isinstance(schema, type) and (is_typed_dict(schema) or dataclasses.is_dataclass(schema)):
+        hints = typing.get_type_hints(schema, include_extras=True)
+        if dataclasses.is_dataclass(schema):
+            return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(schema)}
+        return hints
+    if isinstance(schema, type) and getattr(schema, "__annotations__", None):
+        return typing.get_type_hints(schema, include_extras=True)
+    if schema is dict:
+        return {}
+    raise TypeError(
+        f"Unsupported state schema {schema!r}: use a TypedDict, a dataclass or a pydantic BaseModel."
+    )
+
+
+def _reducer_of(annotation: Any) -> Callable[[Any, Any], Any] | None:
+    if get_origin(annotation) is Annotated:
+        for meta in reversed(annotation.__metadata__):
+            if callable(meta) and _takes_two_args(meta):
+                return meta
+    return None
+
+
+def _takes_two_args(fn: Callable) -> bool:
+    try:
+        params = [
+            p for p in inspect.signature(fn).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+    except (TypeError, ValueError):  # builtins such as operator.add
+        return True
+    return len(params) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
+
+
+def _base_type(annotation: Any) -> Any:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def channel_for(key: str, annotation: Any) -> Channel:
+    reducer = _reducer_of(annotation)
+    base = _base_type(annotation)
+    if reducer is None:
+        return LastValue(key, base)
+    return BinaryOperatorAggregate(key, base, reducer)
+
+
+def channels_from_schema(schema: Any) -> dict[str, Channel]:
+    return {key: channel_for(key, ann) for key, ann in schema_hints(schema).items()}
+
+
+def same_channel_kind(a: Channel, b: Channel) -> bool:
+    return type(a) is type(b) and getattr(a, "reducer", None) == getattr(b, "reducer", None)
+
+
+def make_reader(schema: Any, keys: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
+    """Build the function that turns channel values into what a node receives."""
+    keys = tuple(keys)
+    if _is_pydantic_model(schema):
+        def read_model(values: dict[str, Any]) -> Any:
+            return schema(**_present(values, keys))
+        return read_model
+    if isinstance(schema, type) and dataclasses.is_dataclass(schema):
+        def read_dataclass(values: dict[str, Any]) -> Any:
+            return schema(**_present(values, keys))
+        return read_dataclass
+
+    def read_dict(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: values[k] for k in keys if k in values}
+
+    return read_dict
+
+
+def _present(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: values[k] for k in keys if k in values}
+
+
+def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str, Any]]:
+    """Map graph input to channel writes, validating pydantic input like LangGraph does."""
+    if value is None:
+        return []
+    if _is_pydantic_model(schema):
+        if isinstance(value, dict):
+            value = schema.model_validate(value)
+        if isinstance(value, schema):
+            fields_set = value.model_fields_set
+            return [(k, getattr(value, k)) for k in keys if k in fields_set or getattr(value, k, None) is not None]
+    if isinstance(value, dict):
+        return [(k, value[k]) for k in keys if k in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [(k, getattr(value, k)) for k in keys if hasattr(value, k)]
+    if _is_pydantic_model(type(value)):
+        return update_as_tuples(value, keys)
+    raise InvalidUpdateError(
+        f"Expected dict as graph input, got {value!r}. Pass a dict of state keys (or an instance of the state schema)."
+    )
+
+
+def update_as_tuples(update: Any, keys: Sequence[str] | None = None) -> list[tuple[str, Any]]:
+    """Normalise a node's update (dict, list of pairs, dataclass, pydantic model) to (key, value) pairs."""
+    if update is None:
+        return []
+    if isinstance(update, dict):
+        return list(update.items())
+    if isinstance(update, (list, tuple)) and all(isinstance(u, tuple) and len(u) == 2 for u in update):
+        return list(update)
+    fields: Sequence[str] | None = None
+    defaults: dict[str, Any] = {}
+    keep: set[str] | None = None
+    if _is_pydantic_model(type(update)):
+        fields = list(type(update).model_fields)
+        keep = set(update.model_fields_set)
+        defaults = {k: v.default for k, v in type(update).model_fields.items()}
+    elif dataclasses.is_dataclass(update) and not isinstance(update, type):
+        fields = [f.name for f in dataclasses.fields(update)]
+        defaults = {f.name: f.default for f in dataclasses.fields(update)}
+    if fields is None:
+        raise InvalidUpdateError(f"Expected dict, got {update!r}")
+    out = []
+    for k in keys if keys is not None else fields:
+        value = getattr(update, k, _MISSING)
+        if value is _MISSING:
+            continue
+        if value is not None or defaults.get(k, _MISSING) is not None or (keep is not None and k in keep):
+            out.append((k, value))
+    return out
+
+
+def has_schema_fields(obj: Any) -> bool:
+    return (dataclasses.is_dataclass(obj) and not isinstance(obj, type)) or _is_pydantic_model(type(obj))
+
+
+def first_param_schema(fn: Callable) -> Any | None:
+    """The type hint on a node's first parameter, used as its private input schema."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+        if not params:
+            return None
+        hints = typing.get_type_hints(fn)
+    except (TypeError, ValueError, NameError):
+        return None
+    hint = hints.get(params[0].name)
+    if isinstance(hint, type) and (is_typed_dict(hint) or dataclasses.is_dataclass(hint) or _is_pydantic_model(hint)):
+        return hint
+    return None

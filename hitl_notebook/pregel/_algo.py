@@ -1,0 +1,164 @@
+"""The pure parts of a superstep: which tasks run next, and how their writes update the channels."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..constants import ERROR, INTERRUPT, NO_WRITES, PULL, PUSH, RESUME, TASKS
+from ..errors import InvalidUpdateError
+from ..types import Interrupt, Send
+from ._channels import MISSING, Channel
+from ._node import PregelNode
+
+logger = logging.getLogger("hitl_notebook")
+
+SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME})
+
+
+@dataclass(slots=True, eq=False)
+class Task:
+    """One node run planned for a superstep."""
+
+    id: str
+    name: str
+    path: tuple[Any, ...]
+    node: PregelNode
+    triggers: tuple[str, ...]
+    packet: Any = MISSING  # Send.arg for push tasks
+    input: Any = MISSING
+    writes: list[tuple[str, Any]] = field(default_factory=list)
+    update: Any = None
+    done: bool = False  # finished, in this run or an earlier one (writes restored)
+    error: BaseException | None = None
+    interrupts: tuple[Interrupt, ...] = ()
+    answers: list[Any] = field(default_factory=list)
+
+    @property
+    def namespace(self) -> str:
+        return f"{self.name}:{self.id}"
+
+
+def task_id(checkpoint_id: str, ns: str, step: int, name: str, path: tuple[Any, ...]) -> str:
+    """Deterministic per checkpoint, so a resumed run finds the same tasks (and interrupt ids) again."""
+    digest = hashlib.blake2b(f"{checkpoint_id}|{ns}|{step}|{name}|{path!r}".encode(), digest_size=16).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
+
+
+def trigger_name(node: str) -> str:
+    return f"branch:to:{node}"
+
+
+def prepare_tasks(
+    nodes: Mapping[str, PregelNode],
+    channels: Mapping[str, Channel],
+    checkpoint_id: str,
+    step: int,
+    ns: str = "",
+    candidates: Iterable[str] | None = None,
+) -> list[Task]:
+    """Plan the next step: pull tasks for nodes whose triggers are set, push tasks for pending Sends.
+
+    Deferred nodes run only when nothing else would.
+    """
+    names = sorted(candidates) if candidates is not None else sorted(nodes)
+    ready: list[Task] = []
+    deferred: list[Task] = []
+    for name in names:
+        node = nodes[name]
+        fired = tuple(t for t in node.triggers if channels[t].is_available())
+        if not fired:
+            continue
+        path = (PULL, name)
+        task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, fired)
+        (deferred if node.deferred else ready).append(task)
+    sends = channels.get(TASKS)
+    if sends is not None and sends.is_available():
+        for index, packet in enumerate(sends.value):
+            node = nodes.get(packet.node)
+            if node is None:
+                logger.warning("Ignoring Send to unknown node %r", packet.node)
+                continue
+            path = (PUSH, index)
+            ready.append(Task(task_id(checkpoint_id, ns, step, packet.node, path), packet.node, path, node,
+                              (PUSH,), packet=packet.arg))
+    return ready or deferred
+
+
+def apply_writes(channels: Mapping[str, Channel], tasks: Iterable[Task]) -> set[str]:
+    """Consume the triggers the tasks ran on, then apply their writes grouped per channel in task-path order."""
+    updated: set[str] = set()
+    ordered = sorted(tasks, key=lambda t: t.path)
+    consumed_sends = False
+    for task in ordered:
+        if task.path[0] == PUSH:
+            consumed_sends = True
+            continue
+        for trigger in task.triggers:
+            if channels[trigger].consume():
+                updated.add(trigger)
+    if consumed_sends and TASKS in channels and channels[TASKS].consume():
+        updated.add(TASKS)
+    grouped: defaultdict[str, list[Any]] = defaultdict(list)
+    for task in ordered:
+        for channel, value in task.writes:
+            grouped[channel].append(value)
+    for channel, values in grouped.items():
+        target = channels.get(channel)
+        if target is None:
+            if channel not in SPECIAL_WRITES and channel != NO_WRITES:
+                logger.warning("Ignoring write to unknown channel %s", channel)
+            continue
+        if target.update(values):
+            updated.add(channel)
+    return updated
+
+
+def read_values(channels: Mapping[str, Channel], keys: Iterable[str]) -> dict[str, Any]:
+    values = {}
+    for key in keys:
+        value = channels[key].value
+        if value is not MISSING:
+            values[key] = value
+    return values
+
+
+def classify_writes(pending: Iterable[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:
+    """Group a checkpoint's pending writes per task: ``{"writes", "interrupts", "answers", "error"}``."""
+    per_task: dict[str, dict[str, Any]] = {}
+    for tid, channel, value in pending:
+        entry = per_task.setdefault(tid, {"writes": [], "interrupts": (), "answers": [], "error": None, "ok": False})
+        if channel == INTERRUPT:
+            entry["interrupts"] = tuple(value)
+        elif channel == RESUME:
+            entry["answers"] = list(value)
+        elif channel == ERROR:
+            entry["error"] = value
+        else:
+            entry["ok"] = True
+            if channel != NO_WRITES:
+                entry["writes"].append((channel, value))
+    return per_task
+
+
+def send_targets(value: Any, nodes: Mapping[str, PregelNode], source: str) -> list[tuple[str, Any]]:
+    """Turn routing results (node names, END, Sends) into trigger writes."""
+    from ..constants import END
+
+    writes: list[tuple[str, Any]] = []
+    for target in value:
+        if isinstance(target, Send):
+            if target.node == END:
+                raise InvalidUpdateError("Cannot send a packet to the END node")
+            writes.append((TASKS, target))
+        elif target == END:
+            continue
+        elif target in nodes:
+            writes.append((trigger_name(target), None))
+        else:
+            logger.warning("Task %s wrote to unknown channel branch:to:%s, ignoring it.", source, target)
+    return writes

@@ -1,0 +1,84 @@
+"""``@task`` calls made inside a running task: each runs on the pool and its result becomes a pending write.
+
+A resumed run re-executes the calling code from the top; calls whose results are already saved return them at
+once (by call position), so finished work is never repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from ..constants import ERROR, INTERRUPT, PUSH, RESUME, RETURN
+from ..errors import GraphInterrupt
+from . import _events
+from ._algo import Task, task_id
+from ._async import run_coroutine
+from ._context import TaskRuntime
+from ._node import PregelNode
+from ._runner import run_task
+
+if TYPE_CHECKING:
+    from ._loop import Run
+
+
+class TaskCalls:
+    """The scheduler a ``TaskRuntime`` uses for ``@task`` calls during one run."""
+
+    def __init__(self, run: "Run") -> None:
+        self.run = run
+
+    def __call__(self, parent: TaskRuntime, index: int, fn: Any, args: tuple, kwargs: dict) -> Any:
+        store = self.run.store
+        step = store.step + 1
+        path = (PUSH, parent.namespace, index)
+        call_id = task_id(store.checkpoint_id, store.ns, step, fn.name, path)
+        future: Future = Future()
+        saved = store.pending_by_task.get(call_id)
+        if saved is not None and saved["ok"]:
+            future.set_result(dict(saved["writes"]).get(RETURN))
+        else:
+            node = PregelNode(
+                name=fn.name, triggers=(), read=lambda values: None,
+                call=_caller(fn, args, kwargs), write=lambda output, config: ([(RETURN, output)], output),
+                retry_policy=fn.retry_policy,
+            )
+            task = Task(call_id, fn.name, path, node, (PUSH,), input=args[0] if args else None,
+                        answers=list(saved["answers"]) if saved else [])
+            self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step)
+        return _awaitable_if_async(future)
+
+    def _execute(self, task: Task, future: Future, step: int) -> None:
+        run = self.run
+        runtime = run.runtime_for(task)
+        runtime.config = run.store.task_config(task, step, None)
+        run_task(task, runtime.config, runtime)
+        answers = [(RESUME, task.answers)] if task.answers else []
+        if task.error is not None:
+            run.store.put_writes(task, [(ERROR, repr(task.error)), *answers])
+            future.set_exception(task.error)
+        elif task.interrupts:
+            run.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
+            future.set_exception(GraphInterrupt(task.interrupts))
+        else:
+            run.store.put_writes(task, task.writes + answers)
+            run._emit("updates", {task.name: task.update})
+            run._emit_task_event("task_result", step, _events.task_result(task, ()))
+            future.set_result(task.update)
+
+
+def _caller(fn: Any, args: tuple, kwargs: dict):
+    if fn.is_async:
+        return lambda value, config: run_coroutine(fn.func(*args, **kwargs), fn.name)
+    return lambda value, config: fn.func(*args, **kwargs)
+
+
+def _awaitable_if_async(future: Future) -> Any:
+    """Inside a coroutine the caller writes ``await task(...)``; elsewhere ``task(...).result()``."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return future
+    return asyncio.wrap_future(future, loop=loop)

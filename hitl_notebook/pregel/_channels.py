@@ -1,0 +1,210 @@
+"""Channels: the named slots a graph's state and control flow live in.
+
+State keys are ``LastValue`` (one write per step) or ``BinaryOperatorAggregate`` (a reducer folds the writes).
+Control flow uses ``Trigger`` (``branch:to:<node>``), ``NamedBarrier`` (``join:a+b:<node>``) and ``Topic``
+(pending ``Send`` packets). A channel's ``checkpoint()`` is what the checkpointer stores for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..errors import EmptyChannelError, ErrorCode, InvalidUpdateError, create_error_message
+from ..types import Overwrite
+
+MISSING: Any = object()
+
+
+class Channel:
+    """Base class: holds one value; ``update`` applies one step's writes and says whether it changed."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.value = MISSING
+
+    def fresh(self) -> "Channel":
+        """An empty channel of the same kind, for a new run."""
+        clone = object.__new__(type(self))
+        for cls in type(self).__mro__:
+            for slot in getattr(cls, "__slots__", ()):
+                setattr(clone, slot, getattr(self, slot))
+        clone.value = MISSING
+        clone._reset()
+        return clone
+
+    def _reset(self) -> None:
+        pass
+
+    def get(self) -> Any:
+        if self.value is MISSING:
+            raise EmptyChannelError(self.key)
+        return self.value
+
+    def is_available(self) -> bool:
+        return self.value is not MISSING
+
+    def update(self, values: Sequence[Any]) -> bool:
+        raise NotImplementedError
+
+    def consume(self) -> bool:
+        """Called after a task triggered by this channel ran; True if that changed the channel."""
+        return False
+
+    def checkpoint(self) -> Any:
+        return self.value
+
+    def restore(self, stored: Any) -> None:
+        self.value = stored
+
+
+class LastValue(Channel):
+    """A plain state key: at most one write per step."""
+
+    __slots__ = ("type_",)
+
+    def __init__(self, key: str, type_: Any = Any) -> None:
+        super().__init__(key)
+        self.type_ = type_
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        if len(values) != 1:
+            raise InvalidUpdateError(create_error_message(
+                message=f"At key '{self.key}': Can receive only one value per step. "
+                "Use an Annotated key to handle multiple values.",
+                error_code=ErrorCode.INVALID_CONCURRENT_GRAPH_UPDATE,
+            ))
+        value = values[0]
+        self.value = value.value if isinstance(value, Overwrite) else value
+        return True
+
+
+class BinaryOperatorAggregate(Channel):
+    """A reducer key (``Annotated[T, reducer]``): starts at ``T()`` and folds writes in task-path order."""
+
+    __slots__ = ("type_", "reducer")
+
+    def __init__(self, key: str, type_: Any, reducer: Callable[[Any, Any], Any]) -> None:
+        super().__init__(key)
+        self.type_ = type_
+        self.reducer = reducer
+        self._reset()
+
+    def _reset(self) -> None:
+        self.value = _empty_value(self.type_)
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        overwritten = False
+        value = self.value
+        for item in values:
+            if isinstance(item, Overwrite):
+                if overwritten:
+                    raise InvalidUpdateError(
+                        f"At key '{self.key}': Can receive only one Overwrite value per step."
+                    )
+                overwritten = True
+                value = item.value
+            elif value is MISSING:
+                value = item
+            elif not overwritten:
+                value = self.reducer(value, item)
+        self.value = value
+        return True
+
+
+def _empty_value(type_: Any) -> Any:
+    origin = getattr(type_, "__origin__", None) or type_
+    try:
+        return origin()
+    except Exception:  # abstract types such as Sequence have no empty value
+        return MISSING
+
+
+class Ephemeral(Channel):
+    """``branch:to:<node>`` and ``__start__``: set by an edge (or the input), cleared when the node runs."""
+
+    __slots__ = ()
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        self.value = values[-1]
+        return True
+
+    def consume(self) -> bool:
+        if self.value is MISSING:
+            return False
+        self.value = MISSING
+        return True
+
+
+class NamedBarrier(Channel):
+    """``join:a+b:<node>``: available once every named source has written."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, key: str, names: frozenset[str]) -> None:
+        super().__init__(key)
+        self.names = names
+
+    def _reset(self) -> None:
+        self.value = MISSING
+
+    def update(self, values: Sequence[Any]) -> bool:
+        seen = set() if self.value is MISSING else set(self.value)
+        before = len(seen)
+        for name in values:
+            if name not in self.names:
+                raise InvalidUpdateError(f"At key '{self.key}': Value {name} not in {sorted(self.names)}")
+            seen.add(name)
+        if len(seen) == before:
+            return False
+        self.value = frozenset(seen)
+        return True
+
+    def is_available(self) -> bool:
+        return self.value is not MISSING and self.value == self.names
+
+    def get(self) -> Any:
+        if not self.is_available():
+            raise EmptyChannelError(self.key)
+        return None
+
+    def consume(self) -> bool:
+        if self.is_available():
+            self.value = MISSING
+            return True
+        return False
+
+    def checkpoint(self) -> Any:
+        return MISSING if self.value is MISSING else sorted(self.value)
+
+    def restore(self, stored: Any) -> None:
+        self.value = frozenset(stored)
+
+
+class Topic(Channel):
+    """``__pregel_tasks``: accumulates ``Send`` packets until the next step picks them up."""
+
+    __slots__ = ()
+
+    def update(self, values: Sequence[Any]) -> bool:
+        if not values:
+            return False
+        self.value = (list(self.value) if self.value is not MISSING else []) + list(values)
+        return True
+
+    def consume(self) -> bool:
+        if self.value is MISSING:
+            return False
+        self.value = MISSING
+        return True
+
+    def restore(self, stored: Any) -> None:
+        self.value = list(stored)

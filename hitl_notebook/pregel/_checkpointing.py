@@ -1,0 +1,196 @@
+"""A run's view of its thread: loading, saving checkpoints and pending writes, and the current step."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..checkpoint.base import (
+    Checkpoint,
+    CheckpointTuple,
+    checkpoint_ns,
+    get_checkpoint_id,
+    new_checkpoint_id,
+    require_thread_id,
+)
+from ..constants import NULL_TASK_ID
+from ..types import Interrupt
+from . import _events
+from ._algo import Task, classify_writes, read_values
+from ._channels import MISSING, Channel
+
+if TYPE_CHECKING:
+    from .main import Pregel
+
+
+def next_version(current: str | None) -> str:
+    """Counter plus a random suffix, so two branches of a forked thread never share a blob key."""
+    counter = int(current.split(".", 1)[0]) + 1 if current else 1
+    return f"{counter:08d}.{random.getrandbits(32):08x}"
+
+
+class Checkpointing:
+    """Owns the current checkpoint of a run and everything that goes to the saver."""
+
+    def __init__(
+        self,
+        graph: "Pregel",
+        config: dict[str, Any],
+        modes: frozenset[str],
+        durability: str,
+        emit: Callable[[str, Any], None],
+    ) -> None:
+        self.graph = graph
+        self.saver = graph.checkpointer or None
+        self.enabled = self.saver is not None
+        self.config = config
+        self.thread_id = require_thread_id(config) if self.enabled else None
+        self.ns = checkpoint_ns(config)
+        self.modes = modes
+        self.durability = durability
+        self.emit = emit
+        self.step = -2
+        self.checkpoint_id = ""
+        self.checkpoint_config: dict[str, Any] | None = None  # last persisted checkpoint
+        self.versions: dict[str, str] = {}
+        self.pending_by_task: dict[str, dict[str, Any]] = {}
+        self._unsaved: tuple[Checkpoint, dict[str, Any], dict[str, str]] | None = None
+        self._buffered_writes: list[tuple[Task | None, list[tuple[str, Any]]]] = []
+        self._dirty: set[str] = set()
+
+    # -- loading ---------------------------------------------------------------------------------------------------
+
+    def load(self) -> CheckpointTuple | None:
+        return self.saver.get_tuple(self.config) if self.enabled else None
+
+    def restore(self, channels: Mapping[str, Channel], saved: CheckpointTuple) -> None:
+        checkpoint = saved.checkpoint
+        for key, value in checkpoint["channel_values"].items():
+            if key in channels:
+                channels[key].restore(value)
+        self.versions = dict(checkpoint["channel_versions"])
+        self.step = saved.metadata.get("step", -1)
+        self.checkpoint_id = checkpoint["id"]
+        self.checkpoint_config = saved.config
+
+    def is_replay(self, input: Any) -> bool:
+        return input is None and get_checkpoint_id(self.config) is not None
+
+    def adopt_pending(self, saved: CheckpointTuple) -> list[tuple[str, Any]]:
+        """Reuse the writes of tasks that already finished at this checkpoint; return an earlier resume's update."""
+        self.pending_by_task = classify_writes(saved.pending_writes or [])
+        null = self.pending_by_task.pop(NULL_TASK_ID, None)
+        return null["writes"] if null else []
+
+    def fork(self, channels: Mapping[str, Channel]) -> None:
+        """Replaying from an old checkpoint first writes a ``fork`` copy of it (LangGraph 1.2)."""
+        self.save(channels, "fork", next_tasks=None, updated=set())
+
+    def pending_interrupts(self) -> list[tuple[str, Interrupt]]:
+        found = []
+        for tid, entry in self.pending_by_task.items():
+            if entry["interrupts"] and not entry["ok"]:
+                found.extend((tid, i) for i in entry["interrupts"])
+        return found
+
+    # -- saving ----------------------------------------------------------------------------------------------------
+
+    def save(
+        self,
+        channels: Mapping[str, Channel],
+        source: str,
+        *,
+        next_tasks: Callable[[], list[Task]] | None,
+        updated: set[str],
+        ran: list[Task] | None = None,
+    ) -> None:
+        self.step += 1
+        self.checkpoint_id = new_checkpoint_id(self.step)
+        self.pending_by_task = {}
+        for key in updated:
+            self.versions[key] = next_version(self.versions.get(key))
+        self._dirty |= updated
+        if not self.enabled:
+            return
+        values = {}
+        for key, channel in channels.items():
+            stored = channel.checkpoint()
+            if stored is not MISSING:
+                values[key] = stored
+        checkpoint: Checkpoint = {
+            "v": 1,
+            "id": self.checkpoint_id,
+            "ts": _events.now_iso(),
+            "channel_values": values,
+            "channel_versions": dict(self.versions),
+            "updated_channels": sorted(updated),
+            "writers": [t.name for t in ran or () if t.name != "__start__" or source == "input"],
+        }
+        metadata = {"source": source, "step": self.step, "parents": {}}
+        new_versions = {k: self.versions[k] for k in self._dirty if k in self.versions}
+        if self.durability == "exit":
+            self._unsaved = (checkpoint, metadata, new_versions)
+        else:
+            self._persist(checkpoint, metadata, new_versions)
+        if self.modes & {"checkpoints", "debug"}:
+            config = self._event_config(self.checkpoint_id)
+            payload = _events.checkpoint_payload(
+                config, self._parent_for_event, read_values(channels, self.graph.state_keys), metadata,
+                next_tasks() if next_tasks else [],
+            )
+            self.emit("checkpoints", payload)
+            self.emit("debug", _events.debug(self.step, "checkpoint", payload))
+
+    def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any], new_versions: dict[str, str]) -> None:
+        parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
+        self._parent_for_event = self._event_config(get_checkpoint_id(self.checkpoint_config))
+        self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
+        self._dirty = set()
+
+    _parent_for_event: dict[str, Any] | None = None
+
+    def _event_config(self, checkpoint_id: str | None) -> dict[str, Any] | None:
+        if not checkpoint_id:
+            return None
+        return {"configurable": {"checkpoint_ns": self.ns, "thread_id": self.thread_id, "checkpoint_id": checkpoint_id}}
+
+    def put_writes(self, task: Task, writes: list[tuple[str, Any]]) -> None:
+        if not self.enabled:
+            return
+        if self._unsaved is not None:
+            self._buffered_writes.append((task, writes))
+            return
+        self.saver.put_writes(self.checkpoint_config, writes, task.id, repr(task.path))
+
+    def add_null_writes(self, writes: list[tuple[str, Any]]) -> None:
+        if self.enabled and self.checkpoint_config is not None:
+            self.saver.put_writes(self.checkpoint_config, writes, NULL_TASK_ID, "")
+
+    def interrupted(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Persist what ``durability="exit"`` held back."""
+        if self._unsaved is None:
+            return
+        checkpoint, metadata, _ = self._unsaved
+        self._unsaved = None
+        self._persist(checkpoint, metadata, dict(self.versions))
+        for task, writes in self._buffered_writes:
+            self.saver.put_writes(self.checkpoint_config, writes, task.id, repr(task.path))
+        self._buffered_writes = []
+
+    # -- task config -----------------------------------------------------------------------------------------------
+
+    def task_config(self, task: Task, step: int, read_fresh: Callable) -> dict[str, Any]:
+        config = self.config
+        configurable = dict(config.get("configurable") or {})
+        configurable["checkpoint_ns"] = task.namespace if not self.ns else f"{self.ns}|{task.namespace}"
+        configurable["__pregel_read"] = read_fresh
+        metadata = dict(config.get("metadata") or {})
+        metadata.update(
+            langgraph_step=step, langgraph_node=task.name, langgraph_triggers=task.triggers,
+            langgraph_path=task.path, langgraph_checkpoint_ns=configurable["checkpoint_ns"],
+        )
+        return {**config, "metadata": metadata, "configurable": configurable}

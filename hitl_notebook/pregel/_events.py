@@ -1,0 +1,53 @@
+"""Payloads of the ``tasks``, ``debug`` and ``checkpoints`` stream modes, shaped as LangGraph's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from ._algo import Task
+
+
+def task_start(task: Task) -> dict[str, Any]:
+    return {"id": task.id, "name": task.name, "input": task.input, "triggers": task.triggers}
+
+
+def task_result(task: Task, state_keys: tuple[str, ...]) -> dict[str, Any]:
+    if task.interrupts:
+        result: Any = {}
+    elif task.error is not None:
+        result = None
+    else:
+        result = {k: v for k, v in task.writes if k in state_keys}
+    return {
+        "id": task.id,
+        "name": task.name,
+        "error": None if task.error is None else repr(task.error),
+        "result": result,
+        "interrupts": [{"value": i.value, "id": i.id, "response_schema": i.response_schema} for i in task.interrupts],
+    }
+
+
+def debug(step: int, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"step": step, "timestamp": now_iso(), "type": kind, "payload": payload}
+
+
+def checkpoint_payload(
+    config: dict[str, Any],
+    parent_config: dict[str, Any] | None,
+    values: dict[str, Any],
+    metadata: dict[str, Any],
+    next_tasks: list[Task],
+) -> dict[str, Any]:
+    return {
+        "config": config,
+        "parent_config": parent_config,
+        "values": values,
+        "metadata": metadata,
+        "next": [t.name for t in next_tasks],
+        "tasks": [{"id": t.id, "name": t.name, "interrupts": (), "state": None} for t in next_tasks],
+    }
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()

@@ -1,0 +1,372 @@
+"""The superstep loop of one ``invoke``/``stream`` call.
+
+Each step: plan tasks from the triggered channels, run them (concurrently when there are several), save each
+finished task's writes as *pending writes*, apply all writes in task-path order, save a checkpoint, emit
+stream chunks. Interrupts and static breakpoints stop the loop with the step uncommitted, so a resume
+re-plans the same tasks and re-runs only those without saved writes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from queue import SimpleQueue
+from typing import TYPE_CHECKING, Any
+
+from ..constants import END, ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME, START
+from ..errors import EmptyInputError, ErrorCode, GraphRecursionError, create_error_message
+from ..types import Command, Interrupt
+from . import _events
+from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, send_targets
+from ._channels import MISSING, Ephemeral, Topic
+from ._context import TaskRuntime
+from ._calls import TaskCalls
+from ._runner import run_task
+from ._checkpointing import Checkpointing
+
+if TYPE_CHECKING:
+    from .main import Pregel
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_resume_map(value: Any) -> bool:
+    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
+    )
+
+
+class Run:
+    """Iterate to drive the run; yields ``(namespace, mode, chunk)``."""
+
+    def __init__(
+        self,
+        graph: "Pregel",
+        input: Any,
+        config: dict[str, Any],
+        modes: frozenset[str],
+        *,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        output_keys: tuple[str, ...] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.graph = graph
+        self.input = input
+        self.config = config
+        self.modes = modes
+        self.interrupt_before = graph.interrupt_before if interrupt_before is None else _names(interrupt_before)
+        self.interrupt_after = graph.interrupt_after if interrupt_after is None else _names(interrupt_after)
+        self.output_keys = output_keys or graph.state_keys
+        self.cancel = cancel
+        self.store = Checkpointing(graph, config, modes, durability or "async", self._emit)
+        self.channels = {k: c.fresh() for k, c in graph.channels.items()}
+        self.out: deque[tuple[tuple[str, ...], str, Any]] = deque()
+        self.interrupts: list[Interrupt] = []
+        self.realtime = bool(modes & {"custom", "messages"})
+        self._wake: SimpleQueue | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._updated: set[str] | None = None
+        self._resume_single: Any = MISSING
+        self._resume_map: dict[str, Any] = {}
+        self._skip_before = False
+        self._calls = TaskCalls(self)
+
+    # -- public driver ---------------------------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+        try:
+            self._setup()
+            yield from self._drain()
+            limit = self.config.get("recursion_limit", self.graph.recursion_limit)
+            stop = self.store.step + 1 + limit
+            while True:
+                tasks = self._plan()
+                if not tasks:
+                    break
+                if self.store.step + 1 >= stop:
+                    raise GraphRecursionError(create_error_message(
+                        message=f"Recursion limit of {limit} reached without hitting a stop condition. You can "
+                        "increase the limit by setting the `recursion_limit` config key.",
+                        error_code=ErrorCode.GRAPH_RECURSION_LIMIT,
+                    ))
+                if self.cancel is not None and self.cancel.is_set():
+                    break
+                if not self._skip_before and self._breakpoint(self.interrupt_before, tasks):
+                    self._emit("updates", {INTERRUPT: ()})
+                    break
+                self._skip_before = False
+                yield from self._execute(tasks)
+                if self._step_interrupted(tasks):
+                    break
+                self._commit(tasks)
+                yield from self._drain()
+                if self._breakpoint(self.interrupt_after, tasks) and self._plan():
+                    self._emit("updates", {INTERRUPT: ()})
+                    break
+            self.store.flush()
+            yield from self._drain()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+
+    # -- setup -----------------------------------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        store, input = self.store, self.input
+        saved = store.load()
+        if saved is not None:
+            store.restore(self.channels, saved)
+        if input is None or isinstance(input, Command):
+            if saved is None:
+                if isinstance(input, Command) and (input.update is not None or input.goto):
+                    self._start_fresh(None)
+                    self._apply_command(input)
+                    return
+                if isinstance(input, Command) and input.resume is not None:
+                    if not store.enabled:
+                        raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                    self._start_fresh({})
+                    return
+                raise EmptyInputError(f"Received no input for {START}")
+            if store.is_replay(input):
+                store.fork(self.channels)
+            else:
+                self._apply_null(store.adopt_pending(saved))
+            if isinstance(input, Command):
+                if input.resume is not None and not store.enabled:
+                    raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                self._apply_command(input)
+            self._skip_before = True
+            self._emit_values()
+        else:
+            self._start_fresh(input)
+
+    def _start_fresh(self, input: Any) -> None:
+        """Write an ``input`` checkpoint: pending triggers are dropped and ``__start__`` holds the input."""
+        for channel in self.channels.values():
+            if isinstance(channel, (Ephemeral, Topic)):
+                channel.consume()
+        if input is not None:
+            self.channels[START].update([input])
+        self.store.save(self.channels, "input", next_tasks=self._plan, updated=set(self.channels))
+        self._updated = None
+
+    def _apply_command(self, command: Command) -> None:
+        if command.resume is not None:
+            if is_resume_map(command.resume):
+                self._resume_map.update(command.resume)
+            else:
+                pending = {i.id for _, i in self.store.pending_interrupts()}
+                if len(pending) > 1:
+                    raise RuntimeError(
+                        "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
+                        "Docs: https://docs.langchain.com/oss/python/langgraph/interrupts#handling-multiple-interrupts."
+                    )
+                if pending:
+                    # Addressed by id, so the nested @task (or node) that raised it consumes it, nothing else.
+                    self._resume_map[pending.pop()] = command.resume
+                else:
+                    self._resume_single = command.resume
+        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_keys]
+        writes += send_targets(command._goto_as_list(), self.graph.nodes, "input")
+        if writes:
+            self._apply_null(writes)
+            self.store.add_null_writes(writes)
+
+    def _apply_null(self, writes: list[tuple[str, Any]]) -> None:
+        """Apply writes that belong to no task (a resume's ``update``/``goto``) before the step runs."""
+        if writes:
+            null = Task(NULL_TASK_ID, "__input__", ("~",), self.graph.nodes[START], (), writes=writes, done=True)
+            apply_writes(self.channels, [null])
+            self._updated = None
+
+    # -- one step --------------------------------------------------------------------------------------------------
+
+    def _plan(self) -> list[Task]:
+        graph, store = self.graph, self.store
+        candidates = None
+        if self._updated is not None:
+            names: set[str] = set(graph.deferred_nodes)
+            for channel in self._updated:
+                names.update(graph.trigger_index.get(channel, ()))
+            candidates = names
+        tasks = prepare_tasks(graph.nodes, self.channels, store.checkpoint_id, store.step + 1, store.ns, candidates)
+        if tasks:
+            values = read_values(self.channels, graph.read_keys)
+            restored = store.pending_by_task
+            for task in tasks:
+                task.input = task.packet if task.packet is not MISSING else task.node.read(values)
+                saved = restored.get(task.id)
+                if saved is not None:
+                    task.answers = saved["answers"]
+                    if saved["ok"]:
+                        task.writes, task.done = saved["writes"], True
+        return tasks
+
+    def _breakpoint(self, names: Any, tasks: list[Task]) -> bool:
+        if not names or not self.store.enabled:
+            return False
+        return any(not t.node.hidden and (names == "*" or t.name in names) for t in tasks)
+
+    def _execute(self, tasks: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+        todo = [t for t in tasks if not t.done]
+        step = self.store.step + 1
+        step_values = read_values(self.channels, self.graph.state_keys)
+        for task in todo:
+            if not task.node.hidden:
+                self._emit_task_event("task", step, _events.task_start(task))
+        if len(todo) == 1 and not self.realtime:
+            self._run(todo[0], step, step_values)
+            self._finish(todo[0], step, step_values)
+            yield from self._drain()
+            return
+        wake: SimpleQueue = SimpleQueue()
+        self._wake = wake
+        pool = self._executor()
+        for task in todo:
+            future = pool.submit(contextvars.copy_context().run, self._run, task, step, step_values)
+            future.add_done_callback(lambda _f, task=task: wake.put(task))
+        remaining = len(todo)
+        try:
+            while remaining:
+                item = wake.get()
+                if item is not None:
+                    self._finish(item, step, step_values)
+                    remaining -= 1
+                yield from self._drain()
+        finally:
+            self._wake = None
+
+    def _run(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
+        runtime = self.runtime_for(task)
+        runtime.config = self.store.task_config(task, step, self._fresh_reader(step_values))
+        run_task(task, runtime.config, runtime)
+
+    def runtime_for(self, task: Task) -> TaskRuntime:
+        """The context ``interrupt()``, ``get_stream_writer()`` and ``@task`` calls reach inside ``task``."""
+        runtime = TaskRuntime(
+            config={},
+            writer=self._custom_writer if "custom" in self.modes else None,
+            namespace=task.namespace,
+            answers=task.answers,
+            new_answers=self._resume_map,
+            single_answer=self._resume_single,
+        )
+        runtime.scheduler = self._calls
+        return runtime
+
+    def _fresh_reader(self, step_values: dict[str, Any]):
+        channels = self.channels
+
+        def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
+            values = dict(step_values)
+            grouped: dict[str, list[Any]] = {}
+            for key, value in writes:
+                if key in values or key in self.graph.state_keys:
+                    grouped.setdefault(key, []).append(value)
+            for key, items in grouped.items():
+                local = channels[key].fresh()
+                local.value = channels[key].value
+                local.update(items)
+                if local.value is not MISSING:
+                    values[key] = local.value
+            return values
+
+        return read_fresh
+
+    def _finish(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
+        answers = [(RESUME, task.answers)] if task.answers else []
+        if task.error is not None:
+            self.store.put_writes(task, [(ERROR, repr(task.error)), *answers])
+        elif task.interrupts:
+            self.interrupts.extend(task.interrupts)
+            self.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
+            self._emit("updates", {INTERRUPT: task.interrupts})
+            if "values" in self.modes:
+                current = self._output(self.channels)
+                shown = current if isinstance(current, dict) else {}
+                self._emit("values", {**shown, INTERRUPT: task.interrupts})
+        else:
+            self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers)
+            if not task.node.hidden:
+                self._emit("updates", {task.name: task.update})
+        if not task.node.hidden:
+            self._emit_task_event("task_result", step, _events.task_result(task, self.graph.state_keys))
+
+    def _step_interrupted(self, tasks: list[Task]) -> bool:
+        errors = [t.error for t in tasks if t.error is not None]
+        if errors:
+            raise errors[0]
+        if not any(t.interrupts for t in tasks):
+            return False
+        finished = [t for t in tasks if t.done and not t.node.hidden]
+        if finished:
+            preview = {k: c.fresh() for k, c in self.channels.items()}
+            for key, channel in self.channels.items():
+                preview[key].value = channel.value
+            apply_writes(preview, finished)
+            self._emit("values", self._output(preview))
+        self.store.interrupted()
+        return True
+
+    def _commit(self, tasks: list[Task]) -> None:
+        self._updated = apply_writes(self.channels, tasks)
+        self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
+        if "values" in self.modes:
+            keys = self.output_keys if self.graph.output_channel is None else (self.graph.output_channel,)
+            if any(k in keys for t in tasks for k, _ in t.writes):
+                self._emit_values()
+
+    # -- output ----------------------------------------------------------------------------------------------------
+
+    def _emit(self, mode: str, chunk: Any) -> None:
+        if mode in self.modes:
+            self.out.append(((), mode, chunk))
+            wake = self._wake
+            if wake is not None:
+                wake.put(None)
+
+    def _emit_values(self) -> None:
+        if "values" in self.modes:
+            self._emit("values", self._output(self.channels))
+
+    def _output(self, channels: dict[str, Any]) -> Any:
+        """The graph's output: a dict of output keys, or one channel's bare value (``@entrypoint``)."""
+        single = self.graph.output_channel
+        if single is not None:
+            value = channels[single].value
+            return None if value is MISSING else value
+        return read_values(channels, self.output_keys)
+
+    def _emit_task_event(self, kind: str, step: int, payload: dict[str, Any]) -> None:
+        self._emit("tasks", payload)
+        if "debug" in self.modes:
+            self._emit("debug", _events.debug(step, kind, payload))
+
+    def _custom_writer(self, chunk: Any) -> None:
+        self._emit("custom", chunk)
+
+    def _drain(self) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+        out = self.out
+        while out:
+            yield out.popleft()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(thread_name_prefix="hitl-task")
+        return self._pool
+
+
+def _names(value: Any) -> Any:
+    if value == "*":
+        return "*"
+    return frozenset(value or ())
+
+
+__all__ = ["Run", "is_resume_map", "END"]

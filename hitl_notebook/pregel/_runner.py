@@ -1,0 +1,50 @@
+"""Run one task: bind its runtime context, retry by policy, and record the outcome on the task."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import GraphBubbleUp, GraphInterrupt
+from ._algo import Task
+from ._context import TaskRuntime, reset_current, set_current
+
+
+def run_task(task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
+    """Call the node; a GraphInterrupt or an exception is stored on the task, never raised."""
+    token = set_current(runtime)
+    try:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                task.writes, task.update = task.node.run(task.input, config)
+                task.done = True
+                return
+            except GraphInterrupt as exc:
+                task.interrupts = exc.interrupts
+                return
+            except GraphBubbleUp as exc:
+                task.error = exc
+                return
+            except Exception as exc:
+                policy = _matching_policy(task, exc)
+                if policy is None or attempt >= policy.max_attempts:
+                    task.error = exc
+                    return
+                runtime.reset_calls()
+                time.sleep(policy.delay(attempt))
+    finally:
+        task.answers = runtime.answers
+        reset_current(token)
+
+
+def _matching_policy(task: Task, exc: Exception) -> Any:
+    for policy in task.node.retry_policy:
+        if policy.should_retry(exc):
+            return policy
+    return None
+
+
+Runner = Callable[[Task, dict[str, Any], TaskRuntime], None]

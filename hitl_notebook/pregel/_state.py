@@ -1,0 +1,171 @@
+"""The state API: ``get_state``, ``get_state_history`` and ``update_state`` over a checkpointer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..checkpoint.base import CheckpointTuple, require_thread_id
+from ..constants import END, PULL, START
+from ..errors import InvalidUpdateError
+from ..types import PregelTask, StateSnapshot
+from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, task_id
+from ._checkpointing import Checkpointing
+
+if TYPE_CHECKING:
+    from .main import Pregel
+
+
+def _saver(graph: "Pregel") -> Any:
+    if not graph.checkpointer:
+        raise ValueError(
+            "No checkpointer set. Compile the graph with one, e.g. builder.compile(checkpointer=InMemorySaver())."
+        )
+    return graph.checkpointer
+
+
+def get_state(graph: "Pregel", config: dict[str, Any]) -> StateSnapshot:
+    saver = _saver(graph)
+    require_thread_id(config)
+    saved = saver.get_tuple(config)
+    if saved is None:
+        return StateSnapshot(values={}, next=(), config=config, metadata=None, created_at=None,
+                             parent_config=None, tasks=(), interrupts=())
+    return snapshot(graph, saved, apply_pending="checkpoint_id" not in config["configurable"])
+
+
+def get_state_history(
+    graph: "Pregel",
+    config: dict[str, Any],
+    *,
+    filter: dict[str, Any] | None,
+    before: dict[str, Any] | None,
+    limit: int | None,
+) -> Iterator[StateSnapshot]:
+    saver = _saver(graph)
+    require_thread_id(config)
+    configurable = {k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}
+    for saved in saver.list({"configurable": configurable}, filter=filter, before=before, limit=limit):
+        yield snapshot(graph, saved)
+
+
+def _restore(graph: "Pregel", saved: CheckpointTuple) -> dict[str, Any]:
+    channels = {k: c.fresh() for k, c in graph.channels.items()}
+    for key, value in saved.checkpoint["channel_values"].items():
+        if key in channels:
+            channels[key].restore(value)
+    return channels
+
+
+def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = False) -> StateSnapshot:
+    """Describe a checkpoint; on the thread's head, finished tasks' pending writes count as done."""
+    channels = _restore(graph, saved)
+    checkpoint = saved.checkpoint
+    step = saved.metadata.get("step", -1) + 1
+    planned = prepare_tasks(graph.nodes, channels, checkpoint["id"], step,
+                            saved.config["configurable"].get("checkpoint_ns", ""))
+    pending = classify_writes(saved.pending_writes or [])
+    tasks, waiting, interrupts, finished = [], [], [], []
+    for task in planned:
+        entry = pending.get(task.id)
+        result = None
+        if entry and entry["ok"]:
+            result = {k: v for k, v in entry["writes"] if k in graph.state_keys}
+            task.writes = entry["writes"]
+            finished.append(task)
+        if not (apply_pending and entry and entry["ok"]):
+            waiting.append(task.name)
+        task_interrupts = tuple(entry["interrupts"]) if entry and not entry["ok"] else ()
+        interrupts.extend(task_interrupts)
+        tasks.append(PregelTask(task.id, task.name, task.path, entry["error"] if entry else None,
+                                task_interrupts, None, result))
+    if apply_pending and finished:
+        apply_writes(channels, finished)
+    values: Any = read_values(channels, graph.state_keys)
+    if graph.output_channel is not None:
+        values = values.get(graph.output_channel)
+    return StateSnapshot(
+        values=values,
+        next=tuple(waiting),
+        config=saved.config,
+        metadata=saved.metadata,
+        created_at=checkpoint["ts"],
+        parent_config=saved.parent_config,
+        tasks=tuple(tasks),
+        interrupts=tuple(interrupts),
+    )
+
+
+def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: str | None) -> dict[str, Any]:
+    """Apply ``values`` as the output of ``as_node`` (its edges fire too) in a new ``update`` checkpoint."""
+    saver = _saver(graph)
+    require_thread_id(config)
+    saved = saver.get_tuple(config)
+    store = Checkpointing(graph, config, frozenset(), "sync", lambda *_: None)
+    channels = {k: c.fresh() for k, c in graph.channels.items()}
+    if saved is not None:
+        store.restore(channels, saved)
+    as_node = _resolve_as_node(graph, saved, as_node)
+    if as_node not in graph.nodes:
+        raise InvalidUpdateError(f"Node {as_node} does not exist")
+    node = graph.nodes[as_node]
+    state_values = read_values(channels, graph.state_keys)
+
+    def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
+        preview = {k: c.fresh() for k, c in channels.items()}
+        for key, channel in channels.items():
+            preview[key].value = channel.value
+        _apply(preview, node, writes)
+        return read_values(preview, graph.state_keys)
+
+    task_config = {**config, "configurable": {**config["configurable"], "__pregel_read": read_fresh}}
+    writes, _ = node.write(values, task_config)
+    _apply(channels, node, writes)
+    del state_values
+    store.save(channels, "update", next_tasks=None, updated=_changed(channels, saved, graph), ran=[_as_task(node, writes)])
+    return store.checkpoint_config
+
+
+def _apply(channels: dict[str, Any], node: Any, writes: list[tuple[str, Any]]) -> None:
+    fired = tuple(t for t in node.triggers if channels[t].is_available())
+    apply_writes(channels, [Task("update", node.name, (PULL, node.name), node, fired, writes=writes)])
+
+
+def _as_task(node: Any, writes: list[tuple[str, Any]]) -> Task:
+    return Task(task_id("update", "", 0, node.name, (PULL, node.name)), node.name, (PULL, node.name), node, (),
+                writes=writes)
+
+
+def _changed(channels: dict[str, Any], saved: CheckpointTuple | None, graph: "Pregel") -> set[str]:
+    before = saved.checkpoint["channel_values"] if saved else {}
+    from ._channels import MISSING
+
+    changed = set()
+    for key, channel in channels.items():
+        stored = channel.checkpoint()
+        old = before.get(key, MISSING)
+        if stored is MISSING and old is MISSING:
+            continue
+        if stored is MISSING or old is MISSING or stored is not old and stored != old:
+            changed.add(key)
+    return changed
+
+
+def _resolve_as_node(graph: "Pregel", saved: CheckpointTuple | None, as_node: str | None) -> str:
+    if as_node is not None:
+        return START if as_node == START else as_node
+    if saved is None:
+        return START
+    writers = [w for w in saved.checkpoint.get("writers", []) if w in graph.nodes]
+    if not writers or writers == [START]:
+        return START
+    named = [w for w in writers if w != START]
+    if len(set(named)) == 1:
+        return named[0]
+    raise InvalidUpdateError(
+        f"Ambiguous update, specify as_node: the last step ran {sorted(set(named))}. "
+        "Pass update_state(config, values, as_node='<one of them>')."
+    )
+
+
+__all__ = ["get_state", "get_state_history", "update_state", "snapshot", "END"]

@@ -1,0 +1,242 @@
+"""``Pregel``: the runnable graph behind ``CompiledStateGraph`` and ``@entrypoint``."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
+from ..types import StateSnapshot, StreamMode
+from . import _async, _state
+from ._channels import Channel
+from ._loop import Run, _names
+from ._node import PregelNode
+
+_MODES = frozenset({"values", "updates", "custom", "tasks", "debug", "checkpoints", "messages"})
+
+
+def _default_recursion_limit() -> int:
+    return int(os.environ.get("LANGGRAPH_DEFAULT_RECURSION_LIMIT", DEFAULT_RECURSION_LIMIT))
+
+
+class Pregel:
+    """A compiled graph: nodes reading and writing channels in supersteps."""
+
+    stream_mode: StreamMode = "updates"
+    output_channel: str | None = None
+    """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
+
+    def __init__(
+        self,
+        *,
+        channels: dict[str, Channel],
+        state_keys: Sequence[str],
+        input_keys: Sequence[str],
+        output_keys: Sequence[str],
+        checkpointer: Any = None,
+        store: Any = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        debug: bool = False,
+        name: str = "LangGraph",
+    ) -> None:
+        if checkpointer is True:
+            raise RuntimeError("checkpointer=True cannot be used for root graphs.")
+        self.channels = channels
+        self.nodes: dict[str, PregelNode] = {}
+        self.state_keys = tuple(state_keys)
+        self.input_keys = tuple(input_keys)
+        self.output_keys = tuple(output_keys)
+        self.checkpointer = checkpointer
+        self.store = store
+        self.interrupt_before = _names(interrupt_before)
+        self.interrupt_after = _names(interrupt_after)
+        self.debug = debug
+        self.name = name
+        self.recursion_limit = _default_recursion_limit()
+        self._index: tuple[dict[str, tuple[str, ...]], tuple[str, ...]] | None = None
+
+    # -- structure used by the loop ----------------------------------------------------------------------------
+
+    @property
+    def trigger_index(self) -> dict[str, tuple[str, ...]]:
+        """Channel -> nodes it triggers, so a step only looks at nodes whose triggers changed."""
+        return self._indexes()[0]
+
+    @property
+    def deferred_nodes(self) -> tuple[str, ...]:
+        return self._indexes()[1]
+
+    @property
+    def read_keys(self) -> tuple[str, ...]:
+        return (*self.state_keys, START)
+
+    def _indexes(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for node in self.nodes.values():
+                for trigger in node.triggers:
+                    index.setdefault(trigger, []).append(node.name)
+            deferred = tuple(n.name for n in self.nodes.values() if n.deferred)
+            self._index = ({k: tuple(v) for k, v in index.items()}, deferred)
+        return self._index
+
+    # -- running -----------------------------------------------------------------------------------------------
+
+    def stream(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        output_keys: str | Sequence[str] | None = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        subgraphs: bool = False,
+        debug: bool | None = None,
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default)."""
+        mode = stream_mode if stream_mode is not None else self.stream_mode
+        modes = [mode] if isinstance(mode, str) else list(mode)
+        for m in modes:
+            if m not in _MODES:
+                raise ValueError(f"Unknown stream_mode {m!r}; choose from {sorted(_MODES)}.")
+        single = isinstance(mode, str)
+        bare_key = output_keys if isinstance(output_keys, str) else None
+        run = self._run(input, config, frozenset(modes), interrupt_before, interrupt_after, durability,
+                        _output_keys(output_keys), kwargs.pop("_cancel", None))
+        for ns, m, chunk in run:
+            if bare_key is not None and m == "values":
+                chunk = chunk.get(bare_key)
+            if subgraphs:
+                yield (ns, chunk) if single else (ns, m, chunk)
+            else:
+                yield chunk if single else (m, chunk)
+
+    def invoke(
+        self,
+        input: Any,
+        config: dict[str, Any] | None = None,
+        *,
+        stream_mode: StreamMode = "values",
+        output_keys: str | Sequence[str] | None = None,
+        interrupt_before: Any = None,
+        interrupt_after: Any = None,
+        durability: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run the graph to the end (or to an interrupt) and return the final state.
+
+        While paused on ``interrupt()``, the result carries the pending interrupts under ``"__interrupt__"``.
+        """
+        if stream_mode != "values":
+            return list(self.stream(input, config, stream_mode=stream_mode, output_keys=output_keys,
+                                    interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                    durability=durability, **kwargs))
+        run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
+                        _output_keys(output_keys) or self.output_keys, kwargs.pop("_cancel", None))
+        latest: Any = None
+        for _, _, chunk in run:
+            latest = chunk
+        if isinstance(output_keys, str):
+            return latest.get(output_keys) if isinstance(latest, dict) else latest
+        if isinstance(latest, dict) and INTERRUPT in latest:
+            latest = {k: v for k, v in latest.items() if k != INTERRUPT}
+        if run.interrupts:
+            latest = dict(latest) if isinstance(latest, dict) and self.output_channel is None else {}
+            latest[INTERRUPT] = list(run.interrupts)
+        return latest
+
+    def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
+             interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
+             cancel: threading.Event | None) -> Run:
+        return Run(self, input, _merge_config(config), modes, interrupt_before=interrupt_before,
+                   interrupt_after=interrupt_after, durability=durability, output_keys=output_keys, cancel=cancel)
+
+    # -- async API (see _async: same loop, driven from a worker thread) ------------------------------------------
+
+    async def astream(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> AsyncIterator[Any]:
+        """Async twin of ``stream``; async nodes and routers run on the calling event loop."""
+        async for chunk in _async.stream_in_thread(
+            lambda cancel: self.stream(input, config, _cancel=cancel, **kwargs)
+        ):
+            yield chunk
+
+    async def ainvoke(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """Async twin of ``invoke``."""
+        return await _async.call_in_thread(self.invoke, input, config, **kwargs)
+
+    async def aget_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+        return await _async.call_in_thread(self.get_state, config, subgraphs=subgraphs)
+
+    async def aget_state_history(self, config: dict[str, Any], **kwargs: Any) -> AsyncIterator[StateSnapshot]:
+        for snapshot in await _async.call_in_thread(lambda: list(self.get_state_history(config, **kwargs))):
+            yield snapshot
+
+    async def aupdate_state(self, config: dict[str, Any], values: Any, as_node: str | None = None,
+                            task_id: str | None = None) -> dict[str, Any]:
+        return await _async.call_in_thread(self.update_state, config, values, as_node, task_id)
+
+    async def abulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        return await _async.call_in_thread(self.bulk_update_state, config, supersteps)
+
+    # -- state API ---------------------------------------------------------------------------------------------
+
+    def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
+        """The thread's latest checkpoint (or the one ``checkpoint_id`` names) as a ``StateSnapshot``."""
+        return _state.get_state(self, _merge_config(config))
+
+    def get_state_history(
+        self,
+        config: dict[str, Any],
+        *,
+        filter: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[StateSnapshot]:
+        """Every checkpoint of the thread, newest first."""
+        return _state.get_state_history(self, _merge_config(config), filter=filter, before=before, limit=limit)
+
+    def update_state(
+        self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None
+    ) -> dict[str, Any]:
+        """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config."""
+        return _state.update_state(self, _merge_config(config), values, as_node)
+
+    def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        """Apply several ``update_state`` calls in order (one list of ``StateUpdate`` per superstep)."""
+        for superstep in supersteps:
+            for update in superstep:
+                config = self.update_state(config, update.values, update.as_node, update.task_id)
+        return config
+
+    def with_config(self, config: dict[str, Any] | None = None, **kwargs: Any) -> "Pregel":
+        """A copy whose runs merge ``config`` into the config they are given."""
+        import copy
+
+        clone = copy.copy(self)
+        clone._default_config = {**getattr(self, "_default_config", {}), **(config or {}), **kwargs}
+        return clone
+
+    def get_name(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"
+
+
+def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:
+    config = dict(config or {})
+    if "recursion_limit" in config and config["recursion_limit"] < 1:
+        raise ValueError("recursion_limit must be at least 1")
+    return config
+
+
+def _output_keys(output_keys: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if output_keys is None:
+        return None
+    return (output_keys,) if isinstance(output_keys, str) else tuple(output_keys)

@@ -1,0 +1,191 @@
+"""Data types of the public API, shaped like ``langgraph.types``."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar, Union
+
+from .constants import END
+
+__all__ = [
+    "All",
+    "Command",
+    "Durability",
+    "Interrupt",
+    "Overwrite",
+    "PregelTask",
+    "RetryPolicy",
+    "Send",
+    "StateSnapshot",
+    "StateUpdate",
+    "StreamMode",
+    "StreamWriter",
+    "interrupt",
+]
+
+N = TypeVar("N", bound=Hashable)
+
+All = Literal["*"]
+"""Pass as ``interrupt_before``/``interrupt_after`` to pause at every node."""
+StreamMode = Literal["values", "updates", "custom", "tasks", "debug", "checkpoints", "messages"]
+Durability = Literal["sync", "async", "exit"]
+StreamWriter = Callable[[Any], None]
+"""Type of the ``writer`` parameter a node may declare to emit ``custom`` stream chunks."""
+
+
+@dataclass(init=False, slots=True)
+class Interrupt:
+    """A pause requested by ``interrupt()``; ``id`` is what ``Command(resume={id: ...})`` answers."""
+
+    value: Any
+    id: str
+    response_schema: dict[str, Any] | None = None
+
+    def __init__(self, value: Any, id: str = "", response_schema: dict[str, Any] | None = None) -> None:
+        self.value = value
+        self.id = id
+        self.response_schema = response_schema
+
+    @property
+    def interrupt_id(self) -> str:
+        """Deprecated alias of ``id`` kept for LangGraph 0.x programs."""
+        return self.id
+
+
+@dataclass(init=False, slots=True)
+class Send:
+    """Run ``node`` in the next step with ``arg`` as its whole input (map-reduce fan-out)."""
+
+    node: str
+    arg: Any
+
+    def __init__(self, node: str, arg: Any) -> None:
+        self.node = node
+        self.arg = arg
+
+    def __hash__(self) -> int:
+        return hash((self.node, repr(self.arg)))
+
+
+@dataclass(slots=True)
+class Overwrite:
+    """Write ``value`` to a reducer channel as is, bypassing the reducer."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Generic[N]):
+    """Update state, jump to nodes and/or answer interrupts in one value.
+
+    Return it from a node (``update``/``goto``), or pass it as graph input
+    (``resume`` answers pending interrupts).
+    """
+
+    graph: str | None = None
+    update: Any | None = None
+    resume: dict[str, Any] | Any | None = None
+    goto: Send | Sequence[Send | N] | N = ()
+
+    PARENT: ClassVar[Literal["__parent__"]] = "__parent__"
+
+    def __repr__(self) -> str:
+        shown = (f"{k}={getattr(self, k)!r}" for k in ("graph", "update", "resume", "goto"))
+        return "Command(" + ", ".join(s for s in shown if not s.endswith(("=None", "=()"))) + ")"
+
+    def _update_as_tuples(self) -> list[tuple[str, Any]]:
+        from .graph._schema import update_as_tuples
+
+        return update_as_tuples(self.update)
+
+    def _goto_as_list(self) -> list[Any]:
+        goto = self.goto
+        if isinstance(goto, (str, Send)):
+            return [goto]
+        return list(goto or ())
+
+
+@dataclass(slots=True)
+class RetryPolicy:
+    """How often, and after which errors, a failing node is run again."""
+
+    initial_interval: float = 0.5
+    backoff_factor: float = 2.0
+    max_interval: float = 128.0
+    max_attempts: int = 3
+    jitter: bool = True
+    retry_on: type[Exception] | Sequence[type[Exception]] | Callable[[Exception], bool] = field(
+        default_factory=lambda: default_retry_on
+    )
+
+    def should_retry(self, exc: Exception) -> bool:
+        retry_on = self.retry_on
+        if isinstance(retry_on, type) and issubclass(retry_on, BaseException):
+            return isinstance(exc, retry_on)
+        if isinstance(retry_on, Sequence):
+            return isinstance(exc, tuple(retry_on))
+        return bool(retry_on(exc))
+
+    def delay(self, attempt: int) -> float:
+        interval = min(self.max_interval, self.initial_interval * self.backoff_factor ** (attempt - 1))
+        return interval + (random.uniform(0, 1) if self.jitter else 0)
+
+
+def default_retry_on(exc: Exception) -> bool:
+    """Retry transient errors, not programming mistakes (LangGraph's default rule)."""
+    if isinstance(exc, ConnectionError):
+        return True
+    return not isinstance(
+        exc,
+        (ValueError, TypeError, ArithmeticError, ImportError, LookupError, NameError,
+         SyntaxError, RuntimeError, ReferenceError, StopIteration, StopAsyncIteration, OSError),
+    )
+
+
+class PregelTask(NamedTuple):
+    """One scheduled node run, as reported by ``get_state().tasks``."""
+
+    id: str
+    name: str
+    path: tuple[Union[str, int, tuple], ...]
+    error: Exception | None = None
+    interrupts: tuple[Interrupt, ...] = ()
+    state: Any = None
+    result: Any | None = None
+
+
+class StateSnapshot(NamedTuple):
+    """The state of a thread at one checkpoint."""
+
+    values: dict[str, Any] | Any
+    next: tuple[str, ...]
+    config: dict[str, Any]
+    metadata: dict[str, Any] | None
+    created_at: str | None
+    parent_config: dict[str, Any] | None
+    tasks: tuple[PregelTask, ...]
+    interrupts: tuple[Interrupt, ...]
+
+
+class StateUpdate(NamedTuple):
+    """One entry of ``bulk_update_state``."""
+
+    values: dict[str, Any] | None
+    as_node: str | None = None
+    task_id: str | None = None
+
+
+def interrupt(value: Any, *, response_schema: Any = None) -> Any:
+    """Pause the running node and surface ``value`` to the caller.
+
+    The first call raises a ``GraphInterrupt`` that the engine catches; when the run is resumed with
+    ``Command(resume=answer)`` the node starts again from its first line and this call returns ``answer``.
+    """
+    from .pregel._context import current_task
+
+    return current_task().interrupt(value, response_schema)
+
+
+ENDS = (END,)
