@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar, Union
 
 from .constants import END
@@ -74,6 +74,7 @@ class Overwrite:
     """Write ``value`` to a reducer channel as is, bypassing the reducer."""
 
     value: Any
+    type: str = "__overwrite__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,7 @@ class Command(Generic[N]):
         return list(goto or ())
 
 
-@dataclass(slots=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """How often, and after which errors, a failing node is run again."""
 
     initial_interval: float = 0.5
@@ -116,8 +116,8 @@ class RetryPolicy:
     max_interval: float = 128.0
     max_attempts: int = 3
     jitter: bool = True
-    retry_on: type[Exception] | Sequence[type[Exception]] | Callable[[Exception], bool] = field(
-        default_factory=lambda: default_retry_on
+    retry_on: type[Exception] | Sequence[type[Exception]] | Callable[[Exception], bool] = (
+        lambda exc: default_retry_on(exc)
     )
 
     def should_retry(self, exc: Exception) -> bool:
@@ -131,6 +131,13 @@ class RetryPolicy:
     def delay(self, attempt: int) -> float:
         interval = min(self.max_interval, self.initial_interval * self.backoff_factor ** (attempt - 1))
         return interval + (random.uniform(0, 1) if self.jitter else 0)
+
+
+def as_retry_policies(value: Any) -> tuple["RetryPolicy", ...]:
+    """Accept one policy, a sequence of them, or None."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, RetryPolicy) else tuple(value)
 
 
 def default_retry_on(exc: Exception) -> bool:

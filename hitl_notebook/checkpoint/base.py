@@ -15,18 +15,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, TypedDict
 
-from .serde import SafeSerializer
+from .serde import SafeSerializer, SerializationError
 
 __all__ = [
     "BaseCheckpointSaver",
     "Checkpoint",
     "CheckpointMetadata",
     "CheckpointTuple",
+    "PausedThread",
     "PendingWrite",
     "WRITES_IDX_MAP",
     "get_checkpoint_id",
     "new_checkpoint_id",
+    "pending_interrupts",
     "require_thread_id",
+    "serialize_value",
 ]
 
 PendingWrite = tuple[str, str, Any]
@@ -43,7 +46,8 @@ class Checkpoint(TypedDict):
     id: str
     ts: str
     channel_values: dict[str, Any]
-    channel_versions: dict[str, int]
+    channel_versions: dict[str, str]
+    versions_seen: dict[str, dict[str, str]]
     updated_channels: list[str] | None
 
 
@@ -51,6 +55,18 @@ class CheckpointMetadata(TypedDict, total=False):
     source: str
     step: int
     parents: dict[str, str]
+
+
+class PausedThread(NamedTuple):
+    """A thread waiting for a human: its newest checkpoint has tasks stopped at ``interrupt()``."""
+
+    thread_id: str
+    config: dict[str, Any]
+    """Config of the paused checkpoint (``thread_id``, ``checkpoint_ns``, ``checkpoint_id``)."""
+    interrupts: tuple[Any, ...]
+    """The pending ``Interrupt`` objects; answer with ``Command(resume={interrupt.id: answer})``."""
+    created_at: str | None = None
+    """When the paused checkpoint was written (ISO timestamp)."""
 
 
 class CheckpointTuple(NamedTuple):
@@ -153,6 +169,69 @@ class BaseCheckpointSaver(ABC):
     def list_threads(self) -> list[str]:
         """Thread ids with at least one checkpoint (used by the notebook inbox)."""
         raise NotImplementedError(f"{type(self).__name__} cannot list threads")
+
+    def list_paused_threads(self) -> list[PausedThread]:
+        """Threads whose newest (root) checkpoint has pending interrupts, most recently paused first.
+
+        A task counts as pending when it saved an ``__interrupt__`` write and no successful write. Static
+        breakpoints (``interrupt_before``/``interrupt_after``) save no interrupt and are not listed.
+        """
+        found = []
+        for thread_id in self.list_threads():
+            saved = self.get_tuple({"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}})
+            if saved is None:
+                continue
+            interrupts = pending_interrupts(saved.pending_writes or ())
+            if interrupts:
+                found.append(PausedThread(thread_id, saved.config, interrupts, saved.checkpoint.get("ts")))
+        found.sort(key=lambda p: p.config["configurable"]["checkpoint_id"], reverse=True)
+        return found
+
+
+_SPECIAL_WRITES = frozenset({"__interrupt__", "__resume__", "__error__"})
+
+
+def pending_interrupts(writes: Any) -> tuple[Any, ...]:
+    """The interrupts of tasks that saved an ``__interrupt__`` write and no successful write, in write order."""
+    per_task: dict[str, tuple[list[Any], list[bool]]] = {}
+    for task_id, channel, value in writes:
+        interrupts, ok = per_task.setdefault(task_id, ([], [False]))
+        if channel == "__interrupt__":
+            interrupts[:] = list(value or ())
+        elif channel not in _SPECIAL_WRITES:
+            ok[0] = True
+    found: dict[Any, Any] = {}
+    for interrupts, ok in per_task.values():
+        if not ok[0]:
+            for item in interrupts:
+                found.setdefault(getattr(item, "id", None) or id(item), item)
+    return tuple(found.values())
+
+
+def serialize_value(serde: SafeSerializer, value: Any, key: str, task_path: str | None = None) -> tuple[str, bytes]:
+    """``serde.dumps_typed(value)``; a failure names the state key (or special write) it was stored under."""
+    try:
+        return serde.dumps_typed(value)
+    except TypeError as exc:  # SerializationError is a TypeError
+        if key == "__interrupt__":
+            where = "the value passed to interrupt()"
+        elif key == "__resume__":
+            where = "the resume value (Command(resume=...))"
+        elif key.startswith("__") or ":" in key:
+            where = f"channel {key!r}"
+        else:
+            where = f"state key {key!r}"
+        if task_path:
+            where += f" written by task {task_path}"
+        message = str(exc)
+        if message.startswith("cannot serialize value"):  # SafeSerializer: "cannot serialize value[...] of type"
+            message = f"cannot save {where} in a checkpoint: {message[len('cannot serialize '):]}"
+        else:
+            t = type(value)
+            message = (f"cannot save {where} in a checkpoint: value of type "
+                       f"{t.__qualname__ if t.__module__ == 'builtins' else f'{t.__module__}.{t.__qualname__}'!r}: "
+                       f"{message}")
+        raise SerializationError(message) from exc
 
 
 def config_for(thread_id: str, ns: str, checkpoint_id: str) -> dict[str, Any]:

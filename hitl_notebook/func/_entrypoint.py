@@ -13,6 +13,7 @@ from ..pregel._async import run_coroutine
 from ..pregel._channels import Ephemeral, LastValue
 from ..pregel._context import current_task
 from ..pregel._node import PregelNode
+from ..types import as_retry_policies
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -49,7 +50,7 @@ class entrypoint:
         graph = Pregel(channels=channels, state_keys=(END, PREVIOUS), input_keys=(START,), output_keys=(END,),
                        checkpointer=self.checkpointer, store=self.store, name=name)
         graph.output_channel = END
-        policies = self.retry_policy or ()
+        policies = self.retry_policy
         graph.nodes[name] = PregelNode(
             name=name,
             triggers=(START,),
@@ -57,7 +58,7 @@ class entrypoint:
             call=_caller(func),
             write=_write,
             is_async=inspect.iscoroutinefunction(func),
-            retry_policy=tuple(policies) if isinstance(policies, (list, tuple)) else (policies,),
+            retry_policy=as_retry_policies(policies),
         )
         graph.__doc__ = func.__doc__
         graph.__wrapped__ = func  # type: ignore[attr-defined]

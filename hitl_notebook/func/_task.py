@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
-from ..types import RetryPolicy
+from ..types import RetryPolicy, as_retry_policies
 
 
 class TaskFunction:
@@ -18,8 +18,7 @@ class TaskFunction:
         self.func = func
         self.name = name or func.__name__
         self.is_async = inspect.iscoroutinefunction(func)
-        policies = retry_policy or ()
-        self.retry_policy = tuple(policies) if isinstance(policies, (list, tuple)) else (policies,)
+        self.retry_policy = as_retry_policies(retry_policy)
         functools.update_wrapper(self, func)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -13,7 +13,7 @@ from ..pregel._algo import send_targets, trigger_name
 from ..pregel._async import run_coroutine
 from ..pregel._channels import Channel, Ephemeral, NamedBarrier, Topic
 from ..pregel._node import PregelNode, Writes
-from ..types import Command, RetryPolicy
+from ..types import Command, as_retry_policies
 from . import _schema
 from ._branch import Branch
 from .state import NodeSpec, StateGraph
@@ -129,7 +129,7 @@ def _user_node(
         write=write,
         deferred=spec.defer,
         is_async=_is_async(spec.action),
-        retry_policy=tuple(policies) if isinstance(policies, (list, tuple)) else ((policies,) if policies else ()),
+        retry_policy=as_retry_policies(policies),
         metadata=metadata,
         subgraph=spec.subgraph,
     )
@@ -138,8 +138,8 @@ def _user_node(
 def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
     action = spec.action
     if spec.subgraph is not None:
-        subgraph = spec.subgraph
-        return lambda value, config: subgraph.invoke(value, {k: v for k, v in config.items() if k != "configurable"})
+        subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer and namespace from this task
+        return lambda value, config: subgraph.invoke(value)
     wanted, takes_input = _injected_params(action)
     if _is_async(action):
         return _async_caller(spec.name, action, wanted, takes_input)
@@ -193,16 +193,15 @@ def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) 
         for command in output:
             w, u = _command_writes(command, keys, graph, name)
             writes.extend(w)
-            if u is not None:
-                updates.append(u)
-        return writes, updates[0] if len(updates) == 1 else (updates or None)
+            updates.extend({k: v} for k, v in (u or {}).items())  # LangGraph shows one dict per write here
+        return writes, updates or None
     if isinstance(output, dict):
         writes = [(k, v) for k, v in output.items() if k in keys]
     elif _schema.has_schema_fields(output):
         writes = [(k, v) for k, v in _schema.update_as_tuples(output) if k in keys]
     else:
         raise InvalidUpdateError(create_error_message(
-            message=f"Expected dict, got {output!r}",
+            message=f"Expected dict, got {output}",
             error_code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
         ))
     return writes, dict(writes)

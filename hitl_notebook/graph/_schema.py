@@ -114,7 +114,8 @@ def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str
         return []
     if _is_pydantic_model(schema):
         if isinstance(value, dict):
-            value = schema.model_validate(value)
+            validated = schema.model_validate(value)  # raises on bad input; only the given keys are written
+            return [(k, getattr(validated, k)) for k in keys if k in value]
         if isinstance(value, schema):
             fields_set = value.model_fields_set
             return [(k, getattr(value, k)) for k in keys if k in fields_set or getattr(value, k, None) is not None]

@@ -65,16 +65,15 @@ def prepare_tasks(
 
     Deferred nodes run only when nothing else would.
     """
-    names = sorted(candidates) if candidates is not None else sorted(nodes)
+    names = candidates if candidates is not None else nodes  # definition order, as LangGraph lists tasks
     ready: list[Task] = []
     deferred: list[Task] = []
     for name in names:
         node = nodes[name]
-        fired = tuple(t for t in node.triggers if channels[t].is_available())
-        if not fired:
+        if not any(channels[t].is_available() for t in node.triggers):
             continue
         path = (PULL, name)
-        task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, fired)
+        task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, node.triggers)
         (deferred if node.deferred else ready).append(task)
     sends = channels.get(TASKS)
     if sends is not None and sends.is_available():

@@ -40,9 +40,10 @@ class Checkpointing:
         modes: frozenset[str],
         durability: str,
         emit: Callable[[str, Any], None],
+        saver: Any = None,
     ) -> None:
         self.graph = graph
-        self.saver = graph.checkpointer or None
+        self.saver = saver or graph.checkpointer or None
         self.enabled = self.saver is not None
         self.config = config
         self.thread_id = require_thread_id(config) if self.enabled else None
@@ -75,13 +76,42 @@ class Checkpointing:
         self.checkpoint_config = saved.config
 
     def is_replay(self, input: Any) -> bool:
-        return input is None and get_checkpoint_id(self.config) is not None
+        """Re-running from an older checkpoint (not the thread's head) forks the thread first."""
+        if input is not None or get_checkpoint_id(self.config) is None:
+            return False
+        configurable = {k: v for k, v in self.config["configurable"].items() if k != "checkpoint_id"}
+        head = self.saver.get_tuple({**self.config, "configurable": configurable})
+        return head is not None and head.checkpoint["id"] != self.checkpoint_id
 
     def adopt_pending(self, saved: CheckpointTuple) -> list[tuple[str, Any]]:
-        """Reuse the writes of tasks that already finished at this checkpoint; return an earlier resume's update."""
+        """Reuse the writes of tasks that already finished at this checkpoint; return earlier Commands' writes."""
         self.pending_by_task = classify_writes(saved.pending_writes or [])
         null = self.pending_by_task.pop(NULL_TASK_ID, None)
-        return null["writes"] if null else []
+        self._null_writes = list(null["writes"]) if null else []
+        return self._null_writes
+
+    def mark_updated(self, channels: set[str]) -> None:
+        """Channels changed outside a step (a Command's update) get new versions at the next save."""
+        for key in channels:
+            self.versions[key] = next_version(self.versions.get(key))
+        self._dirty |= channels
+
+    def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]]) -> None:
+        """On resume, LangGraph first re-emits the checkpoint it continues from (``checkpoints``/``debug``)."""
+        if not self.enabled or not self.modes & {"checkpoints", "debug"}:
+            return
+        pending = self.pending_by_task
+        tasks = plan()
+        payload = _events.checkpoint_payload(
+            self._event_config(self.checkpoint_id), saved.parent_config, read_values(channels, self.graph.state_keys),
+            saved.metadata, tasks,
+        )
+        for entry, task in zip(payload["tasks"], tasks):
+            found = pending.get(task.id)
+            if found and not found["ok"]:
+                entry["interrupts"] = tuple(_events.interrupt_dict(i) for i in found["interrupts"])
+        self.emit("checkpoints", payload)
+        self.emit("debug", _events.debug(self.step, "checkpoint", payload))
 
     def fork(self, channels: Mapping[str, Channel]) -> None:
         """Replaying from an old checkpoint first writes a ``fork`` copy of it (LangGraph 1.2)."""
@@ -118,14 +148,16 @@ class Checkpointing:
             stored = channel.checkpoint()
             if stored is not MISSING:
                 values[key] = stored
+        state_keys = self.graph.state_keys
         checkpoint: Checkpoint = {
-            "v": 1,
+            "v": 4,
             "id": self.checkpoint_id,
             "ts": _events.now_iso(),
             "channel_values": values,
             "channel_versions": dict(self.versions),
-            "updated_channels": sorted(updated),
-            "writers": [t.name for t in ran or () if t.name != "__start__" or source == "input"],
+            # Which nodes produced this checkpoint; update_state() without as_node attributes edits to them.
+            "versions_seen": {t.name: {} for t in ran or ()},
+            "updated_channels": sorted(k for k in updated if k in state_keys),
         }
         metadata = {"source": source, "step": self.step, "parents": {}}
         new_versions = {k: self.versions[k] for k in self._dirty if k in self.versions}
@@ -163,9 +195,13 @@ class Checkpointing:
             return
         self.saver.put_writes(self.checkpoint_config, writes, task.id, repr(task.path))
 
+    _null_writes: list[tuple[str, Any]] = []
+
     def add_null_writes(self, writes: list[tuple[str, Any]]) -> None:
+        """Keep a Command's writes as pending writes of the head (re-sent whole, so earlier ones stay)."""
+        self._null_writes = [*self._null_writes, *writes]
         if self.enabled and self.checkpoint_config is not None:
-            self.saver.put_writes(self.checkpoint_config, writes, NULL_TASK_ID, "")
+            self.saver.put_writes(self.checkpoint_config, self._null_writes, NULL_TASK_ID, "")
 
     def interrupted(self) -> None:
         self.flush()

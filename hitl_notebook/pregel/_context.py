@@ -28,8 +28,8 @@ def interrupt_id(namespace: str, index: int) -> str:
 class TaskRuntime:
     """What a running task knows about itself: config, stream writer and interrupt answers."""
 
-    __slots__ = ("config", "writer", "namespace", "answers", "new_answers", "single_answer", "_calls", "on_answer",
-                 "scheduler", "subcalls")
+    __slots__ = ("config", "writer", "namespace", "answers", "new_answers", "single_answer", "_calls",
+                 "scheduler", "subcalls", "run")
 
     def __init__(
         self,
@@ -39,7 +39,6 @@ class TaskRuntime:
         answers: list[Any] | None = None,
         new_answers: dict[str, Any] | None = None,
         single_answer: Any = MISSING,
-        on_answer: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.config = config
         self.writer = writer or _noop_writer
@@ -47,10 +46,10 @@ class TaskRuntime:
         self.answers = list(answers or ())
         self.new_answers = new_answers or {}
         self.single_answer = single_answer
-        self.on_answer = on_answer
         self._calls = 0
         self.scheduler: Callable[..., Any] | None = None
         self.subcalls = 0
+        self.run: Any = None  # the Run this task belongs to (nested graphs inherit from it)
 
     def call_task(self, fn: Any, args: tuple, kwargs: dict) -> Any:
         """Schedule a ``@task`` call from this task; returns a future (results are cached across resumes)."""
@@ -61,8 +60,9 @@ class TaskRuntime:
         return self.scheduler(self, index, fn, args, kwargs)
 
     def reset_calls(self) -> None:
-        """A retried attempt starts counting ``interrupt()`` calls from zero again."""
+        """A retried attempt starts counting ``interrupt()`` and ``@task`` calls from zero again."""
         self._calls = 0
+        self.subcalls = 0
 
     def interrupt(self, value: Any, response_schema: Any = None) -> Any:
         index = self._calls
@@ -78,8 +78,6 @@ class TaskRuntime:
             raise GraphInterrupt([Interrupt(value=value, id=iid, response_schema=_schema_json(response_schema))])
         answer = _validate(response_schema, answer)
         self.answers.append(answer)
-        if self.on_answer is not None:
-            self.on_answer(self.answers)
         return answer
 
 
@@ -110,6 +108,11 @@ def current_task() -> TaskRuntime:
             "only work inside a node, a @task or an @entrypoint while the graph runs."
         )
     return runtime
+
+
+def running_task() -> TaskRuntime | None:
+    """The task running in this context, if any (a graph invoked inside it runs nested)."""
+    return _current.get()
 
 
 def set_current(runtime: TaskRuntime | None) -> Any:

@@ -24,8 +24,12 @@ def task_result(task: Task, state_keys: tuple[str, ...]) -> dict[str, Any]:
         "name": task.name,
         "error": None if task.error is None else repr(task.error),
         "result": result,
-        "interrupts": [{"value": i.value, "id": i.id, "response_schema": i.response_schema} for i in task.interrupts],
+        "interrupts": [interrupt_dict(i) for i in task.interrupts],
     }
+
+
+def interrupt_dict(item: Any) -> dict[str, Any]:
+    return {"value": item.value, "id": item.id, "response_schema": item.response_schema}
 
 
 def debug(step: int, kind: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -55,16 +55,25 @@ class Run:
         durability: str | None = None,
         output_keys: tuple[str, ...] | None = None,
         cancel: threading.Event | None = None,
+        subgraphs: bool = False,
+        parent: "Run | None" = None,
+        namespace: tuple[str, ...] = (),
+        saver: Any = None,
     ) -> None:
         self.graph = graph
         self.input = input
         self.config = config
-        self.modes = modes
+        self.own_modes = modes
+        self.subgraphs = subgraphs or bool(parent and parent.subgraphs)
+        # A nested run forwards its chunks to the parent's stream when that one asked for subgraphs=True.
+        self.forward = parent if parent is not None and parent.subgraphs else None
+        self.modes = modes | (parent.modes if self.forward is not None else frozenset())
+        self.namespace = namespace
         self.interrupt_before = graph.interrupt_before if interrupt_before is None else _names(interrupt_before)
         self.interrupt_after = graph.interrupt_after if interrupt_after is None else _names(interrupt_after)
         self.output_keys = output_keys or graph.state_keys
         self.cancel = cancel
-        self.store = Checkpointing(graph, config, modes, durability or "async", self._emit)
+        self.store = Checkpointing(graph, config, self.modes, durability or "async", self._emit, saver)
         self.channels = {k: c.fresh() for k, c in graph.channels.items()}
         self.out: deque[tuple[tuple[str, ...], str, Any]] = deque()
         self.interrupts: list[Interrupt] = []
@@ -76,20 +85,21 @@ class Run:
         self._resume_map: dict[str, Any] = {}
         self._skip_before = False
         self._calls = TaskCalls(self)
+        self._after_first_step: list[tuple[str, Any]] = []
 
     # -- public driver ---------------------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[tuple[tuple[str, ...], str, Any]]:
         try:
-            self._setup()
+            loaded_step = self._setup()
             yield from self._drain()
             limit = self.config.get("recursion_limit", self.graph.recursion_limit)
-            stop = self.store.step + 1 + limit
+            stop = loaded_step + limit + 2  # LangGraph counts from the checkpoint the call started at
             while True:
                 tasks = self._plan()
                 if not tasks:
                     break
-                if self.store.step + 1 >= stop:
+                if self.store.step + 1 > stop:
                     raise GraphRecursionError(create_error_message(
                         message=f"Recursion limit of {limit} reached without hitting a stop condition. You can "
                         "increase the limit by setting the `recursion_limit` config key.",
@@ -117,16 +127,25 @@ class Run:
 
     # -- setup -----------------------------------------------------------------------------------------------------
 
-    def _setup(self) -> None:
+    def _setup(self) -> int:
+        """Load the thread and apply the input; returns the step of the checkpoint the run started from."""
         store, input = self.store, self.input
         saved = store.load()
+        loaded_step = -2
         if saved is not None:
             store.restore(self.channels, saved)
+            loaded_step = store.step
+        self._start(saved, input)
+        return loaded_step
+
+    def _start(self, saved: Any, input: Any) -> None:
+        store = self.store
         if input is None or isinstance(input, Command):
             if saved is None:
                 if isinstance(input, Command) and (input.update is not None or input.goto):
-                    self._start_fresh(None)
-                    self._apply_command(input)
+                    # LangGraph quirk kept for parity: on a fresh thread the update is also the input.
+                    self._start_fresh(dict(input._update_as_tuples()))
+                    self._after_first_step = self._command_writes(input)
                     return
                 if isinstance(input, Command) and input.resume is not None:
                     if not store.enabled:
@@ -138,6 +157,7 @@ class Run:
                 store.fork(self.channels)
             else:
                 self._apply_null(store.adopt_pending(saved))
+                store.announce(self.channels, saved, self._plan)
             if isinstance(input, Command):
                 if input.resume is not None and not store.enabled:
                     raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
@@ -173,17 +193,21 @@ class Run:
                     self._resume_map[pending.pop()] = command.resume
                 else:
                     self._resume_single = command.resume
-        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_keys]
-        writes += send_targets(command._goto_as_list(), self.graph.nodes, "input")
+        writes = self._command_writes(command)
         if writes:
             self._apply_null(writes)
             self.store.add_null_writes(writes)
 
+    def _command_writes(self, command: Command) -> list[tuple[str, Any]]:
+        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_keys]
+        return writes + send_targets(command._goto_as_list(), self.graph.nodes, "input")
+
     def _apply_null(self, writes: list[tuple[str, Any]]) -> None:
-        """Apply writes that belong to no task (a resume's ``update``/``goto``) before the step runs."""
+        """Apply writes that belong to no task (a ``Command``'s ``update``/``goto``) before the step runs."""
         if writes:
-            null = Task(NULL_TASK_ID, "__input__", ("~",), self.graph.nodes[START], (), writes=writes, done=True)
-            apply_writes(self.channels, [null])
+            null = Task(NULL_TASK_ID, "__input__", ("~",), next(iter(self.graph.nodes.values())), (),
+                        writes=writes, done=True)
+            self.store.mark_updated(apply_writes(self.channels, [null]))
             self._updated = None
 
     # -- one step --------------------------------------------------------------------------------------------------
@@ -195,7 +219,8 @@ class Run:
             names: set[str] = set(graph.deferred_nodes)
             for channel in self._updated:
                 names.update(graph.trigger_index.get(channel, ()))
-            candidates = names
+            order = graph.node_order
+            candidates = sorted(names, key=order.__getitem__)
         tasks = prepare_tasks(graph.nodes, self.channels, store.checkpoint_id, store.step + 1, store.ns, candidates)
         if tasks:
             values = read_values(self.channels, graph.read_keys)
@@ -210,7 +235,7 @@ class Run:
         return tasks
 
     def _breakpoint(self, names: Any, tasks: list[Task]) -> bool:
-        if not names or not self.store.enabled:
+        if not names:  # LangGraph 1.2 stops at breakpoints even without a checkpointer
             return False
         return any(not t.node.hidden and (names == "*" or t.name in names) for t in tasks)
 
@@ -218,6 +243,10 @@ class Run:
         todo = [t for t in tasks if not t.done]
         step = self.store.step + 1
         step_values = read_values(self.channels, self.graph.state_keys)
+        for task in tasks:
+            if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
+                update = {k: v for k, v in task.writes if k in self.graph.state_keys} or None
+                self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
         for task in todo:
             if not task.node.hidden:
                 self._emit_task_event("task", step, _events.task_start(task))
@@ -259,6 +288,7 @@ class Run:
             single_answer=self._resume_single,
         )
         runtime.scheduler = self._calls
+        runtime.run = self
         return runtime
 
     def _fresh_reader(self, step_values: dict[str, Any]):
@@ -317,6 +347,10 @@ class Run:
 
     def _commit(self, tasks: list[Task]) -> None:
         self._updated = apply_writes(self.channels, tasks)
+        if self._after_first_step:
+            writes, self._after_first_step = self._after_first_step, []
+            self._updated |= apply_writes(self.channels, [Task(NULL_TASK_ID, "__input__", ("~",), tasks[0].node, (),
+                                                                writes=writes)])
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
         if "values" in self.modes:
             keys = self.output_keys if self.graph.output_channel is None else (self.graph.output_channel,)
@@ -326,11 +360,17 @@ class Run:
     # -- output ----------------------------------------------------------------------------------------------------
 
     def _emit(self, mode: str, chunk: Any) -> None:
-        if mode in self.modes:
-            self.out.append(((), mode, chunk))
+        self._deliver(self.namespace, mode, chunk)
+
+    def _deliver(self, namespace: tuple[str, ...], mode: str, chunk: Any) -> None:
+        """Queue a chunk for this run's consumer and pass it up to a parent streaming ``subgraphs=True``."""
+        if mode in self.own_modes:
+            self.out.append((namespace, mode, chunk))
             wake = self._wake
             if wake is not None:
                 wake.put(None)
+        if self.forward is not None and mode in self.forward.modes:
+            self.forward._deliver(namespace, mode, chunk)
 
     def _emit_values(self) -> None:
         if "values" in self.modes:

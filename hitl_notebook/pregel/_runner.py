@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import GraphBubbleUp, GraphInterrupt
+from ..errors import GraphBubbleUp, GraphInterrupt, ParentCommand
 from ._algo import Task
 from ._context import TaskRuntime, reset_current, set_current
 
@@ -24,6 +25,15 @@ def run_task(task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
                 return
             except GraphInterrupt as exc:
                 task.interrupts = exc.interrupts
+                return
+            except ParentCommand as exc:
+                if getattr(exc, "from_subgraph", False):
+                    # A subgraph node addressed its parent: apply it as this node's own Command.
+                    command = dataclasses.replace(exc.args[0], graph=None)
+                    task.writes, task.update = task.node.write(command, config)
+                    task.done = True
+                else:
+                    task.error = exc
                 return
             except GraphBubbleUp as exc:
                 task.error = exc

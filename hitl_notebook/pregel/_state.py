@@ -6,17 +6,20 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..checkpoint.base import CheckpointTuple, require_thread_id
-from ..constants import END, PULL, START
+from ..constants import END, NULL_TASK_ID, PULL, START
 from ..errors import InvalidUpdateError
 from ..types import PregelTask, StateSnapshot
 from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, task_id
+from ._channels import Ephemeral, Topic
 from ._checkpointing import Checkpointing
 
 if TYPE_CHECKING:
     from .main import Pregel
 
 
-def _saver(graph: "Pregel") -> Any:
+def _saver(graph: "Pregel", saver: Any = None) -> Any:
+    if saver is not None:
+        return saver
     if not graph.checkpointer:
         raise ValueError(
             "No checkpointer set. Compile the graph with one, e.g. builder.compile(checkpointer=InMemorySaver())."
@@ -24,14 +27,15 @@ def _saver(graph: "Pregel") -> Any:
     return graph.checkpointer
 
 
-def get_state(graph: "Pregel", config: dict[str, Any]) -> StateSnapshot:
-    saver = _saver(graph)
+def get_state(graph: "Pregel", config: dict[str, Any], *, subgraphs: bool = False, saver: Any = None) -> StateSnapshot:
+    saver = _saver(graph, saver)
     require_thread_id(config)
     saved = saver.get_tuple(config)
     if saved is None:
         return StateSnapshot(values={}, next=(), config=config, metadata=None, created_at=None,
                              parent_config=None, tasks=(), interrupts=())
-    return snapshot(graph, saved, apply_pending="checkpoint_id" not in config["configurable"])
+    return snapshot(graph, saved, apply_pending="checkpoint_id" not in config["configurable"],
+                    subgraphs=subgraphs, saver=saver)
 
 
 def get_state_history(
@@ -57,7 +61,8 @@ def _restore(graph: "Pregel", saved: CheckpointTuple) -> dict[str, Any]:
     return channels
 
 
-def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = False) -> StateSnapshot:
+def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = False, *, subgraphs: bool = False,
+             saver: Any = None) -> StateSnapshot:
     """Describe a checkpoint; on the thread's head, finished tasks' pending writes count as done."""
     channels = _restore(graph, saved)
     checkpoint = saved.checkpoint
@@ -65,6 +70,9 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
     planned = prepare_tasks(graph.nodes, channels, checkpoint["id"], step,
                             saved.config["configurable"].get("checkpoint_ns", ""))
     pending = classify_writes(saved.pending_writes or [])
+    null = pending.pop(NULL_TASK_ID, None)
+    if null and null["writes"]:  # Commands sent as input show in the values, not in ``next`` (as LangGraph)
+        apply_writes(channels, [Task(NULL_TASK_ID, "__input__", ("~",), None, (), writes=null["writes"])])  # type: ignore[arg-type]
     tasks, waiting, interrupts, finished = [], [], [], []
     for task in planned:
         entry = pending.get(task.id)
@@ -78,7 +86,7 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
         task_interrupts = tuple(entry["interrupts"]) if entry and not entry["ok"] else ()
         interrupts.extend(task_interrupts)
         tasks.append(PregelTask(task.id, task.name, task.path, entry["error"] if entry else None,
-                                task_interrupts, None, result))
+                                task_interrupts, _child_state(task, saved, subgraphs, saver), result))
     if apply_pending and finished:
         apply_writes(channels, finished)
     values: Any = read_values(channels, graph.state_keys)
@@ -96,6 +104,19 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
     )
 
 
+def _child_state(task: Task, saved: CheckpointTuple, subgraphs: bool, saver: Any) -> Any:
+    """A subgraph task's own state: its config, or (``subgraphs=True``) its snapshot."""
+    child = task.node.subgraph
+    if child is None:
+        return None
+    parent = saved.config["configurable"]
+    ns = f"{parent['checkpoint_ns']}|{task.namespace}" if parent.get("checkpoint_ns") else task.namespace
+    config = {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
+    if not subgraphs:
+        return config
+    return get_state(child, config, subgraphs=True, saver=None if child.checkpointer else saver)
+
+
 def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: str | None) -> dict[str, Any]:
     """Apply ``values`` as the output of ``as_node`` (its edges fire too) in a new ``update`` checkpoint."""
     saver = _saver(graph)
@@ -105,7 +126,13 @@ def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: 
     channels = {k: c.fresh() for k, c in graph.channels.items()}
     if saved is not None:
         store.restore(channels, saved)
+    else:
+        store.step = -1  # a fresh thread's first update lands at step 0, as in LangGraph
     as_node = _resolve_as_node(graph, saved, as_node)
+    if as_node == START:  # treated as new input: pending triggers are dropped
+        for channel in channels.values():
+            if isinstance(channel, (Ephemeral, Topic)):
+                channel.consume()
     if as_node not in graph.nodes:
         raise InvalidUpdateError(f"Node {as_node} does not exist")
     node = graph.nodes[as_node]
@@ -127,8 +154,7 @@ def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: 
 
 
 def _apply(channels: dict[str, Any], node: Any, writes: list[tuple[str, Any]]) -> None:
-    fired = tuple(t for t in node.triggers if channels[t].is_available())
-    apply_writes(channels, [Task("update", node.name, (PULL, node.name), node, fired, writes=writes)])
+    apply_writes(channels, [Task("update", node.name, (PULL, node.name), node, node.triggers, writes=writes)])
 
 
 def _as_task(node: Any, writes: list[tuple[str, Any]]) -> Task:
@@ -156,7 +182,7 @@ def _resolve_as_node(graph: "Pregel", saved: CheckpointTuple | None, as_node: st
         return START if as_node == START else as_node
     if saved is None:
         return START
-    writers = [w for w in saved.checkpoint.get("writers", []) if w in graph.nodes]
+    writers = [w for w in saved.checkpoint.get("versions_seen", {}) if w in graph.nodes]
     if not writers or writers == [START]:
         return START
     named = [w for w in writers if w != START]

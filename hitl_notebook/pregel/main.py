@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
-from ..types import StateSnapshot, StreamMode
+from ..errors import GraphInterrupt, ParentCommand
+from ..types import Command, StateSnapshot, StreamMode
 from . import _async, _state
+from ._algo import classify_writes
 from ._channels import Channel
+from ._context import running_task
 from ._loop import Run, _names
 from ._node import PregelNode
 
@@ -56,7 +60,7 @@ class Pregel:
         self.debug = debug
         self.name = name
         self.recursion_limit = _default_recursion_limit()
-        self._index: tuple[dict[str, tuple[str, ...]], tuple[str, ...]] | None = None
+        self._index: tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int]] | None = None
 
     # -- structure used by the loop ----------------------------------------------------------------------------
 
@@ -70,17 +74,22 @@ class Pregel:
         return self._indexes()[1]
 
     @property
+    def node_order(self) -> dict[str, int]:
+        return self._indexes()[2]
+
+    @property
     def read_keys(self) -> tuple[str, ...]:
         return (*self.state_keys, START)
 
-    def _indexes(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    def _indexes(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int]]:
         if self._index is None:
             index: dict[str, list[str]] = {}
             for node in self.nodes.values():
                 for trigger in node.triggers:
                     index.setdefault(trigger, []).append(node.name)
             deferred = tuple(n.name for n in self.nodes.values() if n.deferred)
-            self._index = ({k: tuple(v) for k, v in index.items()}, deferred)
+            order = {name: i for i, name in enumerate(self.nodes)}
+            self._index = ({k: tuple(v) for k, v in index.items()}, deferred, order)
         return self._index
 
     # -- running -----------------------------------------------------------------------------------------------
@@ -108,14 +117,17 @@ class Pregel:
         single = isinstance(mode, str)
         bare_key = output_keys if isinstance(output_keys, str) else None
         run = self._run(input, config, frozenset(modes), interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys), kwargs.pop("_cancel", None))
-        for ns, m, chunk in run:
-            if bare_key is not None and m == "values":
-                chunk = chunk.get(bare_key)
-            if subgraphs:
-                yield (ns, chunk) if single else (ns, m, chunk)
-            else:
-                yield chunk if single else (m, chunk)
+                        _output_keys(output_keys), kwargs.pop("_cancel", None), subgraphs)
+        with _nested_errors(run):
+            for ns, m, chunk in run:
+                if bare_key is not None and m == "values" and isinstance(chunk, dict):
+                    chunk = chunk.get(bare_key)
+                elif output_keys is not None and m == "updates":
+                    chunk = _select_updates(chunk, output_keys)
+                if subgraphs:
+                    yield (ns, chunk) if single else (ns, m, chunk)
+                else:
+                    yield chunk if single else (m, chunk)
 
     def invoke(
         self,
@@ -140,8 +152,10 @@ class Pregel:
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys) or self.output_keys, kwargs.pop("_cancel", None))
         latest: Any = None
-        for _, _, chunk in run:
-            latest = chunk
+        with _nested_errors(run):
+            for _, mode, chunk in run:
+                if mode == "values":
+                    latest = chunk
         if isinstance(output_keys, str):
             return latest.get(output_keys) if isinstance(latest, dict) else latest
         if isinstance(latest, dict) and INTERRUPT in latest:
@@ -153,9 +167,34 @@ class Pregel:
 
     def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
              interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
-             cancel: threading.Event | None) -> Run:
-        return Run(self, input, _merge_config(config), modes, interrupt_before=interrupt_before,
-                   interrupt_after=interrupt_after, durability=durability, output_keys=output_keys, cancel=cancel)
+             cancel: threading.Event | None, subgraphs: bool = False) -> Run:
+        config = _merge_config({**getattr(self, "_default_config", {}), **(config or {})})
+        options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
+                       output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
+        parent = running_task()
+        if parent is None or parent.run is None:
+            return Run(self, input, config, modes, **options)
+        return self._nested_run(parent, input, config, modes, options)
+
+    def _nested_run(self, parent: Any, input: Any, config: dict[str, Any], modes: frozenset[str],
+                    options: dict[str, Any]) -> Run:
+        """Invoked inside a running task: share its thread, checkpointer and resume answers; namespace by task."""
+        outer = parent.run
+        configurable = dict(config.get("configurable") or {})
+        configurable.update(
+            thread_id=(outer.config.get("configurable") or {}).get("thread_id"),
+            checkpoint_ns=parent.config["configurable"]["checkpoint_ns"],
+        )
+        configurable.pop("checkpoint_id", None)
+        config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
+                  "configurable": configurable}
+        saver = None if self.checkpointer is False else (self.checkpointer or outer.store.saver)
+        if saver is not None and input is not None and not isinstance(input, Command):
+            if _is_paused(saver.get_tuple(config)):
+                input = Command(resume=dict(parent.new_answers)) if parent.new_answers else None
+        return Run(self, input, config, modes, parent=outer, saver=saver,
+                   namespace=(*outer.namespace, parent.config["configurable"]["checkpoint_ns"].split("|")[-1]),
+                   **options)
 
     # -- async API (see _async: same loop, driven from a worker thread) ------------------------------------------
 
@@ -188,7 +227,7 @@ class Pregel:
 
     def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
         """The thread's latest checkpoint (or the one ``checkpoint_id`` names) as a ``StateSnapshot``."""
-        return _state.get_state(self, _merge_config(config))
+        return _state.get_state(self, _merge_config(config), subgraphs=subgraphs)
 
     def get_state_history(
         self,
@@ -227,6 +266,38 @@ class Pregel:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"
+
+
+@contextmanager
+def _nested_errors(run: Run) -> Iterator[None]:
+    """A nested run hands its interrupts and parent commands up to the task that invoked it."""
+    try:
+        yield
+    except ParentCommand as exc:
+        exc.from_subgraph = bool(run.namespace)  # type: ignore[attr-defined]
+        raise
+    if run.namespace and run.interrupts:
+        raise GraphInterrupt(run.interrupts)
+
+
+def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> dict[str, Any]:
+    """``output_keys`` narrows each node's update too (a str gives the bare value)."""
+    selected = {}
+    for name, update in chunk.items():
+        if name.startswith("__") or not isinstance(update, dict):
+            selected[name] = update
+        elif isinstance(output_keys, str):
+            selected[name] = update.get(output_keys)
+        else:
+            selected[name] = {k: v for k, v in update.items() if k in output_keys}
+    return selected
+
+
+def _is_paused(saved: Any) -> bool:
+    if saved is None:
+        return False
+    entries = classify_writes(saved.pending_writes or []).values()
+    return any(e["interrupts"] and not e["ok"] for e in entries)
 
 
 def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:

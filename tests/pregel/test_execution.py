@@ -123,8 +123,8 @@ def test_unknown_keys_are_ignored_and_none_is_no_update():
     assert list(graph.stream({})) == [{"a": {"x": 2}}, {"b": None}]
 
 
-@pytest.mark.parametrize("limit, runs", [(3, 2), (4, 3), (5, 4)])
-def test_recursion_limit_allows_limit_minus_one_node_runs(limit, runs):
+@pytest.mark.parametrize("limit, runs", [(1, 1), (3, 3), (5, 5)])
+def test_recursion_limit_allows_limit_node_runs_on_a_fresh_thread(limit, runs):
     count = []
 
     def loop(state):

@@ -116,8 +116,9 @@ def test_static_breakpoints_before_and_after(saver, thread):
         assert list(graph.stream(None, thread, stream_mode="values"))[-1] == {"log": ["pre", "mid", "post"]}
     star = chain(interrupt_before="*")
     assert list(star.stream({}, thread)) == [{"__interrupt__": ()}]
-    no_saver = StateGraph(S).add_node("a", lambda s: {"log": ["a"]}).add_edge(START, "a")
-    assert no_saver.compile(interrupt_before=["a"]).invoke({}) == {"log": ["a"]}
+    no_saver = StateGraph(S).add_node("a", lambda s: {"log": ["a"]}).add_node("b", lambda s: {"log": ["b"]})
+    no_saver = no_saver.add_edge(START, "a").add_edge("a", "b")
+    assert no_saver.compile(interrupt_before=["b"]).invoke({}) == {"log": ["a"]}  # stops even without a saver
 
 
 def test_interrupt_without_checkpointer_and_resume_errors():

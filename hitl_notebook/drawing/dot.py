@@ -1,0 +1,155 @@
+"""Graphviz rendering: a ``graphviz.Digraph`` per :class:`Graph`, its SVG, and the notebook mimebundle.
+
+Every node carries a stable SVG ``id`` (``node-<name>``, see :func:`dom_id`) and CSS classes
+(``hn-node hn-n-<name>``, plus ``hn-start``/``hn-end``/``hn-breakpoint``/``hn-defer``) so that
+:mod:`.status` can restyle a laid-out SVG without running ``dot`` again.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Container
+from typing import Any, Final
+
+import graphviz
+
+from ..constants import END, START
+from ._model import Graph, Node
+
+__all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "mimebundle", "to_digraph"]
+
+INSTALL_HINT: Final = (
+    "Install Graphviz to draw graphs: apt-get install graphviz (Debian/Ubuntu), "
+    "brew install graphviz (macOS), conda install graphviz"
+)
+"""The one line shown instead of a picture when the ``dot`` binary is missing."""
+
+_FONT: Final = "Helvetica,Arial,sans-serif"
+_INK: Final = "#4b4870"
+_ACCENT: Final = "#7c6fd6"
+_BREAK: Final = "#b45309"
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """The Graphviz ``dot`` executable is not on ``PATH`` (the ``graphviz`` Python package alone is not enough)."""
+
+
+def _escape(name: str) -> str:
+    """An injective, CSS-safe spelling: ``[A-Za-z0-9_]`` kept, anything else as ``-<hex>-``."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else f"-{ord(ch):x}-" for ch in name)
+
+
+def dom_id(node_id: str) -> str:
+    """The SVG ``id`` of a node (``"sub:c1"`` -> ``"node-sub-3a-c1"``)."""
+    return f"node-{_escape(node_id)}"
+
+
+def dom_class(node_id: str) -> str:
+    """The per-node CSS class (``hn-n-<escaped id>``); unlike ids it stays valid when a page shows a graph twice."""
+    return f"hn-n-{_escape(node_id)}"
+
+
+def _kind(node_id: str) -> str | None:
+    last = node_id.rsplit(":", 1)[-1]
+    return last if last in (START, END) else None
+
+
+def _node_attrs(graph: Graph, node: Node) -> dict[str, str]:
+    kind = _kind(node.id)
+    classes = ["hn-node", dom_class(node.id)]
+    attrs = {"id": dom_id(node.id)}
+    if kind is not None:
+        classes.append("hn-start" if kind == START else "hn-end")
+        attrs.update(label="START" if kind == START else "END", shape="ellipse", fontsize="10", height="0.3",
+                     width="0.6", margin="0.05,0.02", style="filled",
+                     fillcolor="white" if kind == START else "#bfb6fc")
+        attrs["class"] = " ".join(classes)
+        return attrs
+    name = node.name.split(":")[-1]
+    notes = []
+    metadata = node.metadata or {}
+    where = graph.breakpoints.get(node.id) or metadata.get("__interrupt")
+    if where:
+        classes.append("hn-breakpoint")
+        notes.append((f"interrupt {where.replace(',', ' + ')}", _BREAK))
+        attrs.update(peripheries="2", color=_BREAK)
+    if metadata.get("defer"):
+        classes.append("hn-defer")
+        notes.append(("deferred", _INK))
+    if notes:
+        small = "".join(f'<br/><font point-size="9" color="{color}">{html.escape(text)}</font>' for text, color in notes)
+        attrs["label"] = f"<{html.escape(name)}{small}>"
+    else:
+        attrs["label"] = graphviz.nohtml(name)
+    attrs["class"] = " ".join(classes)
+    return attrs
+
+
+def to_digraph(graph: Graph) -> graphviz.Digraph:
+    """Build (not lay out) the ``Digraph``: static edges solid, conditional ones dashed and labelled.
+
+    Inlined subgraph nodes (ids with ``:``, from ``get_graph(xray=True)``) are grouped in nested clusters.
+    """
+    dot = graphviz.Digraph(name=graph.name, graph_attr={
+        "rankdir": "TB", "bgcolor": "transparent", "fontname": _FONT, "nodesep": "0.35", "ranksep": "0.4",
+        "class": "hn-graph",
+    })
+    dot.attr("node", shape="box", style="rounded,filled", fillcolor="#f2f0ff", color=_ACCENT, fontcolor="#1f1d2e",
+             fontname=_FONT, fontsize="12", height="0.4", margin="0.15,0.06")
+    dot.attr("edge", color=_INK, arrowsize="0.7", fontname=_FONT, fontsize="10", fontcolor=_INK)
+    tree: dict[str, Any] = {}
+    for node in graph.nodes.values():
+        branch = tree
+        for part in node.id.split(":")[:-1]:
+            branch = branch.setdefault(part, {})
+        branch.setdefault("", []).append(node)
+    _add_nodes(dot, graph, tree, prefix="")
+    for edge in graph.edges:
+        attrs = {"id": f"edge-{_escape(edge.source)}-to-{_escape(edge.target)}",
+                 "class": "hn-edge hn-conditional" if edge.conditional else "hn-edge"}
+        if edge.conditional:
+            attrs.update(style="dashed", color=_ACCENT)
+        if edge.data is not None:
+            attrs["label"] = graphviz.nohtml(f" {edge.data} ")
+        dot.edge(_escape(edge.source), _escape(edge.target), **attrs)
+    return dot
+
+
+def _add_nodes(dot: graphviz.Digraph, graph: Graph, tree: dict[str, Any], prefix: str) -> None:
+    for node in tree.get("", []):
+        dot.node(_escape(node.id), **_node_attrs(graph, node))
+    for part, branch in tree.items():
+        if part == "":
+            continue
+        path = f"{prefix}:{part}" if prefix else part
+        with dot.subgraph(name=f"cluster_{_escape(path)}") as cluster:
+            cluster.attr(label=graphviz.nohtml(part), id=f"cluster-{_escape(path)}", style="rounded,dashed",
+                         color=_ACCENT, fontcolor=_INK, fontsize="11", **{"class": "hn-cluster"})
+            _add_nodes(cluster, graph, branch, path)
+
+
+def draw_svg(graph: Graph) -> str:
+    """Run ``dot`` once and return the SVG text; raises :class:`GraphvizNotFoundError` (with the hint) without it."""
+    try:
+        svg = to_digraph(graph).pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound as exc:
+        raise GraphvizNotFoundError(INSTALL_HINT) from exc
+    return svg.replace("&#45;", "-")  # Graphviz escapes every hyphen; keep ids and classes greppable
+
+
+def mimebundle(graph: Graph, include: Container[str] | None = None,
+               exclude: Container[str] | None = None) -> dict[str, str]:
+    """``image/svg+xml`` plus ``text/plain``; without ``dot``, only text: the hint, then the mermaid source."""
+    bundle: dict[str, str] = {}
+    wanted = lambda mime: (include is None or mime in include) and not (exclude and mime in exclude)  # noqa: E731
+    if wanted("image/svg+xml"):
+        try:
+            bundle["image/svg+xml"] = draw_svg(graph)
+        except GraphvizNotFoundError:
+            return {"text/plain": f"{INSTALL_HINT}\n\n{graph.draw_mermaid()}"}
+        except Exception as exc:  # a failing dot run must not turn into a traceback under the cell
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return {"text/plain": f"Graphviz could not draw this graph: {first}\n\n{graph.draw_mermaid()}"}
+    if wanted("text/plain"):
+        bundle["text/plain"] = repr(graph)
+    return bundle
