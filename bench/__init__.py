@@ -1,0 +1,27 @@
+"""Micro-benchmarks: hitl_notebook's graph engine against LangGraph 1.2.
+
+Run ``python -m bench`` from the repository root (see ``bench/README.md``).
+Each workload module exposes ``NAME``, ``build(engine)``, ``run(engine, graph)``
+and ``check(engine, graph)``; the same code runs on both engines, which differ
+only in the ``engine`` namespace they receive (see ``bench/_engines.py``).
+"""
+
+from bench import (
+    fanout_send,
+    fanout_send_checkpoint,
+    interrupt_resume,
+    react_like,
+    sequential,
+    wide_state,
+)
+
+WORKLOADS = (
+    sequential,
+    fanout_send,
+    fanout_send_checkpoint,
+    wide_state,
+    interrupt_resume,
+    react_like,
+)
+
+__all__ = ["WORKLOADS"]
