@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..constants import END, START
-from ._dryrun import NodeWrites, barrier, deferred, dry_run, ephemeral
+from ._dryrun import Channel, NodeWrites, barrier, deferred, dry_run, ephemeral
 from ._model import Graph
 
 __all__ = ["build_graph"]
@@ -56,13 +56,13 @@ def build_graph(compiled: Any, xray: bool | int = False) -> Graph:
     return graph
 
 
-def _from_builder(compiled: Any, builder: Any) -> tuple[dict[str, NodeWrites], dict[str, Any], dict[str, Any]]:
+def _from_builder(compiled: Any, builder: Any) -> tuple[dict[str, NodeWrites], dict[str, Channel], dict[str, Any]]:
     """The trigger channels and static writes LangGraph's ``CompiledStateGraph`` would have for ``builder``."""
     specs = builder.nodes
     triggers: dict[str, list[str]] = {name: [f"branch:to:{name}"] for name in specs}
     writes: dict[str, list[tuple[str, Any]]] = {name: [] for name in (START, *specs)}
     declared: dict[str, list[tuple[str, str | None]]] = {name: [] for name in (START, *specs)}
-    channels: dict[str, Any] = {START: ephemeral()}
+    channels: dict[str, Channel] = {START: ephemeral()}
     for name, spec in specs.items():
         channels[f"branch:to:{name}"] = deferred() if spec.defer else ephemeral()
         ends = spec.ends.items() if isinstance(spec.ends, dict) else ((end, None) for end in spec.ends)
@@ -89,7 +89,7 @@ def _from_builder(compiled: Any, builder: Any) -> tuple[dict[str, NodeWrites], d
     return nodes, channels, data
 
 
-def _from_nodes(compiled: Any) -> tuple[dict[str, NodeWrites], dict[str, Any], dict[str, Any]]:
+def _from_nodes(compiled: Any) -> tuple[dict[str, NodeWrites], dict[str, Channel], dict[str, Any]]:
     """A graph without a builder (``@entrypoint``): its nodes and their triggers, with no declared writes."""
     nodes = {name: NodeWrites(triggers=tuple(node.triggers), defer=bool(getattr(node, "deferred", False)))
              for name, node in compiled.nodes.items()}

@@ -16,12 +16,14 @@ from typing import Any, NamedTuple
 
 from ..constants import END
 
-__all__ = ["DryRun", "NodeWrites", "barrier", "deferred", "dry_run", "ephemeral"]
+__all__ = ["Channel", "DryRun", "FoundEdge", "NodeWrites", "barrier", "deferred", "dry_run", "ephemeral"]
 
 _MISSING: Any = object()
 
 
-class _Edge(NamedTuple):
+class FoundEdge(NamedTuple):
+    """An edge as the dry run finds it (before ``data`` equal to the target is dropped)."""
+
     source: str
     target: str
     conditional: bool
@@ -29,6 +31,8 @@ class _Edge(NamedTuple):
 
 
 class _Trigger(NamedTuple):
+    """A write a node made: ``channel`` triggers some node; conditional writes carry their path-map label."""
+
     channel: str
     conditional: bool
     data: str | None
@@ -49,7 +53,7 @@ class NodeWrites:
 
 
 @dataclass
-class _Channel:
+class Channel:
     """``EphemeralValue``, ``LastValueAfterFinish`` or a ``NamedBarrierValue[AfterFinish]``, reduced to availability."""
 
     names: frozenset[str] | None = None  # a barrier when set
@@ -93,28 +97,28 @@ class _Channel:
         return False
 
 
-def ephemeral() -> _Channel:
-    return _Channel()
+def ephemeral() -> Channel:
+    return Channel()
 
 
-def deferred() -> _Channel:
-    return _Channel(after_finish=True)
+def deferred() -> Channel:
+    return Channel(after_finish=True)
 
 
-def barrier(names: Iterable[str], *, defer: bool = False) -> _Channel:
-    return _Channel(names=frozenset(names), after_finish=defer)
+def barrier(names: Iterable[str], *, defer: bool = False) -> Channel:
+    return Channel(names=frozenset(names), after_finish=defer)
 
 
 @dataclass
 class DryRun:
     """The outcome: discovered edges, the first step's tasks, and the last step's sources."""
 
-    edges: set[_Edge]
+    edges: set[FoundEdge]
     start_tasks: list[str]
     last_sources: list[str]
 
 
-def _apply(channels: Mapping[str, _Channel], read: set[str], writes: list[tuple[str, Any]], triggers: set[str],
+def _apply(channels: Mapping[str, Channel], read: set[str], writes: list[tuple[str, Any]], triggers: set[str],
            bump: bool) -> set[str]:
     """``langgraph.pregel._algo.apply_writes``: consume what was read, write, clear, and finish when idle."""
     for name in read:
@@ -133,15 +137,15 @@ def _apply(channels: Mapping[str, _Channel], read: set[str], writes: list[tuple[
     return updated
 
 
-def _next(nodes: Mapping[str, NodeWrites], channels: Mapping[str, _Channel], updated: set[str]) -> list[str]:
+def _next(nodes: Mapping[str, NodeWrites], channels: Mapping[str, Channel], updated: set[str]) -> list[str]:
     return [n for n, node in nodes.items()
             if any(t in updated for t in node.triggers) and any(channels[t].available() for t in node.triggers)]
 
 
-def dry_run(nodes: Mapping[str, NodeWrites], channels: Mapping[str, _Channel], input_channel: str,
+def dry_run(nodes: Mapping[str, NodeWrites], channels: Mapping[str, Channel], input_channel: str,
             limit: int = 250) -> DryRun:
     """Replay ``langgraph.pregel._draw.draw_graph``'s loop; ``channels`` are consumed (pass fresh ones)."""
-    edges: set[_Edge] = set()
+    edges: set[FoundEdge] = set()
     triggers = {t for node in nodes.values() for t in node.triggers}
     static_seen: set[str] = set()
     sources: dict[str, set[_Trigger]] = {}
@@ -161,7 +165,7 @@ def dry_run(nodes: Mapping[str, NodeWrites], channels: Mapping[str, _Channel], i
                 static_seen.add(name)
                 for channel, label in node.declared:
                     if channel == END:  # END writes are not written, they become edges directly
-                        edges.add(_Edge(name, END, True, label))
+                        edges.add(FoundEdge(name, END, True, label))
                     else:
                         conditionals[(name, channel)] = label
                         declared[name].add(_Trigger(channel, True, label))
@@ -181,17 +185,17 @@ def dry_run(nodes: Mapping[str, NodeWrites], channels: Mapping[str, _Channel], i
             for channel, cond, label in found:
                 trigger_sources[channel].add((src, cond, label))
         read = {t for name in tasks for t in nodes[name].triggers}
-        writes = [w for name in tasks for w in task_writes[name]]
-        tasks = _next(nodes, channels, _apply(channels, read, writes, triggers, bump=True))
+        step_writes = [w for name in tasks for w in task_writes[name]]
+        tasks = _next(nodes, channels, _apply(channels, read, step_writes, triggers, bump=True))
         for name in tasks:
             added = False
             for trigger in nodes[name].triggers:
                 for src, cond, label in trigger_sources[trigger]:
-                    edges.add(_Edge(src, name, cond, label))
+                    edges.add(FoundEdge(src, name, cond, label))
                     if _Trigger(trigger, cond, label) in step_sources.get(src, set()):
                         added = True
                     else:
                         sources[src].discard(_Trigger(trigger, cond, label))
             if not added:  # reached from an earlier step (e.g. a deferred node): LangGraph links every last source
-                edges.update(_Edge(src, name, True, None) for src in step_sources)
+                edges.update(FoundEdge(src, name, True, None) for src in step_sources)
     return DryRun(edges=edges, start_tasks=start_tasks, last_sources=list(step_sources))

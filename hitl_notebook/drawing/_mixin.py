@@ -7,6 +7,7 @@ from typing import Any
 
 from ._build import build_graph
 from ._model import Graph
+from .dot import mimebundle
 
 __all__ = ["DrawableGraphMixin"]
 
@@ -25,9 +26,6 @@ class DrawableGraphMixin:
                           exclude: Container[str] | None = None) -> dict[str, str]:
         """SVG when Graphviz is installed, else the install hint and mermaid text; never raises."""
         try:
-            bundle = self.get_graph()._repr_mimebundle_(include=include, exclude=exclude)
+            return mimebundle(self.get_graph(), include, exclude, text=repr(self))
         except Exception as exc:  # the display hook must not bury the cell under a traceback
             return {"text/plain": f"{self!r}\n(could not draw the graph: {type(exc).__name__}: {exc})"}
-        if "text/plain" in bundle and "image/svg+xml" in bundle:
-            bundle["text/plain"] = repr(self)
-        return bundle

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..constants import END
 
 if TYPE_CHECKING:
     import graphviz
@@ -170,7 +169,3 @@ def _single_node(graph: Graph, *, incoming: bool, exclude: Sequence[str] = ()) -
     found = [n for n in graph.nodes.values() if n.id not in exclude and n.id not in linked]
     return found[0] if len(found) == 1 else None
 
-
-def is_end(node_id: str) -> bool:
-    """Whether ``node_id`` is ``__end__`` of the graph or of an inlined subgraph."""
-    return node_id.rsplit(":", 1)[-1] == END

@@ -34,19 +34,19 @@ class GraphvizNotFoundError(RuntimeError):
     """The Graphviz ``dot`` executable is not on ``PATH`` (the ``graphviz`` Python package alone is not enough)."""
 
 
-def _escape(name: str) -> str:
+def _safe(name: str) -> str:
     """An injective, CSS-safe spelling: ``[A-Za-z0-9_]`` kept, anything else as ``-<hex>-``."""
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else f"-{ord(ch):x}-" for ch in name)
 
 
 def dom_id(node_id: str) -> str:
     """The SVG ``id`` of a node (``"sub:c1"`` -> ``"node-sub-3a-c1"``)."""
-    return f"node-{_escape(node_id)}"
+    return f"node-{_safe(node_id)}"
 
 
 def dom_class(node_id: str) -> str:
     """The per-node CSS class (``hn-n-<escaped id>``); unlike ids it stays valid when a page shows a graph twice."""
-    return f"hn-n-{_escape(node_id)}"
+    return f"hn-n-{_safe(node_id)}"
 
 
 def _kind(node_id: str) -> str | None:
@@ -80,7 +80,7 @@ def _node_attrs(graph: Graph, node: Node) -> dict[str, str]:
         small = "".join(f'<br/><font point-size="9" color="{color}">{html.escape(text)}</font>' for text, color in notes)
         attrs["label"] = f"<{html.escape(name)}{small}>"
     else:
-        attrs["label"] = graphviz.nohtml(name)
+        attrs["label"] = graphviz.escape(name)
     attrs["class"] = " ".join(classes)
     return attrs
 
@@ -105,25 +105,25 @@ def to_digraph(graph: Graph) -> graphviz.Digraph:
         branch.setdefault("", []).append(node)
     _add_nodes(dot, graph, tree, prefix="")
     for edge in graph.edges:
-        attrs = {"id": f"edge-{_escape(edge.source)}-to-{_escape(edge.target)}",
+        attrs = {"id": f"edge-{_safe(edge.source)}-to-{_safe(edge.target)}",
                  "class": "hn-edge hn-conditional" if edge.conditional else "hn-edge"}
         if edge.conditional:
             attrs.update(style="dashed", color=_ACCENT)
         if edge.data is not None:
-            attrs["label"] = graphviz.nohtml(f" {edge.data} ")
-        dot.edge(_escape(edge.source), _escape(edge.target), **attrs)
+            attrs["label"] = graphviz.escape(f" {edge.data} ")
+        dot.edge(_safe(edge.source), _safe(edge.target), **attrs)
     return dot
 
 
 def _add_nodes(dot: graphviz.Digraph, graph: Graph, tree: dict[str, Any], prefix: str) -> None:
     for node in tree.get("", []):
-        dot.node(_escape(node.id), **_node_attrs(graph, node))
+        dot.node(_safe(node.id), **_node_attrs(graph, node))
     for part, branch in tree.items():
         if part == "":
             continue
         path = f"{prefix}:{part}" if prefix else part
-        with dot.subgraph(name=f"cluster_{_escape(path)}") as cluster:
-            cluster.attr(label=graphviz.nohtml(part), id=f"cluster-{_escape(path)}", style="rounded,dashed",
+        with dot.subgraph(name=f"cluster_{_safe(path)}") as cluster:
+            cluster.attr(label=graphviz.escape(part), id=f"cluster-{_safe(path)}", style="rounded,dashed",
                          color=_ACCENT, fontcolor=_INK, fontsize="11", **{"class": "hn-cluster"})
             _add_nodes(cluster, graph, branch, path)
 
@@ -137,19 +137,25 @@ def draw_svg(graph: Graph) -> str:
     return svg.replace("&#45;", "-")  # Graphviz escapes every hyphen; keep ids and classes greppable
 
 
-def mimebundle(graph: Graph, include: Container[str] | None = None,
-               exclude: Container[str] | None = None) -> dict[str, str]:
-    """``image/svg+xml`` plus ``text/plain``; without ``dot``, only text: the hint, then the mermaid source."""
+def mimebundle(graph: Graph, include: Container[str] | None = None, exclude: Container[str] | None = None,
+               *, text: str | None = None) -> dict[str, str]:
+    """``image/svg+xml`` plus ``text/plain`` (``text``, default ``repr(graph)``); never raises.
+
+    Without ``dot`` (or if it fails) the bundle is text only: a one-line hint, a blank line, the mermaid source.
+    """
+
+    def wanted(mime: str) -> bool:
+        return (include is None or mime in include) and not (exclude is not None and mime in exclude)
+
     bundle: dict[str, str] = {}
-    wanted = lambda mime: (include is None or mime in include) and not (exclude and mime in exclude)  # noqa: E731
     if wanted("image/svg+xml"):
         try:
             bundle["image/svg+xml"] = draw_svg(graph)
         except GraphvizNotFoundError:
             return {"text/plain": f"{INSTALL_HINT}\n\n{graph.draw_mermaid()}"}
         except Exception as exc:  # a failing dot run must not turn into a traceback under the cell
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return {"text/plain": f"Graphviz could not draw this graph: {first}\n\n{graph.draw_mermaid()}"}
+            lines = str(exc).strip().splitlines() or [type(exc).__name__]
+            return {"text/plain": f"Graphviz could not draw this graph: {lines[0]}\n\n{graph.draw_mermaid()}"}
     if wanted("text/plain"):
-        bundle["text/plain"] = repr(graph)
+        bundle["text/plain"] = repr(graph) if text is None else text
     return bundle

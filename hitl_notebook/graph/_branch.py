@@ -61,8 +61,8 @@ class Branch:
         elif path_map is not None:
             ends = {target: target for target in path_map}
         else:
-            names = literal_values(return_hint(path))
-            ends = {n: n for n in names} if names else None
+            hint = return_hint(path)  # LangGraph reads only a plain Literal[...] return hint
+            ends = {n: n for n in get_args(hint)} if get_origin(hint) is Literal else None
         is_async = inspect.iscoroutinefunction(path) or inspect.iscoroutinefunction(getattr(path, "__call__", None))
         return cls(name=name, path=path, ends=ends, is_async=is_async)
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
+from ..drawing._mixin import DrawableGraphMixin
 from . import _async, _state
 from ._algo import classify_writes
 from ._channels import Channel
@@ -25,7 +26,7 @@ def _default_recursion_limit() -> int:
     return int(os.environ.get("LANGGRAPH_DEFAULT_RECURSION_LIMIT", DEFAULT_RECURSION_LIMIT))
 
 
-class Pregel:
+class Pregel(DrawableGraphMixin):
     """A compiled graph: nodes reading and writing channels in supersteps."""
 
     stream_mode: StreamMode = "updates"
@@ -51,6 +52,7 @@ class Pregel:
         self.channels = channels
         self.nodes: dict[str, PregelNode] = {}
         self.state_keys = tuple(state_keys)
+        self.state_key_set = frozenset(self.state_keys)
         self.input_keys = tuple(input_keys)
         self.output_keys = tuple(output_keys)
         self.checkpointer = checkpointer
@@ -164,6 +166,16 @@ class Pregel:
             latest = dict(latest) if isinstance(latest, dict) and self.output_channel is None else {}
             latest[INTERRUPT] = list(run.interrupts)
         return latest
+
+    def batch(self, inputs: Sequence[Any], config: dict[str, Any] | Sequence[dict[str, Any]] | None = None,
+              **kwargs: Any) -> list[Any]:
+        """``invoke`` each input (with the matching config when a list of configs is given)."""
+        configs = config if isinstance(config, (list, tuple)) else [config] * len(inputs)
+        return [self.invoke(item, cfg, **kwargs) for item, cfg in zip(inputs, configs)]
+
+    async def abatch(self, inputs: Sequence[Any], config: Any = None, **kwargs: Any) -> list[Any]:
+        configs = config if isinstance(config, (list, tuple)) else [config] * len(inputs)
+        return [await self.ainvoke(item, cfg, **kwargs) for item, cfg in zip(inputs, configs)]
 
     def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
              interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
