@@ -7,7 +7,6 @@ checkpoint, the *pending writes* of tasks that finished in the step that follows
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -96,26 +95,24 @@ def checkpoint_ns(config: dict[str, Any] | None) -> str:
     return ((config or {}).get("configurable") or {}).get("checkpoint_ns") or ""
 
 
-_last_ns = 0
+_last_tick = 0
 _id_lock = threading.Lock()
+_NODE = f"{random.getrandbits(48):012x}"  # per process, like a MAC address in a classic UUID
 
 
 def new_checkpoint_id(step: int) -> str:
     """A time-ordered UUIDv6 whose clock sequence is the step, as LangGraph's ids are.
 
-    String order equals creation order, which is what history listing relies on.
+    Ticks are 100 ns and strictly increase within a process, so string order equals creation order, which
+    history listing relies on.
     """
-    global _last_ns
+    global _last_tick
     with _id_lock:
-        ns = time.time_ns()
-        _last_ns = ns = max(ns, _last_ns + 100)
-    timestamp = ns // 100 + 0x01B21DD213814000  # 100-ns intervals since 1582-10-15
-    time_high = (timestamp >> 28) & 0xFFFFFFFF
-    time_mid = (timestamp >> 12) & 0xFFFF
-    time_low = timestamp & 0x0FFF
-    clock_seq = (step & 0x3FFF) | 0x8000
-    node = random.getrandbits(48) if os.environ.get("HITL_DETERMINISTIC") is None else 0
-    return f"{time_high:08x}-{time_mid:04x}-6{time_low:03x}-{clock_seq:04x}-{node:012x}"
+        tick = time.time_ns() // 100
+        _last_tick = tick = tick if tick > _last_tick else _last_tick + 1
+    timestamp = tick + 0x01B21DD213814000  # 100-ns intervals since 1582-10-15
+    return (f"{(timestamp >> 28) & 0xFFFFFFFF:08x}-{(timestamp >> 12) & 0xFFFF:04x}-6{timestamp & 0x0FFF:03x}-"
+            f"{(step & 0x3FFF) | 0x8000:04x}-{_NODE}")
 
 
 class BaseCheckpointSaver(ABC):
@@ -149,7 +146,11 @@ class BaseCheckpointSaver(ABC):
         metadata: CheckpointMetadata,
         new_versions: dict[str, int],
     ) -> dict[str, Any]:
-        """Store a checkpoint whose parent is ``config``'s; return the new checkpoint's config."""
+        """Store a checkpoint whose parent is ``config``'s; return the new checkpoint's config.
+
+        ``new_versions`` names the channels that changed since the parent (``checkpoint["channel_values"]``
+        holds at least their values); every other channel keeps the version, and value, it had.
+        """
 
     @abstractmethod
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
@@ -213,10 +214,15 @@ def serialize_value(serde: SafeSerializer, value: Any, key: str, task_path: str 
     try:
         return serde.dumps_typed(value)
     except TypeError as exc:  # SerializationError is a TypeError
-        if key == "__interrupt__":
-            where = "the value passed to interrupt()"
+        name = key
+        if key == "__start__":
+            where, name = "the graph input", "input"
+        elif key == "__interrupt__":
+            where, name = "the value passed to interrupt()", "interrupt"
         elif key == "__resume__":
-            where = "the resume value (Command(resume=...))"
+            where, name = "the resume value (Command(resume=...))", "resume"
+        elif key == "__pregel_tasks":
+            where, name = "a Send() argument", "sends"
         elif key.startswith("__") or ":" in key:
             where = f"channel {key!r}"
         else:
@@ -225,12 +231,11 @@ def serialize_value(serde: SafeSerializer, value: Any, key: str, task_path: str 
             where += f" written by task {task_path}"
         message = str(exc)
         if message.startswith("cannot serialize value"):  # SafeSerializer: "cannot serialize value[...] of type"
-            message = f"cannot save {where} in a checkpoint: {message[len('cannot serialize '):]}"
+            message = f"cannot save {where} in a checkpoint: {name}{message[len('cannot serialize value'):]}"
         else:
             t = type(value)
-            message = (f"cannot save {where} in a checkpoint: value of type "
-                       f"{t.__qualname__ if t.__module__ == 'builtins' else f'{t.__module__}.{t.__qualname__}'!r}: "
-                       f"{message}")
+            qualname = t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+            message = f"cannot save {where} in a checkpoint: {name} of type {qualname!r}: {message}"
         raise SerializationError(message) from exc
 
 

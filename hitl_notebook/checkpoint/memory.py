@@ -20,11 +20,20 @@ from .base import (
     metadata_matches,
     require_thread_id,
 )
-from .serde import SafeSerializer
+from .serde import SafeSerializer, SerializationError
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
-_Stored = tuple[tuple[str, bytes], tuple[str, bytes], str | None]  # checkpoint, metadata, parent id
+_Stored = tuple[tuple[str, bytes], str | None]  # (checkpoint header, metadata) serialized together, parent id
+
+
+class _Batch:
+    """One task's writes serialized in a single call; decoded once however many writes it holds."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: tuple[str, bytes]) -> None:
+        self.blob = blob
 
 
 class InMemorySaver(BaseCheckpointSaver):
@@ -37,8 +46,12 @@ class InMemorySaver(BaseCheckpointSaver):
         super().__init__(serde=serde)
         # thread -> ns -> checkpoint id -> stored
         self.storage: defaultdict[str, dict[str, dict[str, _Stored]]] = defaultdict(lambda: defaultdict(dict))
-        self.blobs: dict[tuple[str, str, str, int], tuple[str, bytes]] = {}
-        self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[str, str, tuple[str, bytes], str]]] = defaultdict(dict)
+        # (thread, ns, channel, version) -> the batch holding that value; one batch per put() call
+        self.blobs: dict[tuple[str, str, str, str], _Batch] = {}
+        # (thread, ns, checkpoint) -> (task, slot) -> ([(index in batch, channel)], batch, task path)
+        self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[list, _Batch, str]]] = (
+            defaultdict(dict)
+        )
         self._lock = threading.RLock()
 
     def get_tuple(self, config: dict[str, Any]) -> CheckpointTuple | None:
@@ -80,13 +93,13 @@ class InMemorySaver(BaseCheckpointSaver):
                         found.append((thread_id, ns, checkpoint_id, checkpoints[checkpoint_id]))
         count = 0
         for thread_id, ns, checkpoint_id, stored in found:
-            metadata = self.serde.loads_typed(stored[1])
+            header, metadata = self.serde.loads_typed(stored[0])
             if not metadata_matches(metadata, filter):
                 continue
             if limit is not None and count >= limit:
                 return
             count += 1
-            yield self._tuple(thread_id, ns, checkpoint_id, stored, metadata)
+            yield self._tuple(thread_id, ns, checkpoint_id, stored, (header, metadata))
 
     def put(
         self,
@@ -98,26 +111,30 @@ class InMemorySaver(BaseCheckpointSaver):
         thread_id = require_thread_id(config)
         ns = checkpoint_ns(config)
         values = checkpoint["channel_values"]
-        dumps = self.serde.dumps_typed
+        changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
+        header = {k: v for k, v in checkpoint.items() if k != "channel_values"}
+        # One serializer call for the changed values, one for header and metadata.
+        batch = _Batch(_dump_named(self.serde.dumps_typed, changed))
+        record = self.serde.dumps_typed((header, metadata))
         with self._lock:
+            blobs = self.blobs
             for channel, version in new_versions.items():
-                value = values.get(channel, MISSING)
-                self.blobs[(thread_id, ns, channel, version)] = ("empty", b"") if value is MISSING else dumps(value)
-            header = {k: v for k, v in checkpoint.items() if k != "channel_values"}
-            self.storage[thread_id][ns][checkpoint["id"]] = (
-                dumps(header), dumps(metadata), get_checkpoint_id(config),
-            )
+                blobs[(thread_id, ns, channel, version)] = batch
+            self.storage[thread_id][ns][checkpoint["id"]] = (record, get_checkpoint_id(config))
         return config_for(thread_id, ns, checkpoint["id"])
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
         thread_id = require_thread_id(config)
         key = (thread_id, checkpoint_ns(config), get_checkpoint_id(config))
-        dumps = self.serde.dumps_typed
+        batch = _Batch(self.serde.dumps_typed([value for _, value in writes]))
+        regular = [(i, channel) for i, (channel, _) in enumerate(writes) if channel not in WRITES_IDX_MAP]
         with self._lock:
             bucket = self.writes[key]
-            for idx, (channel, value) in enumerate(writes):
-                slot = WRITES_IDX_MAP.get(channel, idx)
-                bucket[(task_id, slot)] = (task_id, channel, dumps(value), task_path)
+            if regular:  # a task's regular writes arrive together and replace any earlier ones
+                bucket[(task_id, 0)] = (regular, batch, task_path)
+            for idx, (channel, _) in enumerate(writes):
+                if channel in WRITES_IDX_MAP:
+                    bucket[(task_id, WRITES_IDX_MAP[channel])] = ([(idx, channel)], batch, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
         thread_id = str(thread_id)
@@ -132,24 +149,45 @@ class InMemorySaver(BaseCheckpointSaver):
         with self._lock:
             return [t for t, spaces in self.storage.items() if any(spaces.values())]
 
-    def _tuple(self, thread_id: str, ns: str, checkpoint_id: str, stored: _Stored, metadata: Any = None) -> CheckpointTuple:
+    def _tuple(self, thread_id: str, ns: str, checkpoint_id: str, stored: _Stored,
+               decoded: tuple[dict[str, Any], Any] | None = None) -> CheckpointTuple:
         loads = self.serde.loads_typed
-        header = loads(stored[0])
+        header, metadata = decoded if decoded is not None else loads(stored[0])
         values = {}
+        decoded: dict[int, dict[str, Any]] = {}
         for channel, version in header["channel_versions"].items():
-            blob = self.blobs.get((thread_id, ns, channel, version))
-            if blob is not None and blob[0] != "empty":
-                values[channel] = loads(blob)
+            batch = self.blobs.get((thread_id, ns, channel, version))
+            if batch is None:
+                continue
+            group = decoded.get(id(batch))
+            if group is None:
+                group = decoded[id(batch)] = loads(batch.blob)
+            if channel in group:
+                values[channel] = group[channel]
         checkpoint: Checkpoint = {**header, "channel_values": values}
         writes = self.writes.get((thread_id, ns, checkpoint_id), {})
-        parent_id = stored[2]
+        pending = []
+        for (task_id, _), (entries, batch, _path) in writes.items():
+            found = decoded.get(id(batch))
+            if found is None:
+                found = decoded[id(batch)] = loads(batch.blob)
+            pending.extend((task_id, channel, found[index]) for index, channel in entries)
+        parent_id = stored[1]
         return CheckpointTuple(
             config=config_for(thread_id, ns, checkpoint_id),
             checkpoint=checkpoint,
-            metadata=metadata if metadata is not None else loads(stored[1]),
+            metadata=metadata,
             parent_config=config_for(thread_id, ns, parent_id) if parent_id else None,
-            pending_writes=[(task_id, channel, loads(value)) for task_id, channel, value, _ in writes.values()],
+            pending_writes=pending,
         )
+
+
+def _dump_named(dumps: Any, values: dict[str, Any]) -> tuple[str, bytes]:
+    """Serialize several values at once; a failure names the state key or write it came from."""
+    try:
+        return dumps(values)
+    except SerializationError as exc:
+        raise SerializationError(str(exc).replace("value[", "state[", 1)) from None
 
 
 MemorySaver = InMemorySaver

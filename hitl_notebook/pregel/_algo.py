@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,16 +64,7 @@ def prepare_tasks(
 
     Deferred nodes run only when nothing else would.
     """
-    names = candidates if candidates is not None else nodes  # definition order, as LangGraph lists tasks
-    ready: list[Task] = []
-    deferred: list[Task] = []
-    for name in names:
-        node = nodes[name]
-        if not any(channels[t].is_available() for t in node.triggers):
-            continue
-        path = (PULL, name)
-        task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, node.triggers)
-        (deferred if node.deferred else ready).append(task)
+    ready: list[Task] = []  # LangGraph plans pushed Sends first, then triggered nodes
     sends = channels.get(TASKS)
     if sends is not None and sends.is_available():
         for index, packet in enumerate(sends.value):
@@ -85,13 +75,21 @@ def prepare_tasks(
             path = (PUSH, index)
             ready.append(Task(task_id(checkpoint_id, ns, step, packet.node, path), packet.node, path, node,
                               (PUSH,), packet=packet.arg))
+    deferred: list[Task] = []
+    for name in candidates if candidates is not None else nodes:  # definition order, as LangGraph lists tasks
+        node = nodes[name]
+        if not any(channels[t].is_available() for t in node.triggers):
+            continue
+        path = (PULL, name)
+        task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, node.triggers)
+        (deferred if node.deferred else ready).append(task)
     return ready or deferred
 
 
-def apply_writes(channels: Mapping[str, Channel], tasks: Iterable[Task]) -> set[str]:
+def apply_writes(channels: Mapping[str, Channel], tasks: list[Task]) -> set[str]:
     """Consume the triggers the tasks ran on, then apply their writes grouped per channel in task-path order."""
     updated: set[str] = set()
-    ordered = sorted(tasks, key=lambda t: t.path)
+    ordered = tasks if len(tasks) == 1 else sorted(tasks, key=_path)
     consumed_sends = False
     for task in ordered:
         if task.path[0] == PUSH:
@@ -102,28 +100,44 @@ def apply_writes(channels: Mapping[str, Channel], tasks: Iterable[Task]) -> set[
                 updated.add(trigger)
     if consumed_sends and TASKS in channels and channels[TASKS].consume():
         updated.add(TASKS)
-    grouped: defaultdict[str, list[Any]] = defaultdict(list)
+    if len(ordered) == 1:
+        writes = ordered[0].writes
+        if len(writes) == len({channel for channel, _ in writes}):  # one write per key: no grouping needed
+            for channel, value in writes:
+                target = channels.get(channel)
+                if target is None:
+                    _warn_unknown(channel)
+                elif target.update_one(value):
+                    updated.add(channel)
+            return updated
+    grouped: dict[str, list[Any]] = {}
     for task in ordered:
         for channel, value in task.writes:
-            grouped[channel].append(value)
+            bucket = grouped.get(channel)
+            if bucket is None:
+                grouped[channel] = [value]
+            else:
+                bucket.append(value)
     for channel, values in grouped.items():
         target = channels.get(channel)
         if target is None:
-            if channel not in SPECIAL_WRITES and channel != NO_WRITES:
-                logger.warning("Ignoring write to unknown channel %s", channel)
-            continue
-        if target.update(values):
+            _warn_unknown(channel)
+        elif target.update(values):
             updated.add(channel)
     return updated
 
 
+def _warn_unknown(channel: str) -> None:
+    if channel not in SPECIAL_WRITES and channel != NO_WRITES:
+        logger.warning("Ignoring write to unknown channel %s", channel)
+
+
+def _path(task: Task) -> tuple[Any, ...]:
+    return task.path
+
+
 def read_values(channels: Mapping[str, Channel], keys: Iterable[str]) -> dict[str, Any]:
-    values = {}
-    for key in keys:
-        value = channels[key].value
-        if value is not MISSING:
-            values[key] = value
-    return values
+    return {key: value for key in keys if (value := channels[key].value) is not MISSING}
 
 
 def classify_writes(pending: Iterable[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:

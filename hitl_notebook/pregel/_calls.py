@@ -65,7 +65,8 @@ class TaskCalls:
         else:
             run.store.put_writes(task, task.writes + answers)
             run._emit("updates", {task.name: task.update})
-            run._emit_task_event("task_result", step, _events.task_result(task, ()))
+            if run.modes & {"tasks", "debug"}:
+                run._emit_task_event("task_result", step, _events.task_result(task, frozenset()))
             future.set_result(task.update)
 
 

@@ -27,16 +27,10 @@ class Channel:
 
     def fresh(self) -> "Channel":
         """An empty channel of the same kind, for a new run."""
-        clone = object.__new__(type(self))
-        for cls in type(self).__mro__:
-            for slot in getattr(cls, "__slots__", ()):
-                setattr(clone, slot, getattr(self, slot))
+        clone = object.__new__(self.__class__)
+        clone.key = self.key
         clone.value = MISSING
-        clone._reset()
         return clone
-
-    def _reset(self) -> None:
-        pass
 
     def get(self) -> Any:
         if self.value is MISSING:
@@ -48,6 +42,10 @@ class Channel:
 
     def update(self, values: Sequence[Any]) -> bool:
         raise NotImplementedError
+
+    def update_one(self, value: Any) -> bool:
+        """``update([value])`` without building a list (the common case of one write per key)."""
+        return self.update((value,))
 
     def consume(self) -> bool:
         """Called after a task triggered by this channel ran; True if that changed the channel."""
@@ -69,6 +67,11 @@ class LastValue(Channel):
         super().__init__(key)
         self.type_ = type_
 
+    def fresh(self) -> "LastValue":
+        clone = Channel.fresh(self)
+        clone.type_ = self.type_
+        return clone
+
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
             return False
@@ -82,6 +85,10 @@ class LastValue(Channel):
         self.value = value.value if isinstance(value, Overwrite) else value
         return True
 
+    def update_one(self, value: Any) -> bool:
+        self.value = value.value if value.__class__ is Overwrite else value
+        return True
+
 
 class BinaryOperatorAggregate(Channel):
     """A reducer key (``Annotated[T, reducer]``): starts at ``T()`` and folds writes in task-path order."""
@@ -92,10 +99,13 @@ class BinaryOperatorAggregate(Channel):
         super().__init__(key)
         self.type_ = type_
         self.reducer = reducer
-        self._reset()
+        self.value = _empty_value(type_)
 
-    def _reset(self) -> None:
-        self.value = _empty_value(self.type_)
+    def fresh(self) -> "BinaryOperatorAggregate":
+        clone = Channel.fresh(self)
+        clone.type_, clone.reducer = self.type_, self.reducer
+        clone.value = _empty_value(self.type_)
+        return clone
 
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
@@ -153,8 +163,10 @@ class NamedBarrier(Channel):
         super().__init__(key)
         self.names = names
 
-    def _reset(self) -> None:
-        self.value = MISSING
+    def fresh(self) -> "NamedBarrier":
+        clone = Channel.fresh(self)
+        clone.names = self.names
+        return clone
 
     def update(self, values: Sequence[Any]) -> bool:
         seen = set() if self.value is MISSING else set(self.value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +21,6 @@ from ._channels import MISSING, Channel
 
 if TYPE_CHECKING:
     from .main import Pregel
-
-
-def next_version(current: str | None) -> str:
-    """Counter plus a random suffix, so two branches of a forked thread never share a blob key."""
-    counter = int(current.split(".", 1)[0]) + 1 if current else 1
-    return f"{counter:08d}.{random.getrandbits(32):08x}"
 
 
 class Checkpointing:
@@ -56,9 +49,10 @@ class Checkpointing:
         self.checkpoint_config: dict[str, Any] | None = None  # last persisted checkpoint
         self.versions: dict[str, str] = {}
         self.pending_by_task: dict[str, dict[str, Any]] = {}
-        self._unsaved: tuple[Checkpoint, dict[str, Any], dict[str, str]] | None = None
+        self._unsaved: tuple[Mapping[str, Channel], dict[str, Any], dict[str, Any]] | None = None
         self._buffered_writes: list[tuple[Task | None, list[tuple[str, Any]]]] = []
         self._dirty: set[str] = set()
+        self._marked: set[str] = set()
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -92,9 +86,7 @@ class Checkpointing:
 
     def mark_updated(self, channels: set[str]) -> None:
         """Channels changed outside a step (a Command's update) get new versions at the next save."""
-        for key in channels:
-            self.versions[key] = next_version(self.versions.get(key))
-        self._dirty |= channels
+        self._marked |= channels
 
     def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]]) -> None:
         """On resume, LangGraph first re-emits the checkpoint it continues from (``checkpoints``/``debug``)."""
@@ -138,33 +130,29 @@ class Checkpointing:
         self.step += 1
         self.checkpoint_id = new_checkpoint_id(self.step)
         self.pending_by_task = {}
-        for key in updated:
-            self.versions[key] = next_version(self.versions.get(key))
-        self._dirty |= updated
+        # A channel's version is the id of the checkpoint that last changed it: unique across forks.
+        changed = updated | self._marked
+        self._marked = set()
+        versions = self.versions
+        for key in changed:
+            versions[key] = self.checkpoint_id
+        self._dirty |= changed
         if not self.enabled:
             return
-        values = {}
-        for key, channel in channels.items():
-            stored = channel.checkpoint()
-            if stored is not MISSING:
-                values[key] = stored
-        state_keys = self.graph.state_keys
-        checkpoint: Checkpoint = {
+        state_keys = self.graph.state_key_set
+        header = {
             "v": 4,
             "id": self.checkpoint_id,
             "ts": _events.now_iso(),
-            "channel_values": values,
-            "channel_versions": dict(self.versions),
             # Which nodes produced this checkpoint; update_state() without as_node attributes edits to them.
             "versions_seen": {t.name: {} for t in ran or ()},
             "updated_channels": sorted(k for k in updated if k in state_keys),
         }
         metadata = {"source": source, "step": self.step, "parents": {}}
-        new_versions = {k: self.versions[k] for k in self._dirty if k in self.versions}
         if self.durability == "exit":
-            self._unsaved = (checkpoint, metadata, new_versions)
+            self._unsaved = (channels, header, metadata)  # built and persisted once, at exit
         else:
-            self._persist(checkpoint, metadata, new_versions)
+            self._persist(self._checkpoint(channels, header, self._dirty), metadata)
         if self.modes & {"checkpoints", "debug"}:
             config = self._event_config(self.checkpoint_id)
             payload = _events.checkpoint_payload(
@@ -174,9 +162,19 @@ class Checkpointing:
             self.emit("checkpoints", payload)
             self.emit("debug", _events.debug(self.step, "checkpoint", payload))
 
-    def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any], new_versions: dict[str, str]) -> None:
+    def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
+        """The checkpoint to store; ``channel_values`` carries the changed channels (savers keep the rest)."""
+        values = {}
+        for key in changed:
+            stored = channels[key].checkpoint()
+            if stored is not MISSING:
+                values[key] = stored
+        return {**header, "channel_values": values, "channel_versions": dict(self.versions)}  # type: ignore[typeddict-item]
+
+    def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
         self._parent_for_event = self._event_config(get_checkpoint_id(self.checkpoint_config))
+        new_versions = {k: self.versions[k] for k in self._dirty if k in self.versions}
         self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
         self._dirty = set()
 
@@ -210,9 +208,9 @@ class Checkpointing:
         """Persist what ``durability="exit"`` held back."""
         if self._unsaved is None:
             return
-        checkpoint, metadata, _ = self._unsaved
+        channels, header, metadata = self._unsaved
         self._unsaved = None
-        self._persist(checkpoint, metadata, dict(self.versions))
+        self._persist(self._checkpoint(channels, header, self._dirty), metadata)
         for task, writes in self._buffered_writes:
             self.saver.put_writes(self.checkpoint_config, writes, task.id, repr(task.path))
         self._buffered_writes = []

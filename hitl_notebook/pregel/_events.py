@@ -12,7 +12,7 @@ def task_start(task: Task) -> dict[str, Any]:
     return {"id": task.id, "name": task.name, "input": task.input, "triggers": task.triggers}
 
 
-def task_result(task: Task, state_keys: tuple[str, ...]) -> dict[str, Any]:
+def task_result(task: Task, state_keys: frozenset[str]) -> dict[str, Any]:
     if task.interrupts:
         result: Any = {}
     elif task.error is not None:

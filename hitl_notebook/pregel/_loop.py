@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .main import Pregel
 
 _HEX = frozenset("0123456789abcdef")
+_TASK_MODES = frozenset({"tasks", "debug"})
 
 
 def is_resume_map(value: Any) -> bool:
@@ -86,6 +87,7 @@ class Run:
         self._skip_before = False
         self._calls = TaskCalls(self)
         self._after_first_step: list[tuple[str, Any]] = []
+        self._step_values: dict[str, Any] = {}
 
     # -- public driver ---------------------------------------------------------------------------------------------
 
@@ -217,13 +219,16 @@ class Run:
         candidates = None
         if self._updated is not None:
             names: set[str] = set(graph.deferred_nodes)
+            index = graph.trigger_index
             for channel in self._updated:
-                names.update(graph.trigger_index.get(channel, ()))
+                triggered = index.get(channel)
+                if triggered:
+                    names.update(triggered)
             order = graph.node_order
             candidates = sorted(names, key=order.__getitem__)
         tasks = prepare_tasks(graph.nodes, self.channels, store.checkpoint_id, store.step + 1, store.ns, candidates)
         if tasks:
-            values = read_values(self.channels, graph.read_keys)
+            values = self._step_values = read_values(self.channels, graph.read_keys)
             restored = store.pending_by_task
             for task in tasks:
                 task.input = task.packet if task.packet is not MISSING else task.node.read(values)
@@ -242,14 +247,15 @@ class Run:
     def _execute(self, tasks: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
         todo = [t for t in tasks if not t.done]
         step = self.store.step + 1
-        step_values = read_values(self.channels, self.graph.state_keys)
+        step_values = self._step_values  # read when the step was planned; channels have not changed since
         for task in tasks:
             if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
                 update = {k: v for k, v in task.writes if k in self.graph.state_keys} or None
                 self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
-        for task in todo:
-            if not task.node.hidden:
-                self._emit_task_event("task", step, _events.task_start(task))
+        if self.modes & _TASK_MODES:
+            for task in todo:
+                if not task.node.hidden:
+                    self._emit_task_event("task", step, _events.task_start(task))
         if len(todo) == 1 and not self.realtime:
             self._run(todo[0], step, step_values)
             self._finish(todo[0], step, step_values)
@@ -257,10 +263,29 @@ class Run:
             return
         wake: SimpleQueue = SimpleQueue()
         self._wake = wake
+        queue = deque(todo)
+
+        def drain() -> None:
+            """A worker: take tasks until none are left; each finished one is reported through ``wake``."""
+            while True:
+                try:
+                    task = queue.popleft()
+                except IndexError:
+                    return
+                try:
+                    self._run(task, step, step_values)
+                finally:
+                    wake.put(task)
+
+        # A few workers share the queue (cheaper than a future per task); without real-time streaming the
+        # calling thread is one of them.
         pool = self._executor()
-        for task in todo:
-            future = pool.submit(contextvars.copy_context().run, self._run, task, step, step_values)
-            future.add_done_callback(lambda _f, task=task: wake.put(task))
+        # Keep one pool thread free so a node waiting on a @task future can always be served.
+        helpers = min(len(todo) - (0 if self.realtime else 1), pool._max_workers - 1)
+        for _ in range(helpers):
+            pool.submit(contextvars.copy_context().run, drain)
+        if not self.realtime:
+            drain()
         remaining = len(todo)
         try:
             while remaining:
@@ -326,8 +351,8 @@ class Run:
             self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers)
             if not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
-        if not task.node.hidden:
-            self._emit_task_event("task_result", step, _events.task_result(task, self.graph.state_keys))
+        if not task.node.hidden and self.modes & _TASK_MODES:
+            self._emit_task_event("task_result", step, _events.task_result(task, self.graph.state_key_set))
 
     def _step_interrupted(self, tasks: list[Task]) -> bool:
         errors = [t.error for t in tasks if t.error is not None]
