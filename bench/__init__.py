@@ -7,8 +7,10 @@ only in the ``engine`` namespace they receive (see ``bench/_engines.py``).
 """
 
 from bench import (
+    entrypoint_tasks,
     fanout_send,
     fanout_send_checkpoint,
+    fanout_subgraph,
     interrupt_resume,
     react_like,
     sequential,
@@ -22,6 +24,8 @@ WORKLOADS = (
     wide_state,
     interrupt_resume,
     react_like,
+    entrypoint_tasks,
+    fanout_subgraph,
 )
 
 __all__ = ["WORKLOADS"]

@@ -20,6 +20,8 @@ NAMES = {
     "Command": ("types", "Command"),
     "interrupt": ("types", "interrupt"),
     "InMemorySaver": ("checkpoint.memory", "InMemorySaver"),
+    "entrypoint": ("func", "entrypoint"),
+    "task": ("func", "task"),
 }
 
 

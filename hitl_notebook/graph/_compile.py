@@ -55,6 +55,21 @@ class CompiledStateGraph(Pregel):
         return graph
 
 
+    def get_input_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON Schema of the graph's input (its ``input_schema``), built with pydantic."""
+        return _json_schema(self.builder.input_schema)
+
+    def get_output_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON Schema of what ``invoke`` returns (its ``output_schema``)."""
+        return _json_schema(self.builder.output_schema)
+
+
+def _json_schema(schema: Any) -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(schema).json_schema()
+
+
 def _edge_writes(builder: StateGraph, source: str) -> Writes:
     writes: Writes = [(trigger_name(end), None) for start, end in sorted(builder.edges) if start == source and end != END]
     for starts, end in sorted(builder.waiting_edges):

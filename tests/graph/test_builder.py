@@ -124,3 +124,37 @@ def test_conflicting_reducers_for_one_key():
 
     with pytest.raises(ValueError, match="Channel 'log' already exists with a different type"):
         StateGraph(S, input_schema=Other)
+
+
+def test_input_output_and_private_node_schemas():
+    class In(TypedDict):
+        question: str
+
+    class Out(TypedDict):
+        answer: str
+
+    class Overall(TypedDict, total=False):
+        question: str
+        answer: str
+        notes: Annotated[list, operator.add]
+
+    class Private(TypedDict):
+        scratch: str
+
+    seen = []
+
+    def a(state: In) -> Private:
+        seen.append(dict(state))
+        return {"scratch": "priv:" + state["question"]}
+
+    def b(state: Private):
+        seen.append(dict(state))
+        return {"answer": state["scratch"].upper(), "notes": ["n"]}
+
+    graph = StateGraph(Overall, input_schema=In, output_schema=Out).add_node(a).add_node(b)
+    graph = graph.add_edge(START, "a").add_edge("a", "b").add_edge("b", END).compile()
+    assert graph.invoke({"question": "hi", "notes": ["dropped"], "extra": 1}) == {"answer": "PRIV:HI"}
+    assert seen == [{"question": "hi"}, {"scratch": "priv:hi"}]
+    assert list(graph.stream({"question": "hi"}, stream_mode="values"))[-1] == {
+        "question": "hi", "answer": "PRIV:HI", "notes": ["n"], "scratch": "priv:hi",
+    }
