@@ -126,21 +126,26 @@ def test_conflicting_reducers_for_one_key():
         StateGraph(S, input_schema=Other)
 
 
+class In(TypedDict):
+    question: str
+
+
+class Out(TypedDict):
+    answer: str
+
+
+class Overall(TypedDict, total=False):
+    question: str
+    answer: str
+    notes: Annotated[list, operator.add]
+
+
+class Private(TypedDict):
+    scratch: str
+
+
 def test_input_output_and_private_node_schemas():
-    class In(TypedDict):
-        question: str
-
-    class Out(TypedDict):
-        answer: str
-
-    class Overall(TypedDict, total=False):
-        question: str
-        answer: str
-        notes: Annotated[list, operator.add]
-
-    class Private(TypedDict):
-        scratch: str
-
+    """Hints must resolve at module level (string annotations), as in LangGraph."""
     seen = []
 
     def a(state: In) -> Private:
