@@ -127,9 +127,15 @@ def _user_node(
 
     def write(output: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
         writes, update = _output_writes(output, channel_keys, graph, name)
+        state_writes = list(writes)
         writes.extend(edges)
         if route is not None:
-            writes.extend(route(writes, config))
+            try:
+                writes.extend(route(writes, config))
+            except Exception as exc:
+                # The node itself succeeded: LangGraph keeps (and streams) its state writes next to the error.
+                exc.partial_writes = (state_writes, update)  # type: ignore[attr-defined]
+                raise
         return writes, update
 
     policies = spec.retry_policy

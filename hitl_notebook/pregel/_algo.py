@@ -72,7 +72,7 @@ def prepare_tasks(
             if node is None:
                 logger.warning("Ignoring Send to unknown node %r", packet.node)
                 continue
-            path = (PUSH, index)
+            path = (PUSH, index, False)
             ready.append(Task(task_id(checkpoint_id, ns, step, packet.node, path), packet.node, path, node,
                               (PUSH,), packet=packet.arg))
     deferred: list[Task] = []

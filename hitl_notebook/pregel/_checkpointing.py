@@ -221,10 +221,15 @@ class Checkpointing:
         config = self.config
         configurable = dict(config.get("configurable") or {})
         configurable["checkpoint_ns"] = task.namespace if not self.ns else f"{self.ns}|{task.namespace}"
+        configurable["checkpoint_id"] = self.checkpoint_id
         configurable["__pregel_read"] = read_fresh
         metadata = dict(config.get("metadata") or {})
+        if "thread_id" in configurable:
+            metadata["thread_id"] = configurable["thread_id"]
         metadata.update(
             langgraph_step=step, langgraph_node=task.name, langgraph_triggers=task.triggers,
             langgraph_path=task.path, langgraph_checkpoint_ns=configurable["checkpoint_ns"],
         )
-        return {**config, "metadata": metadata, "configurable": configurable}
+        node_config = {**config, "metadata": metadata, "configurable": configurable}
+        node_config.pop("run_name", None)  # names the graph run, not its nodes
+        return node_config

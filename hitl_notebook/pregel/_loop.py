@@ -338,7 +338,9 @@ class Run:
     def _finish(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
         answers = [(RESUME, task.answers)] if task.answers else []
         if task.error is not None:
-            self.store.put_writes(task, [(ERROR, repr(task.error)), *answers])
+            self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *answers])
+            if task.writes and not task.node.hidden:
+                self._emit("updates", {task.name: task.update})
         elif task.interrupts:
             self.interrupts.extend(task.interrupts)
             self.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])

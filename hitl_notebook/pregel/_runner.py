@@ -42,6 +42,7 @@ def run_task(task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
                 policy = _matching_policy(task, exc)
                 if policy is None or attempt >= policy.max_attempts:
                     task.error = exc
+                    task.writes, task.update = getattr(exc, "partial_writes", ([], None))
                     return
                 runtime.reset_calls()
                 time.sleep(policy.delay(attempt))

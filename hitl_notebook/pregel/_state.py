@@ -83,7 +83,8 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
             finished.append(task)
         if not (apply_pending and entry and entry["ok"]):
             waiting.append(task.name)
-        task_interrupts = tuple(entry["interrupts"]) if entry and not entry["ok"] else ()
+        # The head lists only unanswered interrupts; an older checkpoint shows each task's last one.
+        task_interrupts = tuple(entry["interrupts"]) if entry and (not entry["ok"] or not apply_pending) else ()
         interrupts.extend(task_interrupts)
         tasks.append(PregelTask(task.id, task.name, task.path, entry["error"] if entry else None,
                                 task_interrupts, _child_state(task, saved, subgraphs, saver), result))

@@ -198,6 +198,7 @@ class Pregel(DrawableGraphMixin):
             checkpoint_ns=parent.config["configurable"]["checkpoint_ns"],
         )
         configurable.pop("checkpoint_id", None)
+        configurable.pop("__pregel_read", None)
         config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
                   "configurable": configurable}
         saver = None if self.checkpointer is False else (self.checkpointer or outer.store.saver)
