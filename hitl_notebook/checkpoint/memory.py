@@ -46,8 +46,8 @@ class InMemorySaver(BaseCheckpointSaver):
         super().__init__(serde=serde)
         # thread -> ns -> checkpoint id -> stored
         self.storage: defaultdict[str, dict[str, dict[str, _Stored]]] = defaultdict(lambda: defaultdict(dict))
-        # (thread, ns, channel, version) -> the batch holding that value; one batch per put() call
-        self.blobs: dict[tuple[str, str, str, str], _Batch] = {}
+        # (thread, ns, version) -> batches holding channel values at that version (one batch per put() call)
+        self.blobs: dict[tuple[str, str, str], list[_Batch]] = {}
         # (thread, ns, checkpoint) -> (task, slot) -> ([(index in batch, channel)], batch, task path)
         self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[list, _Batch, str]]] = (
             defaultdict(dict)
@@ -111,30 +111,37 @@ class InMemorySaver(BaseCheckpointSaver):
         thread_id = require_thread_id(config)
         ns = checkpoint_ns(config)
         values = checkpoint["channel_values"]
-        changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
+        if values.keys() <= new_versions.keys():  # the engine passes exactly the changed channels
+            changed = values
+        else:
+            changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
         header = {k: v for k, v in checkpoint.items() if k != "channel_values"}
         # One serializer call for the changed values, one for header and metadata.
         batch = _Batch(_dump_named(self.serde.dumps_typed, changed))
-        record = self.serde.dumps_typed((header, metadata))
+        record = self.serde.dumps_typed([header, metadata])
         with self._lock:
-            blobs = self.blobs
-            for channel, version in new_versions.items():
-                blobs[(thread_id, ns, channel, version)] = batch
+            for version in set(new_versions.values()):
+                self.blobs.setdefault((thread_id, ns, version), []).append(batch)
             self.storage[thread_id][ns][checkpoint["id"]] = (record, get_checkpoint_id(config))
         return config_for(thread_id, ns, checkpoint["id"])
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
         thread_id = require_thread_id(config)
         key = (thread_id, checkpoint_ns(config), get_checkpoint_id(config))
+        names = [channel for channel, _ in writes]
         batch = _Batch(self.serde.dumps_typed([value for _, value in writes]))
-        regular = [(i, channel) for i, (channel, _) in enumerate(writes) if channel not in WRITES_IDX_MAP]
+        special = []
+        if WRITES_IDX_MAP.keys() & set(names):
+            special = [(WRITES_IDX_MAP[c], i) for i, c in enumerate(names) if c in WRITES_IDX_MAP]
+            regular = [(i, c) for i, c in enumerate(names) if c not in WRITES_IDX_MAP]
+        else:
+            regular = list(enumerate(names))
         with self._lock:
             bucket = self.writes[key]
             if regular:  # a task's regular writes arrive together and replace any earlier ones
                 bucket[(task_id, 0)] = (regular, batch, task_path)
-            for idx, (channel, _) in enumerate(writes):
-                if channel in WRITES_IDX_MAP:
-                    bucket[(task_id, WRITES_IDX_MAP[channel])] = ([(idx, channel)], batch, task_path)
+            for slot, idx in special:
+                bucket[(task_id, slot)] = ([(idx, names[idx])], batch, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
         thread_id = str(thread_id)
@@ -154,23 +161,25 @@ class InMemorySaver(BaseCheckpointSaver):
         loads = self.serde.loads_typed
         header, metadata = decoded if decoded is not None else loads(stored[0])
         values = {}
-        decoded: dict[int, dict[str, Any]] = {}
+        decoded: dict[int, Any] = {}
+
+        def load(batch: _Batch) -> Any:
+            found = decoded.get(id(batch))
+            if found is None:
+                found = decoded[id(batch)] = loads(batch.blob)
+            return found
+
         for channel, version in header["channel_versions"].items():
-            batch = self.blobs.get((thread_id, ns, channel, version))
-            if batch is None:
-                continue
-            group = decoded.get(id(batch))
-            if group is None:
-                group = decoded[id(batch)] = loads(batch.blob)
-            if channel in group:
-                values[channel] = group[channel]
+            for batch in self.blobs.get((thread_id, ns, version), ()):
+                group = load(batch)
+                if channel in group:
+                    values[channel] = group[channel]
+                    break
         checkpoint: Checkpoint = {**header, "channel_values": values}
         writes = self.writes.get((thread_id, ns, checkpoint_id), {})
         pending = []
         for (task_id, _), (entries, batch, _path) in writes.items():
-            found = decoded.get(id(batch))
-            if found is None:
-                found = decoded[id(batch)] = loads(batch.blob)
+            found = load(batch)
             pending.extend((task_id, channel, found[index]) for index, channel in entries)
         parent_id = stored[1]
         return CheckpointTuple(

@@ -1,7 +1,7 @@
 """Channels: the named slots a graph's state and control flow live in.
 
 State keys are ``LastValue`` (one write per step) or ``BinaryOperatorAggregate`` (a reducer folds the writes).
-Control flow uses ``Trigger`` (``branch:to:<node>``), ``NamedBarrier`` (``join:a+b:<node>``) and ``Topic``
+Control flow uses ``Ephemeral`` (``branch:to:<node>`` and the input), ``NamedBarrier`` (``join:a+b:<node>``) and ``Topic``
 (pending ``Send`` packets). A channel's ``checkpoint()`` is what the checkpointer stores for it.
 """
 
@@ -20,6 +20,8 @@ class Channel:
     """Base class: holds one value; ``update`` applies one step's writes and says whether it changed."""
 
     __slots__ = ("key", "value")
+    plain = True
+    """``checkpoint()`` is just ``value`` (lets hot paths skip the call)."""
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -158,6 +160,7 @@ class NamedBarrier(Channel):
     """``join:a+b:<node>``: available once every named source has written."""
 
     __slots__ = ("names",)
+    plain = False
 
     def __init__(self, key: str, names: frozenset[str]) -> None:
         super().__init__(key)

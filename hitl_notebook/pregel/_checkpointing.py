@@ -131,11 +131,9 @@ class Checkpointing:
         self.checkpoint_id = new_checkpoint_id(self.step)
         self.pending_by_task = {}
         # A channel's version is the id of the checkpoint that last changed it: unique across forks.
-        changed = updated | self._marked
+        changed = updated | self._marked if self._marked else updated
         self._marked = set()
-        versions = self.versions
-        for key in changed:
-            versions[key] = self.checkpoint_id
+        self.versions.update(dict.fromkeys(changed, self.checkpoint_id))
         self._dirty |= changed
         if not self.enabled:
             return
@@ -146,7 +144,7 @@ class Checkpointing:
             "ts": _events.now_iso(),
             # Which nodes produced this checkpoint; update_state() without as_node attributes edits to them.
             "versions_seen": {t.name: {} for t in ran or ()},
-            "updated_channels": sorted(k for k in updated if k in state_keys),
+            "updated_channels": sorted(updated & state_keys),
         }
         metadata = {"source": source, "step": self.step, "parents": {}}
         if self.durability == "exit":
@@ -164,17 +162,17 @@ class Checkpointing:
 
     def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
         """The checkpoint to store; ``channel_values`` carries the changed channels (savers keep the rest)."""
-        values = {}
-        for key in changed:
-            stored = channels[key].checkpoint()
-            if stored is not MISSING:
-                values[key] = stored
+        values = {
+            key: stored for key in changed
+            if (stored := (ch.value if (ch := channels[key]).plain else ch.checkpoint())) is not MISSING
+        }
         return {**header, "channel_values": values, "channel_versions": dict(self.versions)}  # type: ignore[typeddict-item]
 
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
         self._parent_for_event = self._event_config(get_checkpoint_id(self.checkpoint_config))
-        new_versions = {k: self.versions[k] for k in self._dirty if k in self.versions}
+        versions = self.versions
+        new_versions = {k: versions[k] for k in self._dirty}
         self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
         self._dirty = set()
 

@@ -73,6 +73,8 @@ class Run:
         self.interrupt_before = graph.interrupt_before if interrupt_before is None else _names(interrupt_before)
         self.interrupt_after = graph.interrupt_after if interrupt_after is None else _names(interrupt_after)
         self.output_keys = output_keys or graph.state_keys
+        single = graph.output_channel
+        self._output_key_set = frozenset((single,) if single is not None else self.output_keys)
         self.cancel = cancel
         self.store = Checkpointing(graph, config, self.modes, durability or "async", self._emit, saver)
         self.channels = {k: c.fresh() for k, c in graph.channels.items()}
@@ -380,7 +382,7 @@ class Run:
                                                                 writes=writes)])
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
         if "values" in self.modes:
-            keys = self.output_keys if self.graph.output_channel is None else (self.graph.output_channel,)
+            keys = self._output_key_set
             if any(k in keys for t in tasks for k, _ in t.writes):
                 self._emit_values()
 
