@@ -34,6 +34,17 @@ def literal_values(hint: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def command_destinations(hint: Any) -> tuple[str, ...]:
+    """Targets named by a ``Command[Literal[...]]`` return hint (also inside a union); () otherwise."""
+    if hint is None:
+        return ()
+    if getattr(get_origin(hint), "__name__", "") == "Command":
+        return tuple(literal_values(hint) or ())
+    if get_origin(hint) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return tuple(name for arg in get_args(hint) for name in command_destinations(arg))
+    return ()
+
+
 def return_hint(fn: Callable) -> Any:
     target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(fn, "__call__", fn)
     try:

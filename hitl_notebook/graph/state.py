@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..constants import END, RESERVED_CHARS, START
 from ..types import All, RetryPolicy
 from . import _schema
-from ._branch import Branch, literal_values, return_hint
+from ._branch import Branch, command_destinations, return_hint
+
+if TYPE_CHECKING:
+    from ._compile import CompiledStateGraph
 
 __all__ = ["StateGraph"]
 
@@ -132,9 +134,7 @@ class StateGraph:
         if destinations is not None:
             ends = dict(destinations) if isinstance(destinations, dict) else tuple(destinations)
         elif subgraph is None:
-            hint = return_hint(action)
-            if hint is not None and getattr(_origin(hint), "__name__", "") == "Command" or _mentions_command(hint):
-                ends = tuple(literal_values(hint) or ())
+            ends = command_destinations(return_hint(action))
         self.nodes[node] = NodeSpec(
             name=node, action=action, input_schema=input_schema, defer=defer, metadata=metadata,
             retry_policy=retry_policy, ends=ends, subgraph=subgraph, extra=kwargs,
@@ -276,16 +276,3 @@ def _is_compiled_graph(action: Any) -> bool:
     return isinstance(action, Pregel)
 
 
-def _origin(hint: Any) -> Any:
-    return getattr(hint, "__origin__", None)
-
-
-def _mentions_command(hint: Any) -> bool:
-    if hint is None:
-        return False
-    text = repr(hint)
-    return "Command[" in text
-
-
-def _is_async(fn: Any) -> bool:
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))

@@ -9,7 +9,6 @@ from typing import Any
 
 from ..errors import GraphInterrupt
 from ..types import Interrupt
-
 from ._channels import MISSING
 
 _current: ContextVar["TaskRuntime | None"] = ContextVar("hitl_notebook_task", default=None)

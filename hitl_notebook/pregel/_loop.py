@@ -16,32 +16,26 @@ from concurrent.futures import ThreadPoolExecutor
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
-from ..constants import END, ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME, START
-from ..errors import EmptyInputError, ErrorCode, GraphRecursionError, create_error_message
-from ..types import Command, Interrupt
+from ..constants import END, ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
+from ..errors import ErrorCode, GraphRecursionError, create_error_message
+from ..types import Interrupt
 from . import _events
-from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, send_targets
-from ._channels import MISSING, Ephemeral, Topic
-from ._context import TaskRuntime
+from ._algo import Task, apply_writes, prepare_tasks, read_values
 from ._calls import TaskCalls
-from ._runner import run_task
+from ._channels import MISSING
 from ._checkpointing import Checkpointing
+from ._context import TaskRuntime
+from ._runner import run_task
+from ._start import StartMixin, is_resume_map
 
 if TYPE_CHECKING:
     from .main import Pregel
 
-_HEX = frozenset("0123456789abcdef")
+
 _TASK_MODES = frozenset({"tasks", "debug"})
 
 
-def is_resume_map(value: Any) -> bool:
-    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
-    return isinstance(value, dict) and bool(value) and all(
-        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
-    )
-
-
-class Run:
+class Run(StartMixin):
     """Iterate to drive the run; yields ``(namespace, mode, chunk)``."""
 
     def __init__(
@@ -131,88 +125,6 @@ class Run:
 
     # -- setup -----------------------------------------------------------------------------------------------------
 
-    def _setup(self) -> int:
-        """Load the thread and apply the input; returns the step of the checkpoint the run started from."""
-        store, input = self.store, self.input
-        saved = store.load()
-        loaded_step = -2
-        if saved is not None:
-            store.restore(self.channels, saved)
-            loaded_step = store.step
-        self._start(saved, input)
-        return loaded_step
-
-    def _start(self, saved: Any, input: Any) -> None:
-        store = self.store
-        if input is None or isinstance(input, Command):
-            if saved is None:
-                if isinstance(input, Command) and (input.update is not None or input.goto):
-                    # LangGraph quirk kept for parity: on a fresh thread the update is also the input.
-                    self._start_fresh(dict(input._update_as_tuples()))
-                    self._after_first_step = self._command_writes(input)
-                    return
-                if isinstance(input, Command) and input.resume is not None:
-                    if not store.enabled:
-                        raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
-                    self._start_fresh({})
-                    return
-                raise EmptyInputError(f"Received no input for {START}")
-            if store.is_replay(input):
-                store.fork(self.channels)
-            else:
-                self._apply_null(store.adopt_pending(saved))
-                store.announce(self.channels, saved, self._plan)
-            if isinstance(input, Command):
-                if input.resume is not None and not store.enabled:
-                    raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
-                self._apply_command(input)
-            self._skip_before = True
-            self._emit_values()
-        else:
-            self._start_fresh(input)
-
-    def _start_fresh(self, input: Any) -> None:
-        """Write an ``input`` checkpoint: pending triggers are dropped and ``__start__`` holds the input."""
-        for channel in self.channels.values():
-            if isinstance(channel, (Ephemeral, Topic)):
-                channel.consume()
-        if input is not None:
-            self.channels[START].update([input])
-        self.store.save(self.channels, "input", next_tasks=self._plan, updated=set(self.channels))
-        self._updated = None
-
-    def _apply_command(self, command: Command) -> None:
-        if command.resume is not None:
-            if is_resume_map(command.resume):
-                self._resume_map.update(command.resume)
-            else:
-                pending = {i.id for _, i in self.store.pending_interrupts()}
-                if len(pending) > 1:
-                    raise RuntimeError(
-                        "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
-                        "Docs: https://docs.langchain.com/oss/python/langgraph/interrupts#handling-multiple-interrupts."
-                    )
-                if pending:
-                    # Addressed by id, so the nested @task (or node) that raised it consumes it, nothing else.
-                    self._resume_map[pending.pop()] = command.resume
-                else:
-                    self._resume_single = command.resume
-        writes = self._command_writes(command)
-        if writes:
-            self._apply_null(writes)
-            self.store.add_null_writes(writes)
-
-    def _command_writes(self, command: Command) -> list[tuple[str, Any]]:
-        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_keys]
-        return writes + send_targets(command._goto_as_list(), self.graph.nodes, "input")
-
-    def _apply_null(self, writes: list[tuple[str, Any]]) -> None:
-        """Apply writes that belong to no task (a ``Command``'s ``update``/``goto``) before the step runs."""
-        if writes:
-            null = Task(NULL_TASK_ID, "__input__", ("~",), next(iter(self.graph.nodes.values())), (),
-                        writes=writes, done=True)
-            self.store.mark_updated(apply_writes(self.channels, [null]))
-            self._updated = None
 
     # -- one step --------------------------------------------------------------------------------------------------
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
 from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
+from ..drawing._mixin import DrawableGraphMixin
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
-from ..drawing._mixin import DrawableGraphMixin
 from . import _async, _state
 from ._algo import classify_writes
 from ._channels import Channel

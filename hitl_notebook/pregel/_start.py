@@ -1,0 +1,110 @@
+"""How a run begins: load the thread, then apply new input, a ``Command``, or continue where it paused."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..constants import NULL_TASK_ID, START
+from ..errors import EmptyInputError
+from ..types import Command
+from ._algo import Task, apply_writes, send_targets
+from ._channels import Ephemeral, Topic
+
+if TYPE_CHECKING:
+    from ._loop import Run
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_resume_map(value: Any) -> bool:
+    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
+    )
+
+
+class StartMixin:
+    """The part of ``Run`` that turns ``invoke``'s input into the first step's state."""
+
+    def _setup(self: "Run") -> int:
+        """Load the thread and apply the input; returns the step of the checkpoint the run started from."""
+        store, input = self.store, self.input
+        saved = store.load()
+        loaded_step = -2
+        if saved is not None:
+            store.restore(self.channels, saved)
+            loaded_step = store.step
+        self._start(saved, input)
+        return loaded_step
+
+    def _start(self: "Run", saved: Any, input: Any) -> None:
+        store = self.store
+        if input is None or isinstance(input, Command):
+            if saved is None:
+                if isinstance(input, Command) and (input.update is not None or input.goto):
+                    # LangGraph quirk kept for parity: on a fresh thread the update is also the input.
+                    self._start_fresh(dict(input._update_as_tuples()))
+                    self._after_first_step = self._command_writes(input)
+                    return
+                if isinstance(input, Command) and input.resume is not None:
+                    if not store.enabled:
+                        raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                    self._start_fresh({})
+                    return
+                raise EmptyInputError(f"Received no input for {START}")
+            if store.is_replay(input):
+                store.fork(self.channels)
+            else:
+                self._apply_null(store.adopt_pending(saved))
+                store.announce(self.channels, saved, self._plan)
+            if isinstance(input, Command):
+                if input.resume is not None and not store.enabled:
+                    raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                self._apply_command(input)
+            self._skip_before = True
+            self._emit_values()
+        else:
+            self._start_fresh(input)
+
+    def _start_fresh(self: "Run", input: Any) -> None:
+        """Write an ``input`` checkpoint: pending triggers are dropped and ``__start__`` holds the input."""
+        for channel in self.channels.values():
+            if isinstance(channel, (Ephemeral, Topic)):
+                channel.consume()
+        if input is not None:
+            self.channels[START].update([input])
+        self.store.save(self.channels, "input", next_tasks=self._plan, updated=set(self.channels))
+        self._updated = None
+
+    def _apply_command(self: "Run", command: Command) -> None:
+        if command.resume is not None:
+            if is_resume_map(command.resume):
+                self._resume_map.update(command.resume)
+            else:
+                pending = {i.id for _, i in self.store.pending_interrupts()}
+                if len(pending) > 1:
+                    raise RuntimeError(
+                        "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
+                        "Docs: https://docs.langchain.com/oss/python/langgraph/interrupts#handling-multiple-interrupts."
+                    )
+                if pending:
+                    # Addressed by id, so the nested @task (or node) that raised it consumes it, nothing else.
+                    self._resume_map[pending.pop()] = command.resume
+                else:
+                    self._resume_single = command.resume
+        writes = self._command_writes(command)
+        if writes:
+            self._apply_null(writes)
+            self.store.add_null_writes(writes)
+
+    def _command_writes(self: "Run", command: Command) -> list[tuple[str, Any]]:
+        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_keys]
+        return writes + send_targets(command._goto_as_list(), self.graph.nodes, "input")
+
+    def _apply_null(self: "Run", writes: list[tuple[str, Any]]) -> None:
+        """Apply writes that belong to no task (a ``Command``'s ``update``/``goto``) before the step runs."""
+        if writes:
+            null = Task(NULL_TASK_ID, "__input__", ("~",), next(iter(self.graph.nodes.values())), (),
+                        writes=writes, done=True)
+            self.store.mark_updated(apply_writes(self.channels, [null]))
+            self._updated = None
