@@ -14,6 +14,7 @@ from bench import (
     interrupt_resume,
     react_like,
     sequential,
+    sqlite_interrupt_resume,
     wide_state,
 )
 
@@ -26,6 +27,7 @@ WORKLOADS = (
     react_like,
     entrypoint_tasks,
     fanout_subgraph,
+    sqlite_interrupt_resume,
 )
 
 __all__ = ["WORKLOADS"]

@@ -9,11 +9,11 @@ from typing import Any
 
 from ..pregel._channels import MISSING
 from .base import (
+    WRITES_IDX_MAP,
     BaseCheckpointSaver,
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
-    WRITES_IDX_MAP,
     checkpoint_ns,
     config_for,
     get_checkpoint_id,

@@ -51,6 +51,13 @@ class TaskCalls:
         return _awaitable_if_async(future)
 
     def _execute(self, task: Task, future: Future, step: int) -> None:
+        try:
+            self._run_call(task, future, step)
+        except BaseException as exc:  # e.g. a checkpoint conflict while saving: never leave the caller waiting
+            if not future.done():
+                future.set_exception(exc)
+
+    def _run_call(self, task: Task, future: Future, step: int) -> None:
         run = self.run
         runtime = run.runtime_for(task)
         runtime.config = run.store.task_config(task, step, None)

@@ -141,3 +141,22 @@ def test_bad_use_gets_clear_errors():
 
     with pytest.raises(TypeError, match=r"takes one positional input .* Pass several values in one dict"):
         two.invoke(1)
+
+
+def test_a_failure_while_saving_a_task_result_reaches_the_caller():
+    class FailingSaver(InMemorySaver):
+        def put_writes(self, config, writes, task_id, task_path=""):
+            if any(channel == "__return__" for channel, _ in writes):
+                raise OSError("disk full")
+            return super().put_writes(config, writes, task_id, task_path)
+
+    @task
+    def step(x: int) -> int:
+        return x
+
+    @entrypoint(checkpointer=FailingSaver())
+    def wf(x: int) -> int:
+        return step(x).result()
+
+    with pytest.raises(OSError, match="disk full"):  # before the fix this blocked forever
+        wf.invoke(1, {"configurable": {"thread_id": "f"}})

@@ -1,37 +1,4 @@
-"""A durable checkpointer in one SQLite file: paused runs survive a kernel restart.
-
-In a notebook, pass a file path::
-
-    from hitl_notebook.checkpoint.sqlite import SqliteSaver
-
-    graph = builder.compile(checkpointer=SqliteSaver("runs.sqlite"))
-
-``SqliteSaver(conn)`` (an ``sqlite3.Connection``) and ``with SqliteSaver.from_conn_string(path) as saver:`` work as in
-LangGraph. The same file may be used by several kernels at once.
-
-Layout (mirrors ``InMemorySaver``): ``checkpoints`` holds one row per checkpoint with its header (channel versions, no
-values) and metadata; ``blobs`` holds each channel value once per ``(thread, namespace, channel, version)``;
-``writes`` holds the pending writes of tasks, keyed ``(checkpoint, task, idx)`` with the special writes at fixed
-negative ``idx`` so a later one replaces an earlier one.
-
-Guarantees:
-
-* **Atomic steps.** Each ``put`` (a checkpoint and its new blobs) and each ``put_writes`` is one transaction, in WAL
-  mode. A process killed at any moment leaves every thread at its last committed step, readable and resumable.
-  With the default ``synchronous="NORMAL"`` a commit survives a crash of the process or kernel; after a power loss
-  or OS crash the last few commits may be rolled back (never corrupted). Pass ``synchronous="FULL"`` to make every
-  commit survive power loss too, at the cost of an fsync per commit.
-* **One winner per paused run.** When two processes continue the same checkpoint at once, the first one to save
-  wins; the other gets :class:`~hitl_notebook.errors.CheckpointConflictError` and saves nothing. Each saver
-  remembers, for every checkpoint it loaded, how far the file had got; a ``loop``/``input`` checkpoint, or pending
-  writes, added on top of a checkpoint by someone else after that are a conflict. ``update`` and ``fork``
-  checkpoints (``update_state``, time travel) always branch freely.
-* **No code on load.** Values go through the saver's ``serde`` (:class:`SafeSerializer`: msgpack, never pickle); a
-  file from an untrusted source cannot execute code when read.
-
-Nodes may run on worker threads: the connection is opened with ``check_same_thread=False`` and every use of it holds
-the saver's lock.
-"""
+"""``SqliteSaver``: checkpoints, blobs and pending writes in SQLite, with compare-and-swap on the thread head."""
 
 from __future__ import annotations
 
@@ -41,18 +8,17 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
-from ..errors import CheckpointConflictError
-from ..pregel._channels import MISSING
-from .base import (
+from ...errors import CheckpointConflictError
+from ...pregel._channels import MISSING
+from ..base import (
+    WRITES_IDX_MAP,
     BaseCheckpointSaver,
     Checkpoint,
     CheckpointMetadata,
     CheckpointTuple,
     PausedThread,
-    WRITES_IDX_MAP,
     checkpoint_ns,
     config_for,
     get_checkpoint_id,
@@ -61,100 +27,33 @@ from .base import (
     require_thread_id,
     serialize_value,
 )
-from .serde import SafeSerializer
+from ..serde import SafeSerializer
+from ._connection import ConnectionMixin
+from ._sql import (
+    _ADVANCED,
+    _GET_HEAD,
+    _GET_ONE,
+    _GET_WRITES,
+    _HEAD_SOURCES,
+    _INSERT_BLOB,
+    _INSERT_CHECKPOINT,
+    _INSERT_WRITE,
+    _KEYS_PER_QUERY,
+    _NEWEST_CHILD,
+    _NEWEST_ROOT,
+    _PAGE,
+    _ROOTS_ADVANCED,
+    _SEEN_LIMIT,
+    _SELECT,
+    _SYNCHRONOUS,
+    _blob_query,
+    _Key,
+)
 
 __all__ = ["SqliteSaver"]
 
-_SCHEMA_VERSION = 1
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS checkpoints (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        thread_id TEXT NOT NULL,
-        checkpoint_ns TEXT NOT NULL DEFAULT '',
-        checkpoint_id TEXT NOT NULL,
-        parent_checkpoint_id TEXT,
-        source TEXT,
-        step INTEGER,
-        type TEXT,
-        checkpoint BLOB,
-        metadata_type TEXT,
-        metadata BLOB,
-        writer TEXT,
-        UNIQUE (thread_id, checkpoint_ns, checkpoint_id)
-    )""",
-    """CREATE INDEX IF NOT EXISTS checkpoints_by_parent
-        ON checkpoints (thread_id, checkpoint_ns, parent_checkpoint_id)""",
-    """CREATE TABLE IF NOT EXISTS blobs (
-        thread_id TEXT NOT NULL,
-        checkpoint_ns TEXT NOT NULL DEFAULT '',
-        channel TEXT NOT NULL,
-        version TEXT NOT NULL,
-        type TEXT NOT NULL,
-        blob BLOB,
-        PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS writes (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        thread_id TEXT NOT NULL,
-        checkpoint_ns TEXT NOT NULL DEFAULT '',
-        checkpoint_id TEXT NOT NULL,
-        task_id TEXT NOT NULL,
-        task_path TEXT NOT NULL DEFAULT '',
-        idx INTEGER NOT NULL,
-        channel TEXT NOT NULL,
-        type TEXT,
-        value BLOB,
-        writer TEXT,
-        UNIQUE (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
-    )""",
-)
-_REQUIRED_COLUMNS = {
-    "checkpoints": {"seq", "parent_checkpoint_id", "source", "step", "checkpoint", "metadata_type", "writer"},
-    "blobs": {"channel", "version", "blob"},
-    "writes": {"seq", "task_id", "idx", "channel", "value", "writer"},
-}
-_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
-_HEAD_SOURCES = ("loop", "input")  # checkpoints that move a run forward; "update" and "fork" branch freely
-_SEEN_LIMIT = 4096
-_PAGE = 64  # list(): checkpoints decoded per batch of blob/write lookups
-_KEYS_PER_QUERY = 200  # (thread, ns, channel, version) keys per blob query: 800 parameters
 
-_SELECT = ("SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata_type, "
-           "metadata FROM checkpoints")
-_INSERT_BLOB = ("INSERT OR REPLACE INTO blobs (thread_id, checkpoint_ns, channel, version, type, blob) "
-                "VALUES (?, ?, ?, ?, ?, ?)")
-_INSERT_CHECKPOINT = (
-    "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, source, step, "
-    "type, checkpoint, metadata_type, metadata, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INSERT_WRITE = (
-    "INSERT OR REPLACE INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, "
-    "value, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-# Compare-and-swap checks, from what this saver saw when it loaded the checkpoint: a newer loop/input child, or
-# (before saving pending writes, or a step built on them) newer pending writes from another saver.
-_NEWER_CHILD = (
-    "SELECT writer, step FROM checkpoints WHERE thread_id = ?1 AND checkpoint_ns = ?2 "
-    "AND parent_checkpoint_id IS ?3 AND source IN ('loop', 'input') AND seq > ?4 ORDER BY seq LIMIT 1"
-)
-_NEWER_CHILD_OR_WRITE = (
-    "SELECT * FROM (" + _NEWER_CHILD + ") UNION ALL SELECT * FROM (SELECT writer, NULL FROM writes "
-    "WHERE thread_id = ?1 AND checkpoint_ns = ?2 AND checkpoint_id = ?3 AND seq > ?5 AND writer != ?6 "
-    "ORDER BY seq LIMIT 1) LIMIT 1"
-)
-_SEQUENCES = ("(SELECT seq FROM sqlite_sequence WHERE name = 'checkpoints'), "
-              "(SELECT seq FROM sqlite_sequence WHERE name = 'writes')")
-_GET_HEAD = (f"{_SELECT[:-len(' FROM checkpoints')]}, {_SEQUENCES} FROM checkpoints "
-             "WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1")
-_GET_ONE = (f"{_SELECT[:-len(' FROM checkpoints')]}, {_SEQUENCES} FROM checkpoints "
-            "WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?")
-_GET_WRITES = ("SELECT task_id, channel, type, value FROM writes WHERE thread_id = ? AND checkpoint_ns = ? "
-               "AND checkpoint_id = ? ORDER BY seq")
-
-_Key = tuple[str, str, "str | None"]  # (thread_id, checkpoint_ns, checkpoint_id); None: the thread's root
-
-
-class SqliteSaver(BaseCheckpointSaver):
+class SqliteSaver(ConnectionMixin, BaseCheckpointSaver):
     """Checkpoints in an SQLite database; the notebook-friendly form is ``SqliteSaver("runs.sqlite")``.
 
     Args:
@@ -201,115 +100,11 @@ class SqliteSaver(BaseCheckpointSaver):
         self.lock = threading.RLock()
         self._process = f"pid {os.getpid()} on {socket.gethostname()}"
         self.writer = f"{self._process} #{os.urandom(3).hex()}"  # recorded with every row this saver writes
-        # For each checkpoint loaded or written here: the file's (checkpoints, writes) sequence numbers at that time.
+        # For each checkpoint loaded or written here: (loop/input checkpoints built on it, its newest write's seq) then.
         self._seen: OrderedDict[_Key, tuple[int, int]] = OrderedDict()
 
-    # -- connection ------------------------------------------------------------------------------------------------
-
-    @classmethod
-    @contextmanager
-    def from_conn_string(cls, conn_string: str, *, serde: SafeSerializer | None = None) -> Iterator["SqliteSaver"]:
-        """``with SqliteSaver.from_conn_string("runs.sqlite") as saver:`` (or ``":memory:"``); closed on exit."""
-        saver = cls(conn_string, serde=serde)
-        try:
-            yield saver
-        finally:
-            saver.close()
-
-    def close(self) -> None:
-        """Close the connection if the saver opened it (a connection you passed in is left open)."""
-        with self.lock:
-            if self._owns_conn:
-                self.conn.close()
-
-    def __enter__(self) -> "SqliteSaver":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def setup(self) -> None:
-        """Create the tables if needed (done automatically on first use); switch the file to WAL mode."""
-        if self.is_setup:
-            return
-        with self.lock, self._thread_hint():
-            if self.is_setup:
-                return
-            conn = self.conn
-            if conn.in_transaction:
-                conn.commit()
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError as exc:  # a read-only file keeps its journal mode
-                if "readonly" not in str(exc):
-                    raise
-            if self.synchronous is not None:
-                conn.execute(f"PRAGMA synchronous={self.synchronous}")
-            if not self._tables_ok(conn):
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                        conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-                    conn.commit()
-                except BaseException:
-                    conn.rollback()
-                    raise
-                if not self._tables_ok(conn):
-                    raise RuntimeError(
-                        "This SQLite file already has checkpoint tables in another layout (written by another "
-                        "checkpointer, e.g. langgraph's SqliteSaver?). Use a separate file for hitl_notebook."
-                    )
-            self.is_setup = True
-
-    @staticmethod
-    def _tables_ok(conn: sqlite3.Connection) -> bool:
-        for table, required in _REQUIRED_COLUMNS.items():
-            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            if not required <= columns:
-                return False
-        return True
-
-    @contextmanager
-    def _thread_hint(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.ProgrammingError as exc:
-            raise self._hint(exc) from exc
-
-    @staticmethod
-    def _hint(exc: sqlite3.ProgrammingError) -> sqlite3.ProgrammingError:
-        if "same thread" not in str(exc):
-            return exc
-        return sqlite3.ProgrammingError(
-            f"{exc}\nNodes run on worker threads: open the connection with "
-            "sqlite3.connect(path, check_same_thread=False), or pass the path: SqliteSaver('runs.sqlite')."
-        )
-
-    @contextmanager
-    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
-        """One transaction under the lock: ``BEGIN IMMEDIATE`` to write (takes the file's write lock up front, so
-        the compare-and-swap checks and the inserts see the same state), ``BEGIN`` for a consistent read."""
-        with self.lock:
-            if not self.is_setup:
-                self.setup()
-            conn = self.conn
-            try:
-                if conn.in_transaction:  # a caller's connection left a transaction open: keep its work (as LangGraph)
-                    conn.commit()
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            except sqlite3.ProgrammingError as exc:
-                raise self._hint(exc) from exc
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
-
     def _observe(self, key: _Key, seen: tuple[int, int]) -> None:
-        """Remember how far the file had got (checkpoints, writes sequence numbers) when ``key`` was loaded."""
+        """Remember what was built on ``key`` when it was loaded: (loop/input children, newest write seq)."""
         self._seen[key] = seen
         self._seen.move_to_end(key)
         if len(self._seen) > _SEEN_LIMIT:
@@ -326,15 +121,14 @@ class SqliteSaver(BaseCheckpointSaver):
                 row = conn.execute(_GET_ONE, (thread_id, ns, wanted)).fetchone()
             else:
                 row = conn.execute(_GET_HEAD, (thread_id, ns)).fetchone()
-            if row is None:
-                seen = conn.execute(f"SELECT {_SEQUENCES}").fetchone()
-                # a run starting here writes the thread's first checkpoint
-                self._observe((thread_id, ns, None), (seen[0] or 0, seen[1] or 0))
+            if row is None:  # a run starting here writes the thread's first checkpoint
+                roots = conn.execute(_ROOTS_ADVANCED, (thread_id, ns)).fetchone()[0]
+                self._observe((thread_id, ns, None), (roots, 0))
                 return None
             header = self.serde.loads_typed((row[4], row[5]))
             blobs = self._fetch_blobs(conn, [(thread_id, ns, header)])
             writes = conn.execute(_GET_WRITES, (thread_id, ns, row[2])).fetchall()
-            self._observe((thread_id, ns, row[2]), (row[8] or 0, row[9] or 0))
+            self._observe((thread_id, ns, row[2]), (row[8], writes[-1][4] if writes else 0))
         return self._tuple(row, header, blobs, writes)
 
     def list(
@@ -402,11 +196,7 @@ class SqliteSaver(BaseCheckpointSaver):
         found: dict[tuple[str, str, str, str], tuple] = {}
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
-            values = ",".join(["(?,?,?,?)"] * len(chunk))
-            query = (f"SELECT b.thread_id, b.checkpoint_ns, b.channel, b.version, b.type, b.blob "
-                     f"FROM (VALUES {values}) AS k CROSS JOIN blobs AS b ON b.thread_id = k.column1 "
-                     f"AND b.checkpoint_ns = k.column2 AND b.channel = k.column3 AND b.version = k.column4")
-            for t, ns, ch, v, kind, blob in conn.execute(query, [p for key in chunk for p in key]):
+            for t, ns, ch, v, kind, blob in conn.execute(_blob_query(len(chunk)), [p for key in chunk for p in key]):
                 found[(t, ns, ch, v)] = (kind, blob)
         return found
 
@@ -419,7 +209,7 @@ class SqliteSaver(BaseCheckpointSaver):
                      f"FROM (VALUES {values}) AS k CROSS JOIN writes AS w ON w.thread_id = k.column1 "
                      f"AND w.checkpoint_ns = k.column2 AND w.checkpoint_id = k.column3 ORDER BY w.seq")
             for t, ns, cid, task_id, channel, kind, value in conn.execute(query, [p for key in chunk for p in key]):
-                found.setdefault((t, ns, cid), []).append((task_id, channel, kind, value))
+                found.setdefault((t, ns, cid), []).append((task_id, channel, kind, value, None))
         return found
 
     def _tuple(self, row: tuple, header: dict[str, Any], blobs: dict, writes: Sequence[tuple],
@@ -437,7 +227,7 @@ class SqliteSaver(BaseCheckpointSaver):
             checkpoint=checkpoint,
             metadata=metadata if metadata is not None else loads((row[6], row[7])),
             parent_config=config_for(thread_id, ns, parent_id) if parent_id else None,
-            pending_writes=[(task_id, channel, loads((kind, value))) for task_id, channel, kind, value in writes],
+            pending_writes=[(task_id, channel, loads((kind, value))) for task_id, channel, kind, value, _ in writes],
         )
 
     # -- writing ---------------------------------------------------------------------------------------------------
@@ -468,11 +258,11 @@ class SqliteSaver(BaseCheckpointSaver):
                 self._refuse_if_advanced(conn, thread_id, ns, parent_id)
             if blobs:
                 conn.executemany(_INSERT_BLOB, blobs)
-            seq = conn.execute(_INSERT_CHECKPOINT, (
-                thread_id, ns, checkpoint["id"], parent_id, source, step if type(step) is int else None, kind, data,
-                meta_kind, meta, self.writer)).lastrowid
+            conn.execute(_INSERT_CHECKPOINT, (thread_id, ns, checkpoint["id"], parent_id, source,
+                                              step if type(step) is int else None, kind, data, meta_kind, meta,
+                                              self.writer))
             # Nothing is built on the new checkpoint yet, and any write to it by another saver is a conflict.
-            self._observe((thread_id, ns, checkpoint["id"]), (seq or 0, 0))
+            self._observe((thread_id, ns, checkpoint["id"]), (0, 0))
         return config_for(thread_id, ns, checkpoint["id"])
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str,
@@ -483,12 +273,15 @@ class SqliteSaver(BaseCheckpointSaver):
         if not checkpoint_id:
             raise ValueError("put_writes needs the config of a saved checkpoint (with 'checkpoint_id')")
         rows = [
-            (thread_id, ns, checkpoint_id, task_id, task_path, WRITES_IDX_MAP.get(channel, idx), channel,
+            (thread_id, ns, checkpoint_id, task_id, WRITES_IDX_MAP.get(channel, idx), task_path, channel,
              *serialize_value(self.serde, value, channel, task_path or task_id), self.writer)
             for idx, (channel, value) in enumerate(writes)
         ]
         with self._transaction(write=True) as conn:
             self._refuse_if_advanced(conn, thread_id, ns, checkpoint_id)
+            if any(row[4] >= 0 for row in rows):  # a task's regular writes replace all its earlier ones
+                conn.execute("DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ? "
+                             "AND task_id = ? AND idx >= 0", rows[0][:4])
             if len(rows) == 1:
                 conn.execute(_INSERT_WRITE, rows[0])
             elif rows:
@@ -504,14 +297,18 @@ class SqliteSaver(BaseCheckpointSaver):
         if seen is None:  # never loaded here (direct use of the API): nothing to compare against
             return
         if checkpoint_id is None:
-            found = conn.execute(_NEWER_CHILD, (thread_id, ns, None, seen[0])).fetchone()
+            children, other = conn.execute(_ROOTS_ADVANCED, (thread_id, ns)).fetchone()
         else:
-            found = conn.execute(_NEWER_CHILD_OR_WRITE,
-                                 (thread_id, ns, checkpoint_id, seen[0], seen[1], self.writer)).fetchone()
-        if found is not None:
-            writer, step = found
-            what = f"saved step {step} on top of it" if step is not None else "saved a result for the same step"
+            children, other = conn.execute(_ADVANCED, (thread_id, ns, checkpoint_id, seen[1], self.writer)).fetchone()
+        if children > seen[0]:
+            if checkpoint_id is None:
+                writer, step = conn.execute(_NEWEST_ROOT, (thread_id, ns)).fetchone()
+            else:
+                writer, step = conn.execute(_NEWEST_CHILD, (thread_id, ns, checkpoint_id)).fetchone()
+            what = f"saved step {step} on top of it" if step is not None else "continued it"
             raise self._conflict(thread_id, ns, checkpoint_id, writer, what)
+        if other is not None:
+            raise self._conflict(thread_id, ns, checkpoint_id, other, "saved a result for the same step")
 
     def _conflict(self, thread_id: str, ns: str, checkpoint_id: str | None, writer: str | None,
                   what: str) -> CheckpointConflictError:
@@ -541,7 +338,8 @@ class SqliteSaver(BaseCheckpointSaver):
     def list_threads(self) -> list[str]:
         """Thread ids with at least one checkpoint, oldest first."""
         with self._transaction(write=False) as conn:
-            rows = conn.execute("SELECT thread_id FROM checkpoints GROUP BY thread_id ORDER BY MIN(seq)").fetchall()
+            rows = conn.execute(
+                "SELECT thread_id FROM checkpoints GROUP BY thread_id ORDER BY min(checkpoint_id)").fetchall()
         return [row[0] for row in rows]
 
     def list_paused_threads(self) -> list[PausedThread]:
@@ -563,7 +361,7 @@ class SqliteSaver(BaseCheckpointSaver):
         loads = self.serde.loads_typed
         for thread_id, checkpoint_id, kind, data in heads:
             pending = [(task, channel, loads((k, v)) if channel == "__interrupt__" else None)
-                       for task, channel, k, v in writes.get((thread_id, "", checkpoint_id), [])]
+                       for task, channel, k, v, _ in writes.get((thread_id, "", checkpoint_id), [])]
             interrupts = pending_interrupts(pending)
             if interrupts:
                 header = loads((kind, data))

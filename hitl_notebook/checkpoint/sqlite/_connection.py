@@ -1,0 +1,129 @@
+"""Opening, setting up and transacting on the SQLite connection (one lock; WAL; ``BEGIN IMMEDIATE`` writes)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from ._sql import _REQUIRED_COLUMNS, _SCHEMA, _SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ..serde import SafeSerializer
+    from ._saver import SqliteSaver
+
+
+class ConnectionMixin:
+    """The connection half of ``SqliteSaver``; the saver's ``__init__`` sets the attributes below."""
+
+    conn: sqlite3.Connection
+    is_setup: bool
+    lock: threading.RLock
+    synchronous: str | None
+    _owns_conn: bool
+
+
+    @classmethod
+    @contextmanager
+    def from_conn_string(cls, conn_string: str, *, serde: SafeSerializer | None = None) -> Iterator["SqliteSaver"]:
+        """``with SqliteSaver.from_conn_string("runs.sqlite") as saver:`` (or ``":memory:"``); closed on exit."""
+        saver = cls(conn_string, serde=serde)
+        try:
+            yield saver
+        finally:
+            saver.close()
+
+    def close(self) -> None:
+        """Close the connection if the saver opened it (a connection you passed in is left open)."""
+        with self.lock:
+            if self._owns_conn:
+                self.conn.close()
+
+    def __enter__(self) -> "SqliteSaver":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def setup(self) -> None:
+        """Create the tables if needed (done automatically on first use); switch the file to WAL mode."""
+        if self.is_setup:
+            return
+        with self.lock, self._thread_hint():
+            if self.is_setup:
+                return
+            conn = self.conn
+            if conn.in_transaction:
+                conn.commit()
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:  # a read-only file keeps its journal mode
+                if "readonly" not in str(exc):
+                    raise
+            if self.synchronous is not None:
+                conn.execute(f"PRAGMA synchronous={self.synchronous}")
+            if not self._tables_ok(conn):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+                    if not self._tables_ok(conn):
+                        raise RuntimeError(
+                            "This SQLite file already has checkpoint tables in another layout (written by another "
+                            "checkpointer, e.g. langgraph's SqliteSaver?). Use a separate file for hitl_notebook."
+                        )
+                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                        conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+            self.is_setup = True
+
+    @staticmethod
+    def _tables_ok(conn: sqlite3.Connection) -> bool:
+        for table, required in _REQUIRED_COLUMNS.items():
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if not required <= columns:
+                return False
+        return True
+
+    @contextmanager
+    def _thread_hint(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.ProgrammingError as exc:
+            raise self._hint(exc) from exc
+
+    @staticmethod
+    def _hint(exc: sqlite3.ProgrammingError) -> sqlite3.ProgrammingError:
+        if "same thread" not in str(exc):
+            return exc
+        return sqlite3.ProgrammingError(
+            f"{exc}\nNodes run on worker threads: open the connection with "
+            "sqlite3.connect(path, check_same_thread=False), or pass the path: SqliteSaver('runs.sqlite')."
+        )
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction under the lock: ``BEGIN IMMEDIATE`` to write (takes the file's write lock up front, so
+        the compare-and-swap checks and the inserts see the same state), ``BEGIN`` for a consistent read."""
+        with self.lock:
+            if not self.is_setup:
+                self.setup()
+            conn = self.conn
+            try:
+                if conn.in_transaction:  # a caller's connection left a transaction open: keep its work (as LangGraph)
+                    conn.commit()
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.ProgrammingError as exc:
+                raise self._hint(exc) from exc
+            try:
+                yield conn
+                conn.commit()
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
