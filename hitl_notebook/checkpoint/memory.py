@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..pregel._channels import MISSING
@@ -19,8 +19,9 @@ from .base import (
     get_checkpoint_id,
     metadata_matches,
     require_thread_id,
+    serialize_value,
 )
-from .serde import SafeSerializer, SerializationError
+from .serde import SafeSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
@@ -117,7 +118,7 @@ class InMemorySaver(BaseCheckpointSaver):
             changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
         header = {k: v for k, v in checkpoint.items() if k != "channel_values"}
         # One serializer call for the changed values, one for header and metadata.
-        batch = _Batch(_dump_named(self.serde.dumps_typed, changed))
+        batch = _Batch(_dump_batch(self.serde, changed, changed.items()))
         record = self.serde.dumps_typed([header, metadata])
         with self._lock:
             for version in set(new_versions.values()):
@@ -129,7 +130,7 @@ class InMemorySaver(BaseCheckpointSaver):
         thread_id = require_thread_id(config)
         key = (thread_id, checkpoint_ns(config), get_checkpoint_id(config))
         names = [channel for channel, _ in writes]
-        batch = _Batch(self.serde.dumps_typed([value for _, value in writes]))
+        batch = _Batch(_dump_batch(self.serde, [value for _, value in writes], writes, task_path))
         special = []
         if WRITES_IDX_MAP.keys() & set(names):
             special = [(WRITES_IDX_MAP[c], i) for i, c in enumerate(names) if c in WRITES_IDX_MAP]
@@ -191,12 +192,14 @@ class InMemorySaver(BaseCheckpointSaver):
         )
 
 
-def _dump_named(dumps: Any, values: dict[str, Any]) -> tuple[str, bytes]:
-    """Serialize several values at once; a failure names the state key or write it came from."""
+def _dump_batch(serde: SafeSerializer, batch: Any, named: Iterable[tuple[str, Any]], task_path: str = "") -> Any:
+    """Serialize several values in one call; on failure, name the state key (or write) that cannot be stored."""
     try:
-        return dumps(values)
-    except SerializationError as exc:
-        raise SerializationError(str(exc).replace("value[", "state[", 1)) from None
+        return serde.dumps_typed(batch)
+    except TypeError:
+        for key, value in named:
+            serialize_value(serde, value, key, task_path or None)  # raises the precise, named error
+        raise
 
 
 MemorySaver = InMemorySaver
