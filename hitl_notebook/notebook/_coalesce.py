@@ -1,0 +1,63 @@
+"""Rate-limited buffering of streamed text: many small writes, few widget updates, nothing lost."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable, Mapping
+
+__all__ = ["Coalescer"]
+
+
+class Coalescer:
+    """Collect text per key and deliver it in batches, at most once per ``interval`` seconds.
+
+    The first write after a quiet period is delivered at once (low latency); writes inside the interval are
+    buffered and delivered by a timer, or by :meth:`flush`. Deliveries are serialized and keep the order of the
+    writes, so the concatenation of all batches for a key is exactly what was written.
+
+    >>> got = []
+    >>> c = Coalescer(lambda batch: got.append(dict(batch)), interval=60)
+    >>> for t in "abc": c.add("k", t)
+    >>> c.flush(); got
+    [{'k': 'a'}, {'k': 'bc'}]
+    """
+
+    def __init__(self, deliver: Callable[[Mapping[Hashable, str]], None], interval: float = 0.05) -> None:
+        self._deliver = deliver
+        self.interval = interval
+        self._lock = threading.Lock()  # guards the buffer and the timer
+        self._order = threading.RLock()  # serializes take-and-deliver, so batches arrive in order
+        self._buffer: dict[Hashable, list[str]] = {}
+        self._last = float("-inf")
+        self._timer: threading.Timer | None = None
+        self.deliveries = 0
+
+    def add(self, key: Hashable, text: str) -> None:
+        """Buffer ``text`` for ``key``; delivers now if the last delivery is older than the interval."""
+        if not text:
+            return
+        with self._lock:
+            self._buffer.setdefault(key, []).append(text)
+            wait = self._last + self.interval - time.monotonic()
+            if wait > 0:
+                if self._timer is None:
+                    self._timer = threading.Timer(wait, self.flush)
+                    self._timer.daemon = True
+                    self._timer.start()
+                return
+        self.flush()
+
+    def flush(self) -> None:
+        """Deliver everything buffered now (no-op when the buffer is empty)."""
+        with self._order:
+            with self._lock:
+                if self._timer is not None:
+                    self._timer.cancel()
+                    self._timer = None
+                batch, self._buffer = self._buffer, {}
+                if batch:
+                    self._last = time.monotonic()
+            if batch:
+                self.deliveries += 1
+                self._deliver({key: "".join(parts) for key, parts in batch.items()})

@@ -1,0 +1,186 @@
+"""``RunHandle``: the public face of a run (status, answers, stop, waiting for the result). No ipywidgets here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Generator, Mapping
+from typing import Any
+
+from ..types import Interrupt, StateSnapshot
+from ._driver import NO_CHECKPOINTER, RunDriver, call_soon, RunPendingError, RunStateError, RunStoppedError
+from ._env import awaiting_in_cell, on_kernel_main_thread
+from ._journal import RunObserver
+from ._record import RunStatus
+from ._segment import UNSET
+
+__all__ = ["RunHandle", "RunPendingError", "RunStateError", "RunStoppedError"]
+
+
+class RunHandle(RunDriver):
+    """A graph run shown in a notebook (or driven in a console): resume it, stop it, wait for its result.
+
+    ``answer(id, value)`` is what a panel click calls: it records one answer and resumes once every pending
+    interrupt is answered (see :meth:`answer` for why). ``resume(...)`` resumes at once with the given answers.
+    """
+
+    # -- what the run is doing ---------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> RunStatus:
+        """``running``, ``waiting`` (for a human), ``done``, ``error`` or ``stopped``."""
+        return self._status
+
+    @property
+    def pending(self) -> list[Interrupt]:
+        """The interrupts waiting for an answer (empty unless ``status`` is ``waiting``)."""
+        with self._lock:
+            return list(self._pending)
+
+    @property
+    def state(self) -> StateSnapshot:
+        """``graph.get_state(config)`` of the run's thread."""
+        if not self.resumable:
+            raise RunStateError(NO_CHECKPOINTER)
+        return self.graph.get_state(self.config)
+
+    @property
+    def result(self) -> Any:
+        """The final output (what ``invoke`` returns); raises while the run is not finished."""
+        with self._lock:
+            status, error = self._status, self._error
+        if status is RunStatus.DONE:
+            return self._result
+        if status is RunStatus.ERROR and error is not None:
+            raise error
+        if status is RunStatus.STOPPED:
+            raise RunStoppedError("The run was stopped before it finished; it has no result.")
+        if status is RunStatus.WAITING:
+            raise RunPendingError(f"The run is still waiting for a human ({self._describe_pending()}). Answer in "
+                                  "its panel, or call handle.resume(value), then read handle.result again.")
+        raise RunPendingError("The run is still running. Use `await handle`, handle.add_done_callback(fn), or read "
+                              "handle.result in a later cell.")
+
+    def log_text(self) -> str:
+        """The run's log as plain text."""
+        return self.record.text()
+
+    # -- answering ---------------------------------------------------------------------------------------------
+
+    def answer(self, interrupt_id: str, value: Any, *, by: str | None = None) -> bool:
+        """Record the answer to one pending interrupt; resume once all pending interrupts are answered.
+
+        This is the click path. With several pending interrupts (parallel nodes, ``Send`` workers) the answers
+        are collected and sent together in one ``Command(resume={id: value, ...})``: a resume re-runs every
+        unanswered interrupted node of the step up to its ``interrupt()`` call, and the step only moves on once
+        all are answered, so resuming per panel would repeat node code for no progress. Returns True when this
+        answer started the resume.
+        """
+        with self._lock:
+            self._check_waiting()
+            ids = [i.id for i in self._pending]
+            if interrupt_id not in ids:
+                raise ValueError(f"Interrupt {interrupt_id!r} is not pending (pending: {ids}).")
+            if interrupt_id in self._answers:
+                raise RunStateError(f"Interrupt {interrupt_id!r} is already answered.")
+            self._answers[interrupt_id] = value
+            remaining = [i for i in ids if i not in self._answers]
+            entry = self.record.get(interrupt_id)
+        if entry is not None:
+            self.journal.change(entry, decision=self._decision(interrupt_id, value, by or self.user),
+                                waiting_for_others=bool(remaining), status="answered", error=None)
+        if remaining:
+            return False
+        self._launch(self._begin_resume({}, by=by or self.user))
+        return True
+
+    def resume(self, value: Any = UNSET, *, id: str | None = None,
+               answers: Mapping[str, Any] | None = None) -> "RunHandle":
+        """Resume now: ``resume(value)`` answers the only pending interrupt, ``resume(value, id=...)`` one of
+        several, ``resume(answers={id: value, ...})`` several at once; at a breakpoint ``resume()`` continues.
+
+        Answers already given in panels are sent along. Interrupts left unanswered stay pending.
+        """
+        with self._lock:
+            self._check_waiting()
+            given: dict[str, Any] | None
+            if not self._pending:
+                given = None
+            elif answers is not None:
+                given = dict(answers)
+            else:
+                if value is UNSET:
+                    raise TypeError("resume() needs the answer: handle.resume(value)")
+                open_ids = [i.id for i in self._pending if i.id not in self._answers]
+                if id is None and len(open_ids) != 1:
+                    raise ValueError(f"{len(open_ids)} interrupts are waiting for an answer; pass id=... or "
+                                     f"answers={{id: value}} (ids: {open_ids}).")
+                given = {id if id is not None else open_ids[0]: value}
+        self._launch(self._begin_resume(given, by=f"{self.user} (resume())"))
+        return self
+
+    def stop(self) -> "RunHandle":
+        """Stop the run: at once when it waits for a human, else after the running step (between supersteps)."""
+        self._stop()
+        return self
+
+    # -- waiting for the end -----------------------------------------------------------------------------------
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """Block until the run finishes and return its result.
+
+        On a notebook kernel's main thread a blocked cell would never see the click it waits for, so there this
+        raises :class:`RunPendingError` as soon as the run needs a human (use ``await handle`` from an asyncio
+        task, ``add_done_callback``, or a later cell instead).
+        """
+        if on_kernel_main_thread():
+            if self.wait_idle(timeout) is RunStatus.WAITING:
+                raise RunPendingError(self._blocking_message("handle.wait()"))
+        else:
+            with self._cond:
+                if not self._cond.wait_for(lambda: self._shown.finished, timeout):
+                    raise TimeoutError(f"The run did not finish within {timeout} s (status: {self._status.value}).")
+        return self.result
+
+    def wait_idle(self, timeout: float | None = None) -> RunStatus:
+        """Block until the run finishes or needs a human; returns the status then."""
+        with self._cond:
+            if not self._cond.wait_for(self._idle, timeout):
+                raise TimeoutError(f"The run is still busy after {timeout} s.")
+            return self._shown
+
+    def add_done_callback(self, fn: Callable[["RunHandle"], Any]) -> None:
+        """Call ``fn(handle)`` when the run finishes (at once if it has); its errors and prints go to the view."""
+        with self._lock:
+            if not self._status.finished:
+                self._callbacks.append(fn)
+                return
+        self._run_callback(fn)
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        """``await handle`` resolves with the result when the run finishes (a top-level ``await`` in a cell
+        raises :class:`RunPendingError` instead of hanging when the run needs a click)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future = loop.create_future()
+        self.add_done_callback(lambda _: call_soon(loop, self._settle, future))
+        if awaiting_in_cell():
+            with self._lock:
+                self._cell_awaits.append((loop, future))
+                blocked = self._status is RunStatus.WAITING and self._needs_human
+            if blocked:
+                self._fail_cell_awaits()
+        return future.__await__()
+
+    def add_observer(self, observer: RunObserver) -> None:
+        self.journal.observers.append(observer)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        if self.view is not None and not getattr(self.view, "displayed", False):
+            display(self.view)
+        elif self.view is None:
+            print(repr(self))
+
+    def __repr__(self) -> str:
+        return f"<RunHandle {getattr(self.graph, 'name', 'graph')!r} thread={self.thread_id!r} {self._status.value}>"
+

@@ -1,0 +1,388 @@
+"""Driving the engine for a run: segments on a worker thread, waiting states, policies, the finish.
+
+Threading (design A of anchors §3.4): every ``graph.stream`` call runs on a worker thread, so the cell that
+started the run returns at once and the kernel stays free to deliver widget clicks. A click handler (kernel main
+thread) records the answer and starts the resume on a new worker thread; nothing ever blocks the main thread
+waiting for a human. Console runs use the same code, driven synchronously on the calling thread.
+
+Locking: one re-entrant lock (the journal's) guards the run's state; observers are always called outside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..constants import INTERRUPT
+from ..drawing.status import NodeStatus
+from ..types import Command, Interrupt, StateSnapshot
+from . import _capture
+from ._journal import Journal
+from ._payloads import decision_label
+from ._policy import AnswerContext, Policy
+from ._record import Decision, Entry, RunRecord, RunStatus, current_user
+from ._segment import UNSET, Segment
+
+__all__ = ["NO_CHECKPOINTER", "RunDriver", "call_soon", "RunPendingError", "RunStateError", "RunStoppedError"]
+
+NO_CHECKPOINTER = (
+    "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
+    "`from hitl_notebook.checkpoint.memory import InMemorySaver` then `builder.compile(checkpointer=InMemorySaver())`."
+)
+_RESTORE: Any = object()
+_NO_INPUT: Any = object()
+
+
+class RunPendingError(RuntimeError):
+    """The run has no result yet: it is still running, or waiting for a human."""
+
+
+class RunStateError(RuntimeError):
+    """The request does not fit the run's state (e.g. resuming a run that is not waiting)."""
+
+
+class RunStoppedError(RuntimeError):
+    """The run was stopped before it finished."""
+
+
+class RunDriver:
+    """The state machine of a run (``running`` → ``waiting`` ⇄ ``running`` → ``done``/``error``/``stopped``)."""
+
+    def __init__(self, graph: Any, config: dict[str, Any] | None = None, *, approve_value: Any = "approve",
+                 reject_value: Any = "reject", policy: Policy | None = None, user: str | None = None,
+                 background: bool = True) -> None:
+        self.graph = graph
+        self.config: dict[str, Any] = dict(config or {})
+        self.approve_value = approve_value
+        self.reject_value = reject_value
+        self.policy = policy
+        self.user = user or current_user()
+        self.view: Any = None
+        self.journal = Journal()
+        self._background = background
+        self._lock = self.journal.lock
+        self._cond = threading.Condition(self._lock)
+        self._status = RunStatus.RUNNING
+        self._pending: list[Interrupt] = []
+        self._breakpoint: tuple[str, ...] = ()
+        self._answers: dict[str, Any] = {}
+        self._node_of: dict[str, str] = {}
+        self._needs_human = False
+        self._shown, self._shown_human = RunStatus.RUNNING, False  # what waiters see (published after observers)
+        self._policy_failed = False
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._cancel = threading.Event()
+        self._callbacks: list[Callable[[Any], Any]] = []
+        self._cell_awaits: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
+        self._callback_entry: Entry | None = None
+
+    @property
+    def record(self) -> RunRecord:
+        """The run's log: node outputs, prints, interrupts, decisions, errors."""
+        return self.journal.record
+
+    @property
+    def resumable(self) -> bool:
+        """Whether interrupts can be answered (the graph has a checkpointer)."""
+        return bool(getattr(self.graph, "checkpointer", None))
+
+    @property
+    def thread_id(self) -> str | None:
+        return (self.config.get("configurable") or {}).get("thread_id")
+
+    def _stop(self) -> None:
+        self._cancel.set()
+        with self._lock:
+            waiting = self._status is RunStatus.WAITING
+        if waiting:
+            self._finish(RunStatus.STOPPED)
+
+    # -- driving the engine ------------------------------------------------------------------------------------
+
+    def _start(self, input: Any) -> None:
+        """Begin: run ``input``, or with ``input=None`` on a paused thread show what it waits for (runs nothing)."""
+        restore = input is None and self.resumable and self.graph.get_state(self.config).created_at is not None
+        self._launch(_RESTORE if restore else input)
+
+    def _launch(self, input: Any) -> None:
+        if not self._background:
+            self._drive(input)
+            return
+        threading.Thread(target=self._drive, args=(input,), name="hitl-notebook-run", daemon=True).start()
+
+    def _drive(self, input: Any) -> None:
+        """Run segments until the run finishes or needs a human; a policy answers on the way."""
+        try:
+            if input is _RESTORE:
+                self._restore()
+            else:
+                self._segment(input)
+            while self._policy_may_answer():
+                step = self._policy_input()
+                if step is _NO_INPUT:
+                    break
+                self._segment(step)
+        except Exception as exc:  # a bug here must still end the run visibly
+            self.journal.report("run controller", exc)
+            self._finish(RunStatus.ERROR, error=exc)
+
+    def _segment(self, input: Any) -> None:
+        segment = Segment(self.journal, self._node_of)
+        exc = segment.run(self.graph, input, self.config, self._cancel)
+        self.config = _latest(self.config)  # a run started from a past checkpoint continues from its own
+        if exc is not None:
+            self._failed(exc, input)
+            return
+        values = segment.values
+        if not self.resumable:
+            if segment.interrupts:
+                for item in segment.interrupts:
+                    self.journal.add("interrupt", key=item.id, node=self._node_of.get(item.id), interrupt=item,
+                                     status="blocked")
+                self.journal.add("info", text=NO_CHECKPOINTER, status="error")
+                self._finish(RunStatus.ERROR, error=RunStateError(NO_CHECKPOINTER))
+            else:
+                self._finish(RunStatus.DONE, result=_strip(values))
+            return
+        state = self.graph.get_state(self.config)
+        if self._cancel.is_set() and (state.next or state.interrupts):
+            self._finish(RunStatus.STOPPED)
+        elif state.interrupts or state.next:  # interrupts, or a static breakpoint
+            self._enter_waiting(state)
+        else:
+            self._finish(RunStatus.DONE, result=_strip(state.values if values is UNSET else values))
+
+    def _restore(self) -> None:
+        state = self.graph.get_state(self.config)
+        step = (state.metadata or {}).get("step")
+        if state.interrupts or state.next:
+            self.journal.add("info", text=f"Thread {self.thread_id!r} restored from its checkpoint (step {step}); "
+                                          "nothing was re-run.", status="done")
+            self._enter_waiting(state)
+        else:
+            self._finish(RunStatus.DONE, result=_strip(state.values))
+
+    def _enter_waiting(self, state: StateSnapshot) -> None:
+        for task in state.tasks:
+            for item in task.interrupts:
+                self._node_of.setdefault(item.id, task.name)
+        new: list[Entry] = []
+        with self._lock:
+            self._pending = list(state.interrupts)
+            self._breakpoint = () if self._pending else tuple(state.next)
+            for item in self._pending:
+                if self.record.get(item.id) is None:
+                    new.append(self.journal.insert("interrupt", key=item.id, node=self._node_of.get(item.id),
+                                                   interrupt=item, status="waiting"))
+            if self._breakpoint:
+                names = ", ".join(self._breakpoint)
+                new.append(self.journal.insert("breakpoint", node=names, status="waiting",
+                                               text=f"Paused at a breakpoint before: {names}"))
+            self._status = RunStatus.WAITING
+            self._needs_human = self.policy is None or self._policy_failed
+        for entry in new:
+            self.journal.emit("on_entry", entry)
+        for item in self._pending:
+            self.journal.node_status(self._node_of.get(item.id), NodeStatus.INTERRUPTED)
+        self.journal.emit("on_status", RunStatus.WAITING)
+        self._publish()
+        if self._needs_human:
+            self._fail_cell_awaits()
+
+    def _failed(self, exc: BaseException, input: Any) -> None:
+        if not isinstance(exc, Exception):  # KeyboardInterrupt / SystemExit: stop, then let it through
+            self._cancel.set()
+            self._finish(RunStatus.STOPPED)
+            raise exc
+        answered = set(input.resume) if isinstance(input, Command) and isinstance(input.resume, dict) else set()
+        if answered and self.resumable and _is_validation_error(exc):
+            state = self.graph.get_state(self.config)
+            rejected = [i for i in state.interrupts if i.id in answered]
+            if rejected:  # pydantic refused the answer: the interrupt stays pending, the panel reopens
+                self._policy_failed = True
+                for item in rejected:
+                    entry = self.record.get(item.id)
+                    if entry is not None:
+                        self.journal.change(entry, decision=None, status="waiting",
+                                            error=f"The graph rejected this answer:\n{exc}")
+                self._enter_waiting(state)
+                return
+        self.journal.error("run", exc)
+        self._finish(RunStatus.ERROR, error=exc)
+
+    def _begin_resume(self, given: dict[str, Any] | None, *, by: str) -> Any:
+        """Record the decisions and switch to running; returns the input of the next stream call."""
+        changed: list[Entry] = []
+        with self._lock:
+            self._check_waiting()
+            if given is None:
+                step: Any = None
+                bp = next((e for e in reversed(self.record.entries) if e.kind == "breakpoint"), None)
+                if bp is not None:
+                    bp.decision, bp.status = Decision("", None, "continued", by), "answered"
+                    changed.append(bp)
+            else:
+                ids = {i.id for i in self._pending}
+                unknown = set(given) - ids
+                if unknown:
+                    raise ValueError(f"Not pending: {sorted(unknown)} (pending: {sorted(ids)}).")
+                for iid, value in given.items():
+                    entry = self.record.get(iid)
+                    if entry is not None and iid not in self._answers:
+                        entry.decision, entry.status, entry.error = self._decision(iid, value, by), "answered", None
+                        changed.append(entry)
+                for iid in self._answers:
+                    entry = self.record.get(iid)
+                    if entry is not None and entry.waiting_for_others:
+                        entry.waiting_for_others = False
+                        changed.append(entry)
+                step = Command(resume={**self._answers, **given})
+            self._answers = {}
+            self._status = RunStatus.RUNNING
+            self._needs_human = False
+            self._publish()
+        for entry in changed:
+            self.journal.emit("on_change", entry)
+        self.journal.emit("on_status", RunStatus.RUNNING)
+        return step
+
+    def _policy_may_answer(self) -> bool:
+        return (self._status is RunStatus.WAITING and self.policy is not None and not self._policy_failed
+                and not self._cancel.is_set())
+
+    def _policy_input(self) -> Any:
+        policy = self.policy
+        assert policy is not None
+        try:
+            with self._lock:
+                pending, breakpoint = list(self._pending), self._breakpoint
+                done = set(self._answers)
+            if not pending:
+                if not policy.continue_breakpoint(breakpoint):
+                    self._stop()
+                    return _NO_INPUT
+                return self._begin_resume(None, by=f"policy {policy.name!r}")
+            given = {}
+            for item in pending:
+                if item.id not in done:
+                    ctx = AnswerContext(self._node_of.get(item.id), self.approve_value, self.reject_value)
+                    given[item.id] = policy.answer(item, ctx)
+            return self._begin_resume(given, by=f"policy {policy.name!r}")
+        except Exception as exc:
+            self._policy_failed = True
+            self.journal.error(f"policy {policy.name!r}", exc)
+            with self._lock:
+                self._needs_human = True
+            self.journal.emit("on_status", self._status)
+            self._publish()
+            self._fail_cell_awaits()
+            return _NO_INPUT
+
+    # -- finishing ---------------------------------------------------------------------------------------------
+
+    def _finish(self, status: RunStatus, *, result: Any = None, error: BaseException | None = None) -> None:
+        with self._lock:
+            if self._status.finished:
+                return
+            self._status, self._result, self._error = status, result, error
+            self._pending, self._breakpoint, self._needs_human = [], (), False
+            callbacks, self._callbacks = self._callbacks, []
+        if status is RunStatus.DONE:
+            self.journal.add("result", update=result, status="done")
+        elif status is RunStatus.STOPPED:
+            self.journal.add("info", text="Run stopped.", status="stopped")
+        self.journal.emit("on_status", status)
+        self._publish()
+        for fn in callbacks:
+            self._run_callback(fn)
+
+    def _run_callback(self, fn: Callable[[Any], Any]) -> None:
+        try:
+            with _capture.routed(self._callback_print):
+                fn(self)
+        except Exception as exc:
+            self.journal.report(f"done callback {getattr(fn, '__name__', fn)!s}", exc)
+        finally:
+            self.journal.text.flush()
+
+    def _callback_print(self, text: str, stream: str) -> None:
+        if self._callback_entry is None:
+            self._callback_entry = self.journal.add("node", node="callback output", status="done")
+        self.journal.write(self._callback_entry, text)
+
+    def _settle(self, future: asyncio.Future) -> None:
+        if future.done():
+            return
+        if self._status is RunStatus.DONE:
+            future.set_result(self._result)
+        elif self._status is RunStatus.ERROR and self._error is not None:
+            future.set_exception(self._error)
+        else:
+            future.set_exception(RunStoppedError("The run was stopped before it finished."))
+
+    def _fail_cell_awaits(self) -> None:
+        with self._lock:
+            awaits, self._cell_awaits = self._cell_awaits, []
+        for loop, future in awaits:
+            error = RunPendingError(self._blocking_message("`await handle` at the top level of a cell"))
+            call_soon(loop, lambda f=future, e=error: f.done() or f.set_exception(e))
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+
+    def _publish(self) -> None:
+        """Let waiters see the current status (called once observers have been told about it)."""
+        with self._lock:
+            self._shown, self._shown_human = self._status, self._needs_human
+            self._cond.notify_all()
+
+    def _idle(self) -> bool:
+        return self._shown.finished or (self._shown is RunStatus.WAITING and self._shown_human)
+
+    def _check_waiting(self) -> None:
+        if self._status is not RunStatus.WAITING:
+            raise RunStateError(f"The run is {self._status.value}, not waiting for an answer.")
+        if not self.resumable:
+            raise RunStateError(NO_CHECKPOINTER)
+
+    def _decision(self, interrupt_id: str, value: Any, by: str) -> Decision:
+        return Decision(interrupt_id, value, decision_label(value, self.approve_value, self.reject_value), by)
+
+    def _describe_pending(self) -> str:
+        with self._lock:
+            if not self._pending:
+                return f"paused at a breakpoint before {', '.join(self._breakpoint) or '?'}"
+            nodes = sorted({self._node_of.get(i.id, "?") for i in self._pending})
+            return f"{len(self._pending)} pending interrupt(s) from {', '.join(nodes)}"
+
+    def _blocking_message(self, what: str) -> str:
+        return (f"{what} would wait for a click, but the run is waiting for a human ({self._describe_pending()}) "
+                "and the kernel only handles widget clicks once the running cell has finished, so it would hang. "
+                "Click in the run's panel first and read handle.result in a later cell, or use "
+                "handle.add_done_callback(fn), or `await handle` inside an asyncio task "
+                "(asyncio.ensure_future(...)).")
+
+
+def call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    """Schedule ``fn`` on ``loop`` from any thread; a closed loop has nobody left to tell."""
+    if not loop.is_closed():
+        loop.call_soon_threadsafe(fn, *args)
+
+
+def _latest(config: dict[str, Any]) -> dict[str, Any]:
+    configurable = config.get("configurable") or {}
+    if "checkpoint_id" not in configurable:
+        return config
+    return {**config, "configurable": {k: v for k, v in configurable.items() if k != "checkpoint_id"}}
+
+
+def _strip(values: Any) -> Any:
+    if isinstance(values, dict) and INTERRUPT in values:
+        return {k: v for k, v in values.items() if k != INTERRUPT}
+    return values
+
+
+def _is_validation_error(exc: BaseException) -> bool:
+    return type(exc).__name__ == "ValidationError" and type(exc).__module__.startswith("pydantic")

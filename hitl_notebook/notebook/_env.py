@@ -1,0 +1,74 @@
+"""Where are we running: an IPython kernel with a widget frontend, or a console (terminal, script, CI)?"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+from typing import Any, Literal
+
+__all__ = ["UI_ENV", "UiMode", "awaiting_in_cell", "in_kernel", "on_kernel_main_thread", "resolve_ui", "stdin_is_tty"]
+
+UI_ENV = "HITL_NOTEBOOK_UI"
+UiMode = Literal["widgets", "console"]
+
+
+def _shell() -> Any:
+    if "IPython" not in sys.modules:
+        return None
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    return get_ipython()
+
+
+def in_kernel() -> bool:
+    """True inside a Jupyter kernel (a shell with a ``kernel``), where widgets can be displayed."""
+    shell = _shell()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def on_kernel_main_thread() -> bool:
+    """True on the thread that executes cells (blocking it hides every widget click until the cell ends)."""
+    return in_kernel() and threading.current_thread() is threading.main_thread()
+
+
+def awaiting_in_cell() -> bool:
+    """True when the caller is a cell's top-level ``await`` (the kernel's own task), not a task of its own.
+
+    A top-level ``await`` keeps the cell running, and the kernel handles widget clicks only between cells
+    (anchors §3.1, lesson 2), so such an ``await`` must not wait for a click.
+    """
+    if not on_kernel_main_thread():
+        return False
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return False
+    coro = task.get_coro() if task is not None else None
+    code = getattr(coro, "cr_code", None)
+    filename = getattr(code, "co_filename", "") or ""
+    return "ipykernel" in filename or f"{os.sep}IPython{os.sep}" in filename
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return bool(sys.stdin) and sys.stdin.isatty()
+    except (ValueError, AttributeError):  # closed or replaced stdin
+        return False
+
+
+def resolve_ui(ui: str | None = None) -> UiMode:
+    """``"widgets"`` or ``"console"`` from ``ui`` (``"auto"`` by default) or ``$HITL_NOTEBOOK_UI``."""
+    choice = (ui or "auto").strip().lower()
+    if choice == "auto":
+        choice = (os.environ.get(UI_ENV) or "auto").strip().lower()
+    if choice == "auto":
+        return "widgets" if in_kernel() else "console"
+    if choice in ("widgets", "widget"):
+        return "widgets"
+    if choice == "console":
+        return "console"
+    raise ValueError(f"ui={choice!r}: choose 'widgets', 'console' or 'auto' (also settable with ${UI_ENV})")

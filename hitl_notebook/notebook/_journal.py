@@ -1,0 +1,142 @@
+"""The journal of a run: its log record, the observers that display it, node statuses and coalesced text.
+
+Observers (the widget view, the console printer) are called outside the journal's lock, from whichever thread
+produced the event; an observer that raises is reported as an error entry, never swallowed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import traceback
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from ..drawing.status import NodeStatus
+from . import _capture
+from ._coalesce import Coalescer
+from ._record import Entry, EntryKind, RunRecord, RunStatus
+
+__all__ = ["Journal", "RunObserver"]
+
+
+class RunObserver:
+    """Receives what a run shows; override the methods you need (each is a no-op here)."""
+
+    def on_entry(self, entry: Entry) -> None:
+        """A new log entry (a node started, an interrupt surfaced, an error, a note)."""
+
+    def on_change(self, entry: Entry) -> None:
+        """An entry changed: a node finished, a decision was recorded, an answer was rejected."""
+
+    def on_stream(self, items: list[tuple[Entry, str]]) -> None:
+        """Text was appended to entries (coalesced: at most one call per interval)."""
+
+    def on_node_status(self, statuses: Mapping[str, NodeStatus]) -> None:
+        """The status of some node changed; ``statuses`` is the full current map."""
+
+    def on_status(self, status: RunStatus) -> None:
+        """The run changed state (running, waiting for a human, done, error, stopped)."""
+
+
+class Journal:
+    """Owns the record; creates and updates entries and tells every observer."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.record = RunRecord()
+        self.lock = threading.RLock()
+        self.observers: list[RunObserver] = []
+        self.statuses: dict[str, NodeStatus] = {}
+        self.text = Coalescer(self._deliver, interval)
+        self._ids = itertools.count(1)
+        self._reporting = threading.local()
+
+    # -- entries -----------------------------------------------------------------------------------------------
+
+    def new_key(self, prefix: str) -> str:
+        return f"{prefix}-{next(self._ids)}"
+
+    def insert(self, kind: EntryKind, *, key: str | None = None, **fields: Any) -> Entry:
+        """Append an entry to the record without announcing it yet (see :meth:`add`)."""
+        with self.lock:
+            return self.record.add(Entry(key=key or self.new_key(kind), kind=kind, **fields))
+
+    def add(self, kind: EntryKind, *, key: str | None = None, **fields: Any) -> Entry:
+        """Append an entry and announce it."""
+        entry = self.insert(kind, key=key, **fields)
+        self.emit("on_entry", entry)
+        return entry
+
+    def change(self, entry: Entry, **fields: Any) -> None:
+        """Update an entry's fields and announce it."""
+        with self.lock:
+            for name, value in fields.items():
+                setattr(entry, name, value)
+        self.emit("on_change", entry)
+
+    def error(self, where: str, exc: BaseException) -> Entry:
+        """An error entry with the traceback."""
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        return self.add("error", node=where, text=text, error=f"{type(exc).__name__}: {exc}", status="error")
+
+    def write(self, entry: Entry, text: str) -> None:
+        """Stream ``text`` into ``entry`` (coalesced)."""
+        self.text.add(entry.key, text)
+
+    def node_status(self, node: str | None, status: NodeStatus) -> None:
+        if node is None:
+            return
+        with self.lock:
+            if self.statuses.get(node) is status:
+                return
+            self.statuses[node] = status
+            snapshot = dict(self.statuses)
+        self.emit("on_node_status", snapshot)
+
+    def _deliver(self, batch: Mapping[Hashable, str]) -> None:
+        items = []
+        with self.lock:
+            for key, text in batch.items():
+                entry = self.record.get(str(key))
+                if entry is not None:
+                    entry.text += text
+                    items.append((entry, text))
+        if items:
+            self.emit("on_stream", items)
+
+    # -- observers ---------------------------------------------------------------------------------------------
+
+    def emit(self, method: str, *args: Any) -> None:
+        """Call ``method`` on every observer; a failure becomes an error entry shown by the others."""
+        for observer in list(self.observers):
+            try:
+                getattr(observer, method)(*args)
+            except Exception as exc:
+                self.report(f"{type(observer).__name__}.{method}", exc,
+                            skip=observer if method == "on_entry" else None)
+
+    def report(self, where: str, exc: BaseException, *, skip: object = None) -> None:
+        """Show an error raised by a callback (view update, click handler, done callback) in the run's log."""
+        if getattr(self._reporting, "active", False):  # the error view itself failed: last resort is stderr
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=_capture.original("stderr"))
+            return
+        self._reporting.active = True
+        try:
+            text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            with self.lock:
+                entry = self.record.add(Entry(key=self.new_key("error"), kind="error", node=where, text=text,
+                                              error=f"{type(exc).__name__}: {exc}", status="error"))
+            shown = False
+            for observer in list(self.observers):
+                if observer is skip:
+                    continue
+                try:
+                    observer.on_entry(entry)
+                    shown = True
+                except Exception as again:
+                    traceback.print_exception(type(again), again, again.__traceback__,
+                                              file=_capture.original("stderr"))
+            if not shown:
+                print(f"hitl_notebook: error in {where}:\n{text}", file=_capture.original("stderr"))
+        finally:
+            self._reporting.active = False

@@ -1,0 +1,194 @@
+"""Read an interrupt's payload: which panel fits it, and the shapes of the answers each panel sends.
+
+Nothing here imports ipywidgets; the console prompts and the approval policies use the same rules as the panels.
+Order of choice: a registered renderer, ``response_schema`` (typed form), LangChain's HITL request
+(``action_requests`` + ``review_configs``), a payload with ``options``, a plain string question, anything else
+(Approve / Reject / edit as JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..types import Interrupt
+
+__all__ = [
+    "PanelKind",
+    "Renderer",
+    "classify",
+    "decision_label",
+    "find_renderer",
+    "hitl_actions",
+    "option_items",
+    "pretty",
+    "question_of",
+    "register_renderer",
+]
+
+PanelKind = Literal["custom", "schema", "hitl", "options", "text", "approve"]
+Renderer = Callable[..., Any]
+"""``builder(ctx) -> widget``; ``ctx`` is a :class:`~hitl_notebook.notebook._panels.PanelContext` whose
+``submit(value)`` resumes the run with ``value``."""
+
+_renderers: list[tuple[Callable[[Any], bool], Renderer]] = []
+_registry_lock = threading.Lock()
+_QUESTION_KEYS = ("question", "action", "message", "description", "prompt", "title")
+
+
+def register_renderer(match: type | Callable[[Any], bool], builder: Renderer) -> Callable[[], None]:
+    """Use ``builder`` for interrupts whose value is an instance of ``match`` (a type) or satisfies it (a predicate).
+
+    Later registrations win over earlier ones. Returns a function that removes the registration.
+
+    >>> remove = register_renderer(lambda v: v == "special", lambda ctx: None)
+    >>> find_renderer(Interrupt("special", "1")) is not None
+    True
+    >>> remove(); find_renderer(Interrupt("special", "1")) is None
+    True
+    """
+    predicate: Callable[[Any], bool]
+    if isinstance(match, type):
+        kind = match
+        predicate = lambda value: isinstance(value, kind)  # noqa: E731
+    elif callable(match):
+        predicate = match
+    else:
+        raise TypeError("register_renderer(match, builder): match must be a type or a predicate function")
+    item = (predicate, builder)
+    with _registry_lock:
+        _renderers.insert(0, item)
+
+    def remove() -> None:
+        with _registry_lock:
+            if item in _renderers:
+                _renderers.remove(item)
+
+    return remove
+
+
+def find_renderer(interrupt: Interrupt) -> Renderer | None:
+    """The newest registered renderer whose predicate accepts the payload (a failing predicate does not match)."""
+    with _registry_lock:
+        candidates = list(_renderers)
+    for predicate, builder in candidates:
+        try:
+            if predicate(interrupt.value):
+                return builder
+        except Exception:
+            continue
+    return None
+
+
+def classify(interrupt: Interrupt, *, widgets: bool = True) -> PanelKind:
+    """Which panel answers ``interrupt`` (``widgets=False`` skips registered widget renderers)."""
+    value = interrupt.value
+    if widgets and find_renderer(interrupt) is not None:
+        return "custom"
+    if interrupt.response_schema:
+        return "schema"
+    if is_hitl_request(value):
+        return "hitl"
+    if option_items(value):
+        return "options"
+    if isinstance(value, str):
+        return "text"
+    return "approve"
+
+
+def is_hitl_request(value: Any) -> bool:
+    """LangChain's ``HITLRequest``: ``{"action_requests": [{"name", "args"}...], "review_configs": [...]}``."""
+    if not isinstance(value, Mapping):
+        return False
+    requests = value.get("action_requests")
+    return (isinstance(requests, list) and bool(requests)
+            and all(isinstance(r, Mapping) and "name" in r for r in requests))
+
+
+@dataclass(frozen=True)
+class Action:
+    """One tool call awaiting review, with the decisions its review config allows."""
+
+    name: str
+    args: dict[str, Any]
+    description: str | None
+    allowed: tuple[str, ...]
+    args_schema: dict[str, Any] | None
+
+
+def hitl_actions(value: Mapping[str, Any]) -> list[Action]:
+    """The action requests of a HITL payload, each paired with its review config (matched by action name)."""
+    configs = {c.get("action_name"): c for c in value.get("review_configs") or () if isinstance(c, Mapping)}
+    actions = []
+    for request in value["action_requests"]:
+        config = configs.get(request.get("name"), {})
+        allowed = tuple(config.get("allowed_decisions") or ("approve", "edit", "reject"))
+        actions.append(Action(
+            name=str(request["name"]),
+            args=dict(request.get("args") or {}),
+            description=request.get("description"),
+            allowed=allowed,
+            args_schema=config.get("args_schema") if isinstance(config.get("args_schema"), dict) else None,
+        ))
+    return actions
+
+
+def option_items(value: Any) -> list[tuple[str, Any]]:
+    """``(label, value)`` per entry of a payload's ``options`` list; entries may be ``{"label", "value"}`` dicts."""
+    if not isinstance(value, Mapping):
+        return []
+    options = value.get("options")
+    if not isinstance(options, (list, tuple)) or not options:
+        return []
+    items = []
+    for option in options:
+        if isinstance(option, Mapping) and "value" in option:
+            items.append((str(option.get("label", option["value"])), option["value"]))
+        else:
+            items.append((option if isinstance(option, str) else json.dumps(option, default=repr), option))
+    return items
+
+
+def question_of(value: Any) -> str | None:
+    """The human-readable question of a payload: the string itself, or its ``question``/``action``/... field."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        for key in _QUESTION_KEYS:
+            if isinstance(value.get(key), str):
+                return value[key]
+    return None
+
+
+def pretty(value: Any) -> str:
+    """Indented JSON when the value is JSON-like, else ``repr``."""
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=_fallback)
+    except Exception:
+        return repr(value)
+
+
+def _fallback(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    return dump() if callable(dump) else repr(value)
+
+
+def decision_label(value: Any, approve_value: Any, reject_value: Any) -> str:
+    """A short past-tense summary of an answer: ``approved``, ``rejected``, ``answered "…"``."""
+    if _same(value, approve_value):
+        return "approved"
+    if _same(value, reject_value):
+        return "rejected"
+    if isinstance(value, Mapping) and isinstance(value.get("decisions"), list):
+        kinds = [d.get("type", "?") for d in value["decisions"] if isinstance(d, Mapping)]
+        words = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded"}
+        return ", ".join(words.get(k, k) for k in kinds) or "answered"
+    text = value if isinstance(value, str) else json.dumps(value, default=repr, ensure_ascii=False)
+    return f"answered {text if len(text) <= 40 else text[:39] + '…'!r}"
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b

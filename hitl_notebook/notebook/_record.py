@@ -1,0 +1,104 @@
+"""What a run has shown so far: log entries and decisions, kept without any widget (the view and the static
+fallback both render from it)."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Literal
+
+from ..types import Interrupt
+
+__all__ = ["Decision", "Entry", "EntryKind", "RunRecord", "RunStatus", "current_user"]
+
+EntryKind = Literal["node", "interrupt", "breakpoint", "error", "info", "result"]
+_UNSET: Any = object()
+
+
+class RunStatus(str, Enum):
+    """Where a run is: working, waiting for a human, or finished one way or another."""
+
+    RUNNING = "running"
+    WAITING = "waiting"
+    DONE = "done"
+    ERROR = "error"
+    STOPPED = "stopped"
+
+    @property
+    def finished(self) -> bool:
+        return self in (RunStatus.DONE, RunStatus.ERROR, RunStatus.STOPPED)
+
+
+def current_user() -> str:
+    """The login name shown on decisions, or ``"you"`` when it is unknown."""
+    try:
+        return getpass.getuser() or "you"
+    except Exception:  # no login name in some containers
+        return "you"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One answer to one interrupt: what was sent, a short label, who gave it and when."""
+
+    interrupt_id: str
+    value: Any
+    label: str
+    by: str
+    at: datetime = field(default_factory=datetime.now)
+
+    def caption(self, *, waiting_for_others: bool = False) -> str:
+        """E.g. ``"✔ approved by alice at 12:03:05"``."""
+        mark = "✖" if self.label.startswith("rejected") else "✔"
+        text = f"{mark} {self.label} by {self.by} at {self.at:%H:%M:%S}"
+        return text + (" (answered, waiting for the others)" if waiting_for_others else "")
+
+
+@dataclass
+class Entry:
+    """One block of the run log: a node run (streamed text + update), an interrupt, an error, a note."""
+
+    key: str
+    kind: EntryKind
+    node: str | None = None
+    text: str = ""
+    update: Any = _UNSET
+    status: str = "running"
+    cached: bool = False
+    interrupt: Interrupt | None = None
+    decision: Decision | None = None
+    error: str | None = None
+    waiting_for_others: bool = False
+    started: datetime = field(default_factory=datetime.now)
+
+    @property
+    def has_update(self) -> bool:
+        return self.update is not _UNSET
+
+
+@dataclass
+class RunRecord:
+    """The ordered log of a run; entries are found by key (task id, interrupt id, or a synthetic key)."""
+
+    entries: list[Entry] = field(default_factory=list)
+    by_key: dict[str, Entry] = field(default_factory=dict)
+
+    def add(self, entry: Entry) -> Entry:
+        self.entries.append(entry)
+        self.by_key[entry.key] = entry
+        return entry
+
+    def get(self, key: str) -> Entry | None:
+        return self.by_key.get(key)
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return [e.decision for e in self.entries if e.decision is not None]
+
+    def text(self) -> str:
+        """The log as plain text (what the static fallback's ``text/plain`` shows)."""
+        from ._static import entry_text
+
+        return "\n".join(entry_text(e) for e in self.entries)

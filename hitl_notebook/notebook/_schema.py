@@ -1,0 +1,187 @@
+"""The small part of JSON Schema the answer forms need: fields to draw, and validation before resuming.
+
+The engine validates the answer again with pydantic; this check only catches mistakes early, next to the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Field", "FieldKind", "check", "fields_of", "is_object_schema", "kind_of_value", "resolve"]
+
+FieldKind = Literal["bool", "int", "number", "string", "text", "enum", "json"]
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,), "integer": (int,), "number": (int, float), "string": (str,),
+    "object": (dict,), "array": (list, tuple), "null": (type(None),),
+}
+_LONG_TEXT = 60
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form: its key, label, widget kind and constraints."""
+
+    name: str
+    title: str
+    kind: FieldKind
+    required: bool = True
+    default: Any = None
+    has_default: bool = False
+    nullable: bool = False
+    options: tuple[Any, ...] = ()
+    description: str | None = None
+
+
+def resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/$defs/...``) and unwrap single-branch ``allOf``."""
+    seen = 0
+    while isinstance(schema, dict) and seen < 20:
+        seen += 1
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        elif isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            schema = {**schema["allOf"][0], **{k: v for k, v in schema.items() if k != "allOf"}}
+        else:
+            break
+    return schema
+
+
+def is_object_schema(schema: dict[str, Any]) -> bool:
+    schema = resolve(schema, schema)
+    return schema.get("type") == "object" or "properties" in schema
+
+
+def fields_of(schema: dict[str, Any]) -> list[Field]:
+    """The form fields of an object schema (one per property), or one ``value`` field for any other schema."""
+    root = schema
+    top = resolve(schema, root)
+    if not is_object_schema(top):
+        return [_field("value", top, root, required=True)]
+    required = set(top.get("required", ()))
+    return [_field(name, prop, root, name in required) for name, prop in (top.get("properties") or {}).items()]
+
+
+def _field(name: str, prop: dict[str, Any], root: dict[str, Any], required: bool) -> Field:
+    prop = resolve(prop, root)
+    nullable = False
+    branches = prop.get("anyOf") or prop.get("oneOf")
+    if isinstance(branches, list):
+        real = [resolve(b, root) for b in branches if b.get("type") != "null"]
+        nullable = len(real) < len(branches)
+        if len(real) == 1:
+            prop = {**real[0], **{k: v for k, v in prop.items() if k not in ("anyOf", "oneOf")}}
+    kind: FieldKind
+    options: tuple[Any, ...] = ()
+    if "enum" in prop:
+        kind, options = "enum", tuple(prop["enum"])
+    elif "const" in prop:
+        kind, options = "enum", (prop["const"],)
+    else:
+        kind = {"boolean": "bool", "integer": "int", "number": "number"}.get(prop.get("type"), "json")  # type: ignore[assignment]
+        if prop.get("type") == "string":
+            long = prop.get("format") == "textarea" or (prop.get("maxLength") or 0) > _LONG_TEXT
+            kind = "text" if long or "description" in name.lower() else "string"
+    return Field(
+        name=name,
+        title=str(prop.get("title") or name.replace("_", " ").capitalize()),
+        kind=kind,
+        required=required,
+        default=prop.get("default"),
+        has_default="default" in prop,
+        nullable=nullable,
+        options=options,
+        description=prop.get("description"),
+    )
+
+
+def kind_of_value(value: Any) -> FieldKind:
+    """The widget kind for editing an existing value (tool-call arguments without a schema)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "text" if len(value) > _LONG_TEXT or "\n" in value else "string"
+    return "json"
+
+
+def check(schema: dict[str, Any], value: Any) -> list[str]:
+    """Messages for each way ``value`` breaks ``schema`` (types, required, enum/const, bounds); empty when it fits."""
+    errors: list[str] = []
+    _check(schema, schema, value, "", errors)
+    return errors
+
+
+def _check(schema: Any, root: dict[str, Any], value: Any, path: str, errors: list[str]) -> None:
+    if not isinstance(schema, dict):
+        return
+    schema = resolve(schema, root)
+    where = path or "answer"
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(branches, list):
+        if not any(not check_branch(b, root, value) for b in branches):
+            errors.append(f"{where}: does not match any allowed form")
+        return
+    expected = schema.get("type")
+    if expected is not None:
+        types = expected if isinstance(expected, list) else [expected]
+        if not any(_is_type(value, t) for t in types):
+            errors.append(f"{where}: expected {' or '.join(types)}, got {type(value).__name__} {_short(value)}")
+            return
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{where}: must be one of {schema['enum']}")
+    if "const" in schema and value != schema["const"]:
+        errors.append(f"{where}: must be {schema['const']!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            errors.append(f"{where}: must be ≥ {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            errors.append(f"{where}: must be ≤ {schema['maximum']}")
+    if isinstance(value, str):
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            errors.append(f"{where}: needs at least {schema['minLength']} characters")
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            errors.append(f"{where}: allows at most {schema['maxLength']} characters")
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        for name in schema.get("required", ()):
+            if name not in value:
+                errors.append(f"{path + '.' if path else ''}{name}: required")
+        for name, item in value.items():
+            if name in props:
+                _check(props[name], root, item, f"{path + '.' if path else ''}{name}", errors)
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{path + '.' if path else ''}{name}: not allowed")
+    if isinstance(value, (list, tuple)) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            _check(schema["items"], root, item, f"{where}[{i}]", errors)
+
+
+def check_branch(schema: Any, root: dict[str, Any], value: Any) -> list[str]:
+    errors: list[str] = []
+    _check(schema, root, value, "", errors)
+    return errors
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name in ("integer", "number") and isinstance(value, bool):
+        return False
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _JSON_TYPES.get(name, (object,)))
+
+
+def _short(value: Any) -> str:
+    try:
+        text = json.dumps(value, default=repr)
+    except Exception:
+        text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -1,0 +1,146 @@
+"""HTML and text renderings of a run: the graph picture, each log entry, and the whole page.
+
+The live view reuses :func:`entry_html` for node output, and the page is the ``text/html`` fallback that a saved
+notebook shows without a kernel (graph, log, decisions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape as _escape
+from typing import Any
+
+from ..drawing import INSTALL_HINT, GraphvizNotFoundError, NodeStatus, StatusView
+from ._payloads import pretty, question_of
+from ._record import Entry, RunRecord, RunStatus
+
+__all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
+
+
+def escape(text: str) -> str:
+    """HTML-escape element text (quotes stay readable)."""
+    return _escape(text, quote=False)
+
+_ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
+          "answered": "✔", "blocked": "⏸"}
+_COLORS = {RunStatus.RUNNING: "#d97706", RunStatus.WAITING: "#ea580c", RunStatus.DONE: "#16a34a",
+           RunStatus.ERROR: "#dc2626", RunStatus.STOPPED: "#71717a"}
+_PRE = ("margin:2px 0 2px 14px;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;"
+        "font-size:12px;max-height:24em;overflow:auto")
+_BOX = "margin:3px 0;padding:3px 6px;border-left:3px solid {};font-family:var(--jp-ui-font-family,sans-serif)"
+
+
+class GraphPicture:
+    """The graph laid out once (``dot`` runs here only), recoloured per status; mermaid text without Graphviz."""
+
+    def __init__(self, graph: Any) -> None:
+        self.view: StatusView | None = None
+        self.fallback = ""
+        try:
+            drawable = graph.get_graph()
+        except Exception as exc:
+            self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(repr(exc))})</pre>"
+            return
+        try:
+            self.view = StatusView(drawable)
+        except GraphvizNotFoundError:
+            self.fallback = (f"<div style='color:#71717a;font-size:12px'>{escape(INSTALL_HINT)}</div>"
+                             f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
+        except Exception as exc:  # a failing dot run: show the structure as text rather than nothing
+            self.fallback = (f"<div style='color:#71717a;font-size:12px'>dot failed: {escape(str(exc))}</div>"
+                             f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
+
+    def html(self, statuses: Mapping[str, NodeStatus] | None = None) -> str:
+        if self.view is None:
+            return self.fallback
+        return f"<div style='max-width:100%;overflow:auto'>{self.view.render(statuses or {})}</div>"
+
+
+def status_badge(status: RunStatus, detail: str = "") -> str:
+    color = _COLORS[status]
+    text = escape(status.value + (f" · {detail}" if detail else ""))
+    return (f"<span style='background:{color};color:white;border-radius:9px;padding:1px 8px;font-size:12px'>"
+            f"{text}</span>")
+
+
+def entry_html(entry: Entry) -> str:
+    """One log entry as HTML (interrupt entries show the payload and the decision, as a record)."""
+    if entry.kind == "node":
+        icon = _ICONS.get(entry.status, "")
+        title = escape(entry.node or "output")
+        suffix = " <i>(cached)</i>" if entry.cached else ""
+        parts = [f"<div style='{_BOX.format('#a1a1aa')}'><b>{icon} {title}</b>{suffix}"]
+        if entry.text:
+            parts.append(f"<pre style='{_PRE}'>{escape(entry.text)}</pre>")
+        if entry.has_update:
+            parts.append(f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(entry.update))}</pre>")
+        if entry.error:
+            parts.append(f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>")
+        return "".join(parts) + "</div>"
+    if entry.kind == "interrupt":
+        value = entry.interrupt.value if entry.interrupt is not None else None
+        question = question_of(value)
+        head = f"⏸ <b>{escape(entry.node or 'graph')}</b> asked" + (f": {escape(question)}" if question else "")
+        body = "" if isinstance(value, str) else f"<pre style='{_PRE}'>{escape(pretty(value))}</pre>"
+        return f"<div style='{_BOX.format('#ea580c')}'>{head}{body}{_decision_html(entry)}</div>"
+    if entry.kind == "breakpoint":
+        return f"<div style='{_BOX.format('#ea580c')}'>⏸ {escape(entry.text)}{_decision_html(entry)}</div>"
+    if entry.kind == "error":
+        return (f"<div style='{_BOX.format('#dc2626')}'><b style='color:#dc2626'>✖ {escape(entry.error or '')}</b>"
+                f" <span style='color:#71717a'>({escape(entry.node or '')})</span>"
+                f"<pre style='{_PRE}'>{escape(entry.text)}</pre></div>")
+    if entry.kind == "result":
+        return (f"<div style='{_BOX.format('#16a34a')}'><b>■ done</b>"
+                f"<pre style='{_PRE}'>{escape(_short(entry.update))}</pre></div>")
+    return f"<div style='{_BOX.format('#e4e4e7')};color:#52525b'><i>{escape(entry.text)}</i></div>"
+
+
+def _decision_html(entry: Entry) -> str:
+    if entry.decision is not None:
+        caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
+        return f"<div style='color:#15803d'>{escape(caption)}</div>"
+    if entry.error:
+        return f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>"
+    return "<div style='color:#ea580c'>waiting for a human…</div>"
+
+
+def entry_text(entry: Entry) -> str:
+    """One log entry as plain text."""
+    if entry.kind == "node":
+        lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
+        if entry.text:
+            lines.append(entry.text.rstrip("\n"))
+        if entry.has_update:
+            lines.append(f"  → {_short(entry.update)}")
+        if entry.error:
+            lines.append(f"  ✖ {entry.error}")
+        return "\n".join(lines)
+    if entry.kind == "interrupt":
+        value = entry.interrupt.value if entry.interrupt is not None else None
+        lines = [f"⏸ {entry.node or 'graph'} asked: {pretty(value)}"]
+        if entry.decision is not None:
+            lines.append(entry.decision.caption(waiting_for_others=entry.waiting_for_others))
+        elif entry.error:
+            lines.append(f"✖ {entry.error}")
+        return "\n".join(lines)
+    if entry.kind == "error":
+        return f"✖ {entry.error} ({entry.node})\n{entry.text}"
+    if entry.kind == "result":
+        return f"■ done: {_short(entry.update)}"
+    text = entry.text
+    if entry.decision is not None:
+        text += "\n" + entry.decision.caption()
+    return text
+
+
+def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunRecord, note: str = "") -> str:
+    """The whole run as one self-contained HTML block (the saved notebook's fallback)."""
+    entries = "".join(entry_html(e) for e in record.entries)
+    extra = f"<div style='color:#b45309'>{escape(note)}</div>" if note else ""
+    return (f"<div class='hitl-notebook-run' style='font-family:var(--jp-ui-font-family,sans-serif)'>"
+            f"<div><b>{escape(title)}</b> {status_badge(status)}</div>{extra}{graph_html}{entries}</div>")
+
+
+def _short(value: Any, limit: int = 2000) -> str:
+    text = pretty(value) if isinstance(value, (dict, list)) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,139 @@
+"""In a real Jupyter kernel with no widget frontend (what nbclient/papermill give): the cell returns at once, the
+policy answers, prints stay in the view, the saved text/html fallback is refreshed, and wait() never deadlocks.
+
+The kernel is driven with jupyter_client directly, applying ``update_display_data`` the way a notebook does.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+manager = pytest.importorskip("jupyter_client.manager")
+pytest.importorskip("ipykernel")
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = '''
+from typing import Literal, TypedDict
+from hitl_notebook.constants import END
+from hitl_notebook.graph import StateGraph
+from hitl_notebook.types import interrupt, Command
+from hitl_notebook.checkpoint.memory import InMemorySaver
+from hitl_notebook.notebook import run
+
+class State(TypedDict):
+    llm_output: str
+    decision: str
+
+def generate_llm_output(state: State) -> State:
+    return {"llm_output": "This is the generated output."}
+
+def human_approval(state: State) -> Command[Literal["approved_path", "rejected_path"]]:
+    decision = interrupt({"question": "Do you approve the following output?", "llm_output": state["llm_output"]})
+    if decision == "approve":
+        return Command(goto="approved_path", update={"decision": "approved"})
+    return Command(goto="rejected_path", update={"decision": "rejected"})
+
+def approved_node(state: State) -> State:
+    print("✅ Approved path taken.")
+    return state
+
+def rejected_node(state: State) -> State:
+    print("❌ Rejected path taken.")
+    return state
+
+builder = StateGraph(State)
+builder.add_node("generate_llm_output", generate_llm_output)
+builder.add_node("human_approval", human_approval)
+builder.add_node("approved_path", approved_node)
+builder.add_node("rejected_path", rejected_node)
+builder.set_entry_point("generate_llm_output")
+builder.add_edge("generate_llm_output", "human_approval")
+builder.add_edge("approved_path", END)
+builder.add_edge("rejected_path", END)
+graph = builder.compile(checkpointer=InMemorySaver())
+'''
+
+
+def execute(cells: list[str], monkeypatch: pytest.MonkeyPatch, **env: str) -> list[list[Any]]:
+    """Run ``cells`` in a fresh kernel; returns each cell's outputs, with display updates applied by display id."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    km = manager.KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(ROOT))
+    client = km.client()
+    client.start_channels()
+    displays: dict[str, Any] = {}
+    try:
+        client.wait_for_ready(timeout=60)
+        outputs = [_run_cell(client, code, displays) for code in cells]
+        while _next(client, displays, timeout=0.5) is not None:  # late updates from the run's thread
+            pass
+        return outputs
+    finally:
+        client.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def _run_cell(client: Any, code: str, displays: dict[str, Any]) -> list[Any]:
+    msg_id = client.execute(code)
+    outputs: list[Any] = []
+    while True:
+        msg = _next(client, displays, timeout=60)
+        if msg is None or msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "status" and content["execution_state"] == "idle":
+            return outputs
+        if kind == "stream":
+            outputs.append(SimpleNamespace(output_type="stream", text=content["text"]))
+        elif kind == "display_data":
+            out = SimpleNamespace(output_type="display_data", data=content["data"])
+            outputs.append(out)
+            display_id = content.get("transient", {}).get("display_id")
+            if display_id:
+                displays[display_id] = out
+        elif kind == "error":
+            outputs.append(SimpleNamespace(output_type="error", ename=content["ename"], evalue=content["evalue"]))
+
+
+def _next(client: Any, displays: dict[str, Any], timeout: float) -> dict | None:
+    """The next IOPub message; ``update_display_data`` is applied to its output here, as a notebook does."""
+    try:
+        msg = client.get_iopub_msg(timeout=timeout)
+    except queue.Empty:
+        return None
+    if msg["msg_type"] == "update_display_data":
+        target = displays.get(msg["content"].get("transient", {}).get("display_id"))
+        if target is not None:
+            target.data = msg["content"]["data"]
+    return msg
+
+
+@pytest.mark.slow
+def test_policy_run_completes_in_a_kernel_and_saves_the_story(monkeypatch):
+    outputs = execute([SEED + "handle = run(graph, {})", "print(handle.wait(timeout=20))",
+                       "run(graph, {}, policy='reject')"], monkeypatch, HITL_NOTEBOOK_POLICY="approve")
+    [shown] = [o for o in outputs[0] if o.output_type == "display_data"]
+    assert "application/vnd.jupyter.widget-view+json" in shown.data
+    html = shown.data["text/html"]  # refreshed in place through the display id when the run ended
+    assert "Approved path taken." in html and "approved by policy" in html and "done" in html
+    assert not [o for o in outputs[0] if o.output_type == "stream"]  # node prints stayed in the view
+    assert "'decision': 'approved'" in outputs[1][0].text
+    [view] = outputs[2]  # a handle as the cell's last expression does not show the view a second time
+    assert view.output_type == "display_data" and "rejected by policy" in view.data["text/html"]
+
+
+@pytest.mark.slow
+def test_wait_in_a_kernel_raises_instead_of_deadlocking(monkeypatch):
+    outputs = execute([SEED + "handle = run(graph, {})", "handle.wait(timeout=20)",
+                       "handle.resume('reject')\nprint(handle.wait(timeout=20))"], monkeypatch)
+    [error] = [o for o in outputs[1] if o.output_type == "error"]
+    assert error.ename == "RunPendingError" and "add_done_callback" in error.evalue
+    assert "'decision': 'rejected'" in outputs[2][0].text

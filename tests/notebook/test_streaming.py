@@ -1,0 +1,166 @@
+"""Streaming stays fast and lands in the right place: coalesced tokens, prints routed to their run and node."""
+
+from __future__ import annotations
+
+import contextvars
+import sys
+import threading
+import time
+from html import unescape
+from typing import Any, TypedDict
+
+from hitl_notebook.checkpoint.memory import InMemorySaver
+from hitl_notebook.config import get_stream_writer
+from hitl_notebook.graph import START, StateGraph
+from hitl_notebook.notebook import run
+from hitl_notebook.notebook import _capture
+from hitl_notebook.notebook._coalesce import Coalescer
+
+
+class S(TypedDict, total=False):
+    answer: Any
+    n: int
+
+
+def test_ten_thousand_tokens_make_few_widget_updates_and_exact_text(comms):
+    tokens = [f"tok{i} " for i in range(10_000)]
+
+    def talk(state: S) -> dict:
+        write = get_stream_writer()
+        for i, token in enumerate(tokens):
+            write(token)
+            if i % 100 == 99:
+                time.sleep(0.002)  # spread the stream over several flush intervals, like a real LLM
+        return {"n": len(tokens)}
+
+    graph = StateGraph(S).add_node("talk", talk).add_edge(START, "talk").compile(checkpointer=InMemorySaver())
+    began = time.monotonic()
+    handle = run(graph, {}, ui="widgets", display=False)
+    assert handle.wait(10) == {"n": 10_000}
+    elapsed = time.monotonic() - began
+    [entry] = [e for e in handle.record.entries if e.node == "talk"]
+    assert entry.text == "".join(tokens)
+    widget = handle.view._entries[entry.key]
+    assert "".join(tokens) in unescape(widget.value)
+    updates = [m for m in comms if m["comm"] == widget.comm.comm_id and "value" in (m["data"] or {}).get("state", {})]
+    assert 2 <= len(updates) < 200
+    assert len(updates) <= elapsed / 0.05 + 5  # about one update per 50 ms
+    assert len(comms) < 400  # the whole run, graph redraws and all
+
+
+def test_custom_chunks_that_are_not_text_are_shown_one_per_line():
+    def node(state: S) -> dict:
+        write = get_stream_writer()
+        write({"progress": 0.5})
+        write({"progress": 1.0})
+        return {"n": 1}
+
+    graph = StateGraph(S).add_node("node", node).add_edge(START, "node").compile(checkpointer=InMemorySaver())
+    handle = run(graph, {}, ui="widgets", display=False)
+    handle.wait(5)
+    [entry] = [e for e in handle.record.entries if e.node == "node"]
+    assert entry.text == '{"progress": 0.5}\n{"progress": 1.0}\n'
+
+
+def test_prints_from_parallel_nodes_and_their_threads_land_in_their_own_entries(capsys):
+    def make(name: str) -> Any:
+        def node(state: S) -> dict:
+            for i in range(3):
+                print(f"{name} line {i}")
+            print(f"{name} warns", file=sys.stderr)
+            helper = threading.Thread(target=contextvars.copy_context().run, args=(print, f"{name} from a thread"))
+            helper.start()
+            helper.join()
+            return {}
+        return node
+
+    builder = StateGraph(S)
+    for name in ("left", "right"):
+        builder.add_node(name, make(name)).add_edge(START, name)
+    handle = run(builder.compile(checkpointer=InMemorySaver()), {}, ui="widgets", display=False)
+    handle.wait(5)
+    texts = {e.node: e.text for e in handle.record.entries if e.kind == "node" and e.node}
+    for name in ("left", "right"):
+        assert texts[name].splitlines() == [f"{name} line 0", f"{name} line 1", f"{name} line 2",
+                                             f"{name} warns", f"{name} from a thread"]
+    out, err = capsys.readouterr()
+    assert "line" not in out and "warns" not in err  # nothing leaked to the cell's own output
+    print("outside any run")
+    assert capsys.readouterr().out == "outside any run\n"
+
+
+def test_prints_after_a_click_resume_land_in_the_same_view(start, seeds):
+    handle = start(seeds.seed000(), {})
+    handle.view.panel().button("Approve").click()
+    handle.wait(5)
+    [entry] = [e for e in handle.record.entries if e.node == "approved_path"]
+    assert entry.text == "✅ Approved path taken.\n"
+
+
+def test_stream_proxy_install_is_idempotent_and_passes_through():
+    _capture.install()
+    first = sys.stdout
+    _capture.install()
+    assert sys.stdout is first and isinstance(first, _capture.StreamProxy)
+    got = []
+    with _capture.routed(lambda text, stream: got.append((text, stream))):
+        print("hello")
+        print("oops", file=sys.stderr)
+    print("not routed")
+    assert got == [("hello", "stdout"), ("\n", "stdout"), ("oops", "stderr"), ("\n", "stderr")]
+    _capture.uninstall()
+    assert not isinstance(sys.stdout, _capture.StreamProxy)
+
+
+def test_coalescer_keeps_order_and_every_character_across_threads():
+    delivered: dict[str, list[str]] = {}
+    batches = []
+
+    def deliver(batch: Any) -> None:
+        batches.append(batch)
+        for key, text in batch.items():
+            delivered.setdefault(key, []).append(text)
+
+    coalescer = Coalescer(deliver, interval=0.01)
+
+    def writer(key: str) -> None:
+        for i in range(2000):
+            coalescer.add(key, f"{i},")
+
+    threads = [threading.Thread(target=writer, args=(f"k{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    coalescer.flush()
+    expected = "".join(f"{i}," for i in range(2000))
+    assert {k: "".join(v) for k, v in delivered.items()} == {f"k{n}": expected for n in range(4)}
+    assert len(batches) < 8000 / 10
+
+
+def test_coalescer_timer_delivers_the_tail_without_a_flush():
+    got = []
+    coalescer = Coalescer(lambda batch: got.append(dict(batch)), interval=0.02)
+    coalescer.add("k", "a")  # delivered at once
+    coalescer.add("k", "b")  # buffered: the timer delivers it
+    deadline = time.monotonic() + 2
+    while len(got) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert got == [{"k": "a"}, {"k": "b"}]
+
+
+def test_two_runs_at_once_keep_their_prints_apart():
+    def make(tag: str) -> Any:
+        def chatty(state: S) -> dict:
+            for i in range(50):
+                print(f"{tag}{i}")
+                time.sleep(0.0005)
+            return {"n": 1}
+        return StateGraph(S).add_node("chatty", chatty).add_edge(START, "chatty").compile(checkpointer=InMemorySaver())
+
+    first = run(make("A"), {}, ui="widgets", display=False)
+    second = run(make("B"), {}, ui="widgets", display=False)
+    first.wait(5), second.wait(5)
+    for handle, tag in ((first, "A"), (second, "B")):
+        [entry] = [e for e in handle.record.entries if e.node == "chatty"]
+        assert entry.text == "".join(f"{tag}{i}\n" for i in range(50))
