@@ -41,6 +41,11 @@ class Task:
     def namespace(self) -> str:
         return f"{self.name}:{self.id}"
 
+    @property
+    def path_str(self) -> str:
+        """The path as savers store it (``task_path``)."""
+        return repr(self.path)
+
 
 def task_id(checkpoint_id: str, ns: str, step: int, name: str, path: tuple[Any, ...]) -> str:
     """Deterministic per checkpoint, so a resumed run finds the same tasks (and interrupt ids) again."""

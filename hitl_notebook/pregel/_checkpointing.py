@@ -154,7 +154,7 @@ class Checkpointing:
         if self.modes & {"checkpoints", "debug"}:
             config = self._event_config(self.checkpoint_id)
             payload = _events.checkpoint_payload(
-                config, self._parent_for_event, read_values(channels, self.graph.state_keys), metadata,
+                config, self._event_config(self._parent_id), read_values(channels, self.graph.state_keys), metadata,
                 next_tasks() if next_tasks else [],
             )
             self.emit("checkpoints", payload)
@@ -170,13 +170,13 @@ class Checkpointing:
 
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
-        self._parent_for_event = self._event_config(get_checkpoint_id(self.checkpoint_config))
+        self._parent_id = get_checkpoint_id(self.checkpoint_config)
         versions = self.versions
         new_versions = {k: versions[k] for k in self._dirty}
         self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
         self._dirty = set()
 
-    _parent_for_event: dict[str, Any] | None = None
+    _parent_id: str | None = None
 
     def _event_config(self, checkpoint_id: str | None) -> dict[str, Any] | None:
         if not checkpoint_id:
@@ -189,7 +189,7 @@ class Checkpointing:
         if self._unsaved is not None:
             self._buffered_writes.append((task, writes))
             return
-        self.saver.put_writes(self.checkpoint_config, writes, task.id, repr(task.path))
+        self.saver.put_writes(self.checkpoint_config, writes, task.id, task.path_str)
 
     _null_writes: list[tuple[str, Any]] = []
 
@@ -210,7 +210,7 @@ class Checkpointing:
         self._unsaved = None
         self._persist(self._checkpoint(channels, header, self._dirty), metadata)
         for task, writes in self._buffered_writes:
-            self.saver.put_writes(self.checkpoint_config, writes, task.id, repr(task.path))
+            self.saver.put_writes(self.checkpoint_config, writes, task.id, task.path_str)
         self._buffered_writes = []
 
     # -- task config -----------------------------------------------------------------------------------------------
