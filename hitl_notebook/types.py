@@ -7,8 +7,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar, Union
 
-from .constants import END
-
 __all__ = [
     "All",
     "Command",
@@ -194,5 +192,3 @@ def interrupt(value: Any, *, response_schema: Any = None) -> Any:
 
     return current_task().interrupt(value, response_schema)
 
-
-ENDS = (END,)

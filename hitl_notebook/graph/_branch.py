@@ -8,7 +8,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
-from ..constants import END
 from ..types import Send
 
 
@@ -92,7 +91,3 @@ class Branch:
 
     def targets(self) -> list[str]:
         return list(self.ends.values()) if self.ends else []
-
-
-def is_end(target: Any) -> bool:
-    return target == END

@@ -7,7 +7,7 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from ..types import Interrupt, StateSnapshot
-from ._driver import NO_CHECKPOINTER, RunDriver, call_soon, RunPendingError, RunStateError, RunStoppedError
+from ._driver import NO_CHECKPOINTER, RunDriver, RunPendingError, RunStateError, RunStoppedError, call_soon
 from ._env import awaiting_in_cell, on_kernel_main_thread
 from ._journal import RunObserver
 from ._record import RunStatus

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
-from ..constants import END, ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
+from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
 from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..types import Interrupt
 from . import _events
@@ -26,7 +26,7 @@ from ._channels import MISSING
 from ._checkpointing import Checkpointing
 from ._context import TaskRuntime
 from ._runner import run_task
-from ._start import StartMixin, is_resume_map
+from ._start import StartMixin
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -122,9 +122,6 @@ class Run(StartMixin):
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=False)
-
-    # -- setup -----------------------------------------------------------------------------------------------------
-
 
     # -- one step --------------------------------------------------------------------------------------------------
 
@@ -273,6 +270,7 @@ class Run(StartMixin):
     def _step_interrupted(self, tasks: list[Task]) -> bool:
         errors = [t.error for t in tasks if t.error is not None]
         if errors:
+            self.store.flush()  # durability="exit" still persists what ran before the error
             raise errors[0]
         if not any(t.interrupts for t in tasks):
             return False
@@ -350,4 +348,4 @@ def _names(value: Any) -> Any:
     return frozenset(value or ())
 
 
-__all__ = ["Run", "is_resume_map", "END"]
+__all__ = ["Run"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import GraphBubbleUp, GraphInterrupt, ParentCommand
@@ -57,5 +56,3 @@ def _matching_policy(task: Task, exc: Exception) -> Any:
             return policy
     return None
 
-
-Runner = Callable[[Task, dict[str, Any], TaskRuntime], None]

@@ -191,3 +191,16 @@ def test_response_schema_validates_before_the_node_sees_the_answer(saver, thread
         graph.invoke(Command(resume={"approve": "not a bool"}), thread)
     assert graph.get_state(thread).interrupts, "the interrupt stays pending after a bad answer"
     assert graph.invoke(Command(resume={"approve": True}), thread)["log"] == ["Decision", True]
+
+
+def test_exit_durability_persists_when_a_node_fails(saver, thread):
+    def boom(state):
+        raise ValueError("boom")
+
+    builder = StateGraph(S).add_node("ok", lambda s: {"log": ["ok"]}).add_node(boom)
+    graph = builder.add_edge(START, "ok").add_edge("ok", "boom").compile(checkpointer=saver)
+    with pytest.raises(ValueError):
+        graph.invoke({}, thread, durability="exit")
+    state = graph.get_state(thread)
+    assert state.values == {"log": ["ok"]} and state.next == ("boom",)
+    assert state.tasks[0].error == "ValueError('boom')"
