@@ -161,7 +161,7 @@ class Run(StartMixin):
         step_values = self._step_values  # read when the step was planned; channels have not changed since
         for task in tasks:
             if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
-                update = {k: v for k, v in task.writes if k in self.graph.state_keys} or None
+                update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
                 self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
         if self.modes & _TASK_MODES:
             for task in todo:
@@ -169,7 +169,7 @@ class Run(StartMixin):
                     self._emit_task_event("task", step, _events.task_start(task))
         if len(todo) == 1 and not self.realtime:
             self._run(todo[0], step, step_values)
-            self._finish(todo[0], step, step_values)
+            self._finish(todo[0], step)
             yield from self._drain()
             return
         wake: SimpleQueue = SimpleQueue()
@@ -202,7 +202,7 @@ class Run(StartMixin):
             while remaining:
                 item = wake.get()
                 if item is not None:
-                    self._finish(item, step, step_values)
+                    self._finish(item, step)
                     remaining -= 1
                 yield from self._drain()
         finally:
@@ -234,7 +234,7 @@ class Run(StartMixin):
             values = dict(step_values)
             grouped: dict[str, list[Any]] = {}
             for key, value in writes:
-                if key in values or key in self.graph.state_keys:
+                if key in values or key in self.graph.state_key_set:
                     grouped.setdefault(key, []).append(value)
             for key, items in grouped.items():
                 local = channels[key].fresh()
@@ -246,7 +246,7 @@ class Run(StartMixin):
 
         return read_fresh
 
-    def _finish(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
+    def _finish(self, task: Task, step: int) -> None:
         answers = [(RESUME, task.answers)] if task.answers else []
         if task.error is not None:
             self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *answers])
