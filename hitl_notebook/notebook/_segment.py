@@ -44,7 +44,8 @@ class Segment:
         """Drive the stream to its end; returns the exception that ended it, if any (never raises)."""
         try:
             with _capture.routed(self.on_print):
-                for mode, chunk in graph.stream(input, config, stream_mode=list(MODES), _cancel=cancel):
+                for mode, chunk in graph.stream(input, config, stream_mode=list(MODES), _cancel=cancel,
+                                                _custom_source=True):
                     self.on_chunk(mode, chunk)
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
             return exc
@@ -67,9 +68,12 @@ class Segment:
         elif mode == "updates":
             self._updates(chunk)
         elif mode == "custom":
+            task_id, chunk = chunk  # the engine tags each custom chunk with the task that wrote it
             with self._lock:
+                entry = self._open.get(task_id)
                 running = list(self._open.values())
-            entry = running[0] if len(running) == 1 else self._misc_entry()
+            if entry is None:  # e.g. a @task call inside an entrypoint: no entry of its own
+                entry = running[0] if len(running) == 1 else self._misc_entry()
             self.journal.write(entry, chunk if isinstance(chunk, str) else _one_line(chunk) + "\n")
 
     def on_print(self, text: str, stream: str) -> None:

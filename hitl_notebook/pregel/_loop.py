@@ -54,8 +54,10 @@ class Run(StartMixin):
         parent: "Run | None" = None,
         namespace: tuple[str, ...] = (),
         saver: Any = None,
+        tag_custom: bool = False,
     ) -> None:
         self.graph = graph
+        self.tag_custom = tag_custom  # custom chunks as (task id, chunk), for observers such as the notebook view
         self.input = input
         self.config = config
         self.own_modes = modes
@@ -215,9 +217,12 @@ class Run(StartMixin):
 
     def runtime_for(self, task: Task) -> TaskRuntime:
         """The context ``interrupt()``, ``get_stream_writer()`` and ``@task`` calls reach inside ``task``."""
+        writer = None
+        if "custom" in self.modes:
+            writer = (lambda chunk: self._emit("custom", (task.id, chunk))) if self.tag_custom else self._custom_writer
         runtime = TaskRuntime(
             config={},
-            writer=self._custom_writer if "custom" in self.modes else None,
+            writer=writer,
             namespace=task.namespace,
             answers=task.answers,
             new_answers=self._resume_map,

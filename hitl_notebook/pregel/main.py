@@ -110,7 +110,12 @@ class Pregel(DrawableGraphMixin):
         debug: bool | None = None,
         **kwargs: Any,
     ) -> Iterator[Any]:
-        """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default)."""
+        """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default).
+
+        Private keywords for observers in this package (the notebook view): ``_cancel`` (a ``threading.Event``
+        that stops the run between supersteps) and ``_custom_source=True`` (``custom`` chunks arrive as
+        ``(task_id, chunk)`` so each can be shown under the node that wrote it).
+        """
         mode = stream_mode if stream_mode is not None else self.stream_mode
         modes = [mode] if isinstance(mode, str) else list(mode)
         for m in modes:
@@ -120,6 +125,7 @@ class Pregel(DrawableGraphMixin):
         bare_key = output_keys if isinstance(output_keys, str) else None
         run = self._run(input, config, frozenset(modes), interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys), kwargs.pop("_cancel", None), subgraphs)
+        run.tag_custom = bool(kwargs.pop("_custom_source", False))
         with _nested_errors(run):
             for ns, m, chunk in run:
                 if bare_key is not None and m == "values" and isinstance(chunk, dict):

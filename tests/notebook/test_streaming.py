@@ -164,3 +164,31 @@ def test_two_runs_at_once_keep_their_prints_apart():
     for handle, tag in ((first, "A"), (second, "B")):
         [entry] = [e for e in handle.record.entries if e.node == "chatty"]
         assert entry.text == "".join(f"{tag}{i}\n" for i in range(50))
+
+
+def test_tokens_from_parallel_nodes_land_in_their_own_entries():
+    import operator
+    from typing import Annotated, TypedDict
+
+    from hitl_notebook.config import get_stream_writer
+    from hitl_notebook.graph import START, StateGraph
+    from hitl_notebook.notebook._journal import Journal
+    from hitl_notebook.notebook._segment import Segment
+
+    S = TypedDict("S", {"log": Annotated[list, operator.add]})
+
+    def speaker(word):
+        def node(state):
+            for _ in range(3):
+                get_stream_writer()(word)
+            return {"log": [word]}
+        return node
+
+    builder = StateGraph(S).add_node("a", speaker("alpha ")).add_node("b", speaker("beta "))
+    graph = builder.add_edge(START, "a").add_edge(START, "b").compile()
+    journal = Journal()
+    segment = Segment(journal, {})
+    assert segment.run(graph, {"log": []}, {}, threading.Event()) is None
+    journal.text.flush()
+    texts = {e.node: e.text for e in journal.record.entries if e.node}
+    assert texts["a"] == "alpha " * 3 and texts["b"] == "beta " * 3
