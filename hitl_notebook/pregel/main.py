@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
-from ..drawing._mixin import DrawableGraphMixin
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
 from . import _async, _state
@@ -26,7 +25,7 @@ def _default_recursion_limit() -> int:
     return int(os.environ.get("LANGGRAPH_DEFAULT_RECURSION_LIMIT", DEFAULT_RECURSION_LIMIT))
 
 
-class Pregel(DrawableGraphMixin):
+class Pregel:
     """A compiled graph: nodes reading and writing channels in supersteps."""
 
     stream_mode: StreamMode = "updates"
@@ -279,6 +278,20 @@ class Pregel(DrawableGraphMixin):
         clone = copy.copy(self)
         clone._default_config = {**getattr(self, "_default_config", {}), **(config or {}), **kwargs}
         return clone
+
+    # -- drawing (imported on first use: the engine does not depend on the drawing package) -------------------
+
+    def get_graph(self, config: dict[str, Any] | None = None, *, xray: bool | int = False) -> Any:
+        """The drawable graph (nodes, edges, ``draw_mermaid()``, ``draw_svg()``), matching LangGraph's."""
+        from ..drawing._mixin import DrawableGraphMixin
+
+        return DrawableGraphMixin.get_graph(self, config, xray=xray)  # type: ignore[arg-type]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """A compiled graph shown as a cell's last expression draws itself (SVG, or text without Graphviz)."""
+        from ..drawing._mixin import DrawableGraphMixin
+
+        return DrawableGraphMixin._repr_mimebundle_(self, include, exclude)  # type: ignore[arg-type]
 
     def get_name(self) -> str:
         return self.name

@@ -241,3 +241,14 @@ def test_async_node_under_sync_invoke_names_the_fix():
 def test_empty_graph_returns_its_input():
     graph = StateGraph(S).add_edge(START, END).compile()
     assert graph.invoke({"x": 1}) == {"x": 1, "log": []}
+
+
+def test_the_engine_imports_no_ui_or_drawing_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys, hitl_notebook.graph, hitl_notebook.func, hitl_notebook.checkpoint.memory;"
+            "print(sorted(m for m in ('graphviz', 'ipywidgets', 'IPython', 'hitl_notebook.drawing',"
+            " 'hitl_notebook.notebook') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
