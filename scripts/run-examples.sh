@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=examples "$@"
+extra=()
+[ "$(id -u)" = 0 ] && extra+=(--allow-root)  # JupyterLab refuses root unless told
+exec .venv/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=examples "${extra[@]}" "$@"
