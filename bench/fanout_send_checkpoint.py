@@ -4,8 +4,8 @@ from bench import _fanout
 from bench._util import expect, fresh_config
 
 NAME = "fanout_send_500_checkpoint"
-DESCRIPTION = (f"as fanout_send_500, with InMemorySaver, a fresh thread per run and durability='exit' "
-               f"(LangGraph bench harness), stream(updates)")
+DESCRIPTION = ("as fanout_send_500, with InMemorySaver, a fresh thread per run and durability='exit' "
+               "(LangGraph bench harness), stream(updates)")
 
 
 def build(engine):

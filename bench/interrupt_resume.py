@@ -15,7 +15,8 @@ class State(TypedDict):
     answers: Annotated[list, operator.add]
 
 
-def build(engine):
+def build(engine, checkpointer=None):
+    """The graph, checkpointed by ``checkpointer`` (the engine's InMemorySaver by default)."""
     interrupt = engine.interrupt
     END = engine.END
 
@@ -30,7 +31,7 @@ def build(engine):
     builder.add_node("ask", ask)
     builder.add_edge(engine.START, "ask")
     builder.add_conditional_edges("ask", route, ["ask", END])
-    return builder.compile(checkpointer=engine.InMemorySaver())
+    return builder.compile(checkpointer=checkpointer or engine.InMemorySaver())
 
 
 def _config():
@@ -50,6 +51,15 @@ def _interrupt_values(out):
 
 
 def check(engine, graph):
+    outs, config = check_outputs(engine, graph)
+    summary = [
+        {"answers": out["answers"], "interrupts": _interrupt_values(out)} for out in outs
+    ]
+    return {"outputs": summary, "history_len": len(list(graph.get_state_history(config)))}
+
+
+def check_outputs(engine, graph):
+    """Run one full cycle, check every output and the final state; return the outputs and the config."""
     Command = engine.Command
     config = _config()
     outs = [graph.invoke({"answers": []}, config)]
@@ -63,7 +73,4 @@ def check(engine, graph):
     expect(final == {"answers": list(range(N_RESUMES))}, f"final {final!r}")
     snap = graph.get_state(config)
     expect(tuple(snap.next) == (), f"thread not finished, next={snap.next!r}")
-    summary = [
-        {"answers": out["answers"], "interrupts": _interrupt_values(out)} for out in outs
-    ]
-    return {"outputs": summary, "history_len": len(list(graph.get_state_history(config)))}
+    return outs, config

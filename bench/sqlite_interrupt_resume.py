@@ -6,17 +6,16 @@ documented setup: WAL, SQLite's default synchronous=FULL).
 """
 
 import atexit
-import operator
 import os
 import shutil
 import sqlite3
 import tempfile
-from typing import Annotated, TypedDict
 
-from bench._util import expect, fresh_config
+from bench import interrupt_resume
+from bench._util import expect
 
 NAME = "sqlite_interrupt_resume"
-N_RESUMES = 100
+N_RESUMES = interrupt_resume.N_RESUMES
 DESCRIPTION = (f"START→ask→(ask|END); ask calls interrupt('q'); one invoke(input) + {N_RESUMES} "
                f"invoke(Command(resume=i)) on one thread, SqliteSaver on a temp file")
 
@@ -36,10 +35,6 @@ def _cleanup() -> None:
 atexit.register(_cleanup)
 
 
-class State(TypedDict):
-    answers: Annotated[list, operator.add]
-
-
 def _saver(engine):
     path = os.path.join(_TMP, f"{engine.name}-{len(_OPEN)}.sqlite")
     if engine.name == "hitl_notebook":
@@ -56,53 +51,15 @@ def _saver(engine):
 
 
 def build(engine):
-    interrupt = engine.interrupt
-    END = engine.END
-
-    def ask(state: State):
-        answer = interrupt("q")
-        return {"answers": [answer]}
-
-    def route(state: State):
-        return "ask" if len(state["answers"]) < N_RESUMES else END
-
-    builder = engine.StateGraph(State)
-    builder.add_node("ask", ask)
-    builder.add_edge(engine.START, "ask")
-    builder.add_conditional_edges("ask", route, ["ask", END])
-    return builder.compile(checkpointer=_saver(engine))
-
-
-def _config():
-    return fresh_config(recursion_limit=1_000_000)
+    return interrupt_resume.build(engine, _saver(engine))
 
 
 def run(engine, graph) -> None:
-    Command = engine.Command
-    config = _config()
-    graph.invoke({"answers": []}, config)
-    for i in range(N_RESUMES):
-        graph.invoke(Command(resume=i), config)
-
-
-def _interrupt_values(out):
-    return [intr.value for intr in out.get("__interrupt__", ())]
+    interrupt_resume.run(engine, graph)
 
 
 def check(engine, graph):
-    Command = engine.Command
-    config = _config()
-    outs = [graph.invoke({"answers": []}, config)]
-    for i in range(N_RESUMES):
-        outs.append(graph.invoke(Command(resume=i), config))
-    for i, out in enumerate(outs[:-1]):
-        expect(_interrupt_values(out) == ["q"], f"call {i}: expected one interrupt 'q', got {out!r}")
-        expect(out["answers"] == list(range(i)), f"call {i}: answers {out['answers']!r} != {list(range(i))!r}")
-    final = outs[-1]
-    expect("__interrupt__" not in final, f"last call still interrupted: {final.get('__interrupt__')!r}")
-    expect(final == {"answers": list(range(N_RESUMES))}, f"final {final!r}")
-    snap = graph.get_state(config)
-    expect(tuple(snap.next) == (), f"thread not finished, next={snap.next!r}")
+    outs, config = interrupt_resume.check_outputs(engine, graph)
     # the run is durable: a second saver on the same file sees the finished thread
     path = graph.checkpointer.conn.execute("PRAGMA database_list").fetchone()[2]
     if engine.name == "hitl_notebook":
@@ -119,5 +76,5 @@ def check(engine, graph):
         finally:
             conn.close()
     expect(reread == list(range(N_RESUMES)), f"a second connection read {reread!r}")
-    summary = [{"answers": out["answers"], "interrupts": _interrupt_values(out)} for out in outs]
+    summary = [{"answers": out["answers"], "interrupts": interrupt_resume._interrupt_values(out)} for out in outs]
     return {"outputs": summary, "history_len": len(list(graph.get_state_history(config)))}
