@@ -65,7 +65,7 @@ def execute(cells: list[str], monkeypatch: pytest.MonkeyPatch, **env: str) -> li
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    km = manager.KernelManager(kernel_name="python3")
+    km = manager.KernelManager(kernel_name="python3", ip="127.0.0.1")  # loopback only
     km.start_kernel(cwd=str(ROOT))
     client = km.client()
     client.start_channels()
@@ -73,8 +73,9 @@ def execute(cells: list[str], monkeypatch: pytest.MonkeyPatch, **env: str) -> li
     try:
         client.wait_for_ready(timeout=60)
         outputs = [_run_cell(client, code, displays) for code in cells]
-        while _next(client, displays, timeout=0.5) is not None:  # late updates from the run's thread
-            pass
+        for _ in range(200):  # late updates from the run's thread (bounded)
+            if _next(client, displays, timeout=0.5) is None:
+                break
         return outputs
     finally:
         client.stop_channels()
