@@ -216,18 +216,27 @@ class Checkpointing:
     # -- task config -----------------------------------------------------------------------------------------------
 
     def task_config(self, task: Task, step: int, read_fresh: Callable) -> dict[str, Any]:
-        config = self.config
-        configurable = dict(config.get("configurable") or {})
-        configurable["checkpoint_ns"] = task.namespace if not self.ns else f"{self.ns}|{task.namespace}"
-        configurable["checkpoint_id"] = self.checkpoint_id
-        configurable["__pregel_read"] = read_fresh
-        metadata = dict(config.get("metadata") or {})
-        if "thread_id" in configurable:
-            metadata["thread_id"] = configurable["thread_id"]
-        metadata.update(
-            langgraph_step=step, langgraph_node=task.name, langgraph_triggers=task.triggers,
-            langgraph_path=task.path, langgraph_checkpoint_ns=configurable["checkpoint_ns"],
-        )
-        node_config = {**config, "metadata": metadata, "configurable": configurable}
-        node_config.pop("run_name", None)  # names the graph run, not its nodes
-        return node_config
+        """The config a node sees: the run's, plus its namespace, checkpoint and LangGraph's task metadata."""
+        base = self._task_base
+        if base is None:  # the parts shared by every task of the run, built once
+            config = self.config
+            configurable = dict(config.get("configurable") or {})
+            metadata = dict(config.get("metadata") or {})
+            if "thread_id" in configurable:
+                metadata["thread_id"] = configurable["thread_id"]
+            rest = {k: v for k, v in config.items() if k not in ("configurable", "metadata", "run_name")}
+            base = self._task_base = (rest, configurable, metadata)
+        rest, configurable, metadata = base
+        ns = task.namespace if not self.ns else f"{self.ns}|{task.namespace}"
+        return {
+            **rest,
+            "metadata": {
+                **metadata, "langgraph_step": step, "langgraph_node": task.name, "langgraph_triggers": task.triggers,
+                "langgraph_path": task.path, "langgraph_checkpoint_ns": ns,
+            },
+            "configurable": {
+                **configurable, "checkpoint_ns": ns, "checkpoint_id": self.checkpoint_id, "__pregel_read": read_fresh,
+            },
+        }
+
+    _task_base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
