@@ -45,8 +45,10 @@ class TaskCalls:
                 call=_caller(fn, args, kwargs), write=lambda output, config: ([(RETURN, output)], output),
                 retry_policy=fn.retry_policy,
             )
-            task = Task(call_id, fn.name, path, node, (PUSH,), input=args[0] if args else None,
+            task = Task(call_id, fn.name, path, node, (PUSH,), input=(args, kwargs),
                         answers=list(saved["answers"]) if saved else [])
+            if self.run.modes & {"tasks", "debug"}:
+                self.run._emit_task_event("task", step, _events.task_start(task))
             self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step)
         return _awaitable_if_async(future)
 
@@ -73,7 +75,7 @@ class TaskCalls:
             run.store.put_writes(task, task.writes + answers)
             run._emit("updates", {task.name: task.update})
             if run.modes & {"tasks", "debug"}:
-                run._emit_task_event("task_result", step, _events.task_result(task, frozenset()))
+                run._emit_task_event("task_result", step, _events.task_result(task, frozenset({RETURN})))
             future.set_result(task.update)
 
 

@@ -270,7 +270,7 @@ class Run(StartMixin):
             if not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
         if not task.node.hidden and self.modes & _TASK_MODES:
-            self._emit_task_event("task_result", step, _events.task_result(task, self.graph.state_key_set))
+            self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
 
     def _step_interrupted(self, tasks: list[Task]) -> bool:
         errors = [t.error for t in tasks if t.error is not None]

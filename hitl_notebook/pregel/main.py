@@ -75,6 +75,11 @@ class Pregel:
         return self._indexes()[1]
 
     @property
+    def result_keys(self) -> frozenset[str]:
+        """Channels shown in a task's ``result`` (the output channel alone for an ``@entrypoint``)."""
+        return frozenset((self.output_channel,)) if self.output_channel else self.state_key_set
+
+    @property
     def node_order(self) -> dict[str, int]:
         return self._indexes()[2]
 
