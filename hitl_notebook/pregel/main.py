@@ -120,6 +120,8 @@ class Pregel:
         that stops the run between supersteps) and ``_custom_source=True`` (``custom`` chunks arrive as
         ``(task_id, chunk)`` so each can be shown under the node that wrote it).
         """
+        cancel, tag_custom = kwargs.pop("_cancel", None), bool(kwargs.pop("_custom_source", False))
+        _check_options(kwargs)
         mode = stream_mode if stream_mode is not None else self.stream_mode
         modes = [mode] if isinstance(mode, str) else list(mode)
         for m in modes:
@@ -128,8 +130,8 @@ class Pregel:
         single = isinstance(mode, str)
         bare_key = output_keys if isinstance(output_keys, str) else None
         run = self._run(input, config, frozenset(modes), interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys), kwargs.pop("_cancel", None), subgraphs)
-        run.tag_custom = bool(kwargs.pop("_custom_source", False))
+                        _output_keys(output_keys), cancel, subgraphs)
+        run.tag_custom = tag_custom
         with _nested_errors(run):
             for ns, m, chunk in run:
                 if bare_key is not None and m == "values" and isinstance(chunk, dict):
@@ -161,8 +163,10 @@ class Pregel:
             return list(self.stream(input, config, stream_mode=stream_mode, output_keys=output_keys,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                     durability=durability, **kwargs))
+        cancel = kwargs.pop("_cancel", None)
+        _check_options(kwargs)
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys) or self.output_keys, kwargs.pop("_cancel", None))
+                        _output_keys(output_keys) or self.output_keys, cancel)
         latest: Any = None
         with _nested_errors(run):
             for _, mode, chunk in run:
@@ -315,6 +319,23 @@ def _nested_errors(run: Run) -> Iterator[None]:
         raise
     if run.namespace and run.interrupts:
         raise GraphInterrupt(run.interrupts)
+
+
+_IGNORED_OPTIONS = frozenset({"context", "print_mode", "checkpoint_during"})
+"""LangGraph options that change nothing here (no runtime context schema; printing and old durability flag)."""
+
+
+def _check_options(options: dict[str, Any]) -> None:
+    """Refuse options we would otherwise ignore silently, so a program never gets output it did not ask for."""
+    version = options.pop("version", "v1")
+    if version != "v1":
+        raise NotImplementedError(
+            f"version={version!r} is not supported: hitl_notebook streams LangGraph's default v1 chunks. "
+            "Drop the version argument."
+        )
+    unknown = sorted(k for k in options if k not in _IGNORED_OPTIONS)
+    if unknown:
+        raise TypeError(f"Unexpected keyword argument(s) {', '.join(unknown)}; see help(graph.stream) for the options.")
 
 
 def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> dict[str, Any]:
