@@ -53,37 +53,58 @@ async def call_in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(contextvars.copy_context().run, target)
 
 
+_AHEAD = 64
+"""How many chunks the run may produce before the consumer takes them (backpressure)."""
+
+
 async def stream_in_thread(make_iter: Callable[[threading.Event], Any]) -> AsyncIterator[Any]:
-    """Drive a sync iterator on a worker thread and yield its items here; closing early cancels the run."""
+    """Drive a sync iterator on a worker thread and yield its items here.
+
+    The run stays at most ``_AHEAD`` chunks ahead of the consumer, so a consumer that stops reading (``break``)
+    also stops the run, even before the async generator is closed; closing it cancels the run outright.
+    """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue()
     cancel = threading.Event()
+    room = threading.Semaphore(_AHEAD)
     finished = object()
     bridge = AsyncBridge(loop)
 
-    def post(message: tuple[Any, BaseException | None]) -> None:
+    def post(message: tuple[Any, BaseException | None]) -> bool:
+        while not room.acquire(timeout=0.05):
+            if cancel.is_set():
+                return False
         if cancel.is_set():
-            return  # the consumer left (break, cancellation or a closed loop)
+            return False  # the consumer left (break, cancellation or a closed loop)
         try:
             loop.call_soon_threadsafe(queue.put_nowait, message)
         except RuntimeError:
             cancel.set()
+            return False
+        return True
 
     def produce() -> None:
         _bridge.set(bridge)
+        items = make_iter(cancel)
         try:
-            for item in make_iter(cancel):
-                post((item, None))
+            for item in items:
+                if not post((item, None)):
+                    return
         except BaseException as exc:  # delivered to the awaiting side
             post((finished, exc))
         else:
             post((finished, None))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # ends the run's generator: its finally blocks release the pool
 
     worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,), name="hitl-run", daemon=True)
     worker.start()
     try:
         while True:
             item, error = await queue.get()
+            room.release()
             if item is finished:
                 if error is not None:
                     raise error

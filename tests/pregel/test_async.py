@@ -109,4 +109,5 @@ def test_breaking_out_of_astream_cancels_the_run():
     time.sleep(0.2)
     settled = len(ran)
     time.sleep(0.2)
-    assert len(ran) == settled < 10_000
+    # Backpressure: the run may only get a bounded number of chunks ahead of the consumer that left.
+    assert len(ran) == settled <= 100
