@@ -1,0 +1,32 @@
+"""The README's quickstart runs and prints what its comments say."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_quickstart_prints_what_it_promises():
+    code = re.search(r"## Quickstart\n\n```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README quickstart", "exec"), {})
+    first, second = out.getvalue().splitlines()
+    assert first.startswith("[Interrupt(value={'question': 'Ship it?', 'draft': 'hello'}, id='")
+    assert second == "{'draft': 'hello', 'verdict': 'approve'}"
+
+
+def test_the_two_commands_come_first_and_ci_runs_the_test_command():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert lines[2:6] == [
+        "```bash",
+        "bash scripts/run-examples.sh   # set up (graphviz, .venv, this package) and open the example notebooks in JupyterLab",
+        "bash scripts/test.sh           # set up the same way and run the full test suite (what CI runs)",
+        "```",
+    ]
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash scripts/test.sh" in ci.splitlines()[-1]
