@@ -199,9 +199,6 @@ class Checkpointing:
         if self.enabled and self.checkpoint_config is not None:
             self.saver.put_writes(self.checkpoint_config, self._null_writes, NULL_TASK_ID, "")
 
-    def interrupted(self) -> None:
-        self.flush()
-
     def flush(self) -> None:
         """Persist what ``durability="exit"`` held back."""
         if self._unsaved is None:

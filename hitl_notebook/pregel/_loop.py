@@ -286,7 +286,7 @@ class Run(StartMixin):
                 preview[key].value = channel.value
             apply_writes(preview, finished)
             self._emit("values", self._output(preview))
-        self.store.interrupted()
+        self.store.flush()
         return True
 
     def _commit(self, tasks: list[Task]) -> None:

@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal, Optional, TypedDict
 
 import pytest
 
-from hitl_notebook.drawing import DrawableGraphMixin
 
 
 class S(TypedDict, total=False):
@@ -253,16 +252,6 @@ GRAPHS: dict[str, Callable[[SimpleNamespace], tuple[Any, dict[str, Any]]]] = {
 }
 
 
-@pytest.fixture
-def drawable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give ``Pregel`` the drawing methods, as the engine will once it inherits ``DrawableGraphMixin``."""
-    from hitl_notebook.pregel import Pregel
-
-    if not issubclass(Pregel, DrawableGraphMixin):
-        for attr in ("get_graph", "_repr_mimebundle_"):
-            monkeypatch.setattr(Pregel, attr, getattr(DrawableGraphMixin, attr), raising=False)
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that takes ``graph_name`` once per builder in :data:`GRAPHS`."""
     if "graph_name" in metafunc.fixturenames:
@@ -275,13 +264,13 @@ def graphs() -> dict[str, Callable[[SimpleNamespace], tuple[Any, dict[str, Any]]
 
 
 @pytest.fixture
-def hitl(drawable: None) -> SimpleNamespace:
+def hitl() -> SimpleNamespace:
     """``hitl_notebook``'s names, with drawing wired into ``Pregel``."""
     return lib("hitl_notebook")
 
 
 @pytest.fixture
-def both(drawable: None) -> Callable[[str], tuple[Any, Any]]:
+def both() -> Callable[[str], tuple[Any, Any]]:
     """``both(name)`` -> (LangGraph's drawable graph, ours) for the builder ``name``; skips without langgraph."""
     pytest.importorskip("langgraph")
 

@@ -1,4 +1,5 @@
-# Seed: "Extended example: approve or reject with interrupt" (fixed thread id instead of uuid4).
+# Seed: "Extended example: approve or reject with interrupt" (fixed thread id instead of uuid4), then the
+# reject path on a second thread and a few observations of finished and paused threads.
 from typing import Literal, TypedDict
 
 from langgraph.constants import START, END
@@ -66,3 +67,24 @@ print(result["__interrupt__"])
 # Simulate resuming with human input
 final_result = graph.invoke(Command(resume="approve"), config=config)
 print(final_result)
+
+# The same graph resumed with "reject", on its own thread.
+config = {"configurable": {"thread_id": "seed-thread-reject"}}
+print(graph.invoke({}, config=config)["__interrupt__"])
+print(graph.invoke(Command(resume="reject"), config=config))
+
+# Inspect the finished thread, then resume again on it (nothing pending: a no-op).
+snap = graph.get_state(config)
+print("next:", snap.next, "interrupts:", snap.interrupts)
+print("values:", snap.values)
+print("again:", graph.invoke(Command(resume="approve"), config=config))
+
+# A second thread: the whole result dict, and the state while paused.
+config2 = {"configurable": {"thread_id": "seed-thread-2"}}
+paused = graph.invoke({"llm_output": "ignored", "decision": "none"}, config=config2)
+print(paused)
+snap = graph.get_state(config2)
+print("paused next:", snap.next)
+print("paused tasks:", [(t.name, [i.value for i in t.interrupts]) for t in snap.tasks])
+print("paused interrupts equal:", snap.interrupts == tuple(paused["__interrupt__"]))
+print(graph.invoke(Command(resume="maybe"), config=config2))
