@@ -5,6 +5,7 @@ prints, interrupt panels) and returns a :class:`RunHandle` at once; clicking a p
 notebook the same call drives the run in the console, with prompts or an approval policy.
 """
 
+from ._audit import export_audit
 from ._console import ConsolePolicy
 from ._controller import RunHandle, RunPendingError, RunStateError, RunStoppedError
 from ._journal import RunObserver
@@ -45,6 +46,7 @@ __all__ = [
     "as_policy",
     "auto_approve",
     "auto_reject",
+    "export_audit",
     "from_callable",
     "policy_from_env",
     "register_renderer",

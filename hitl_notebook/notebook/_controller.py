@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Generator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..types import Interrupt, StateSnapshot
+from ._audit import export_audit
 from ._driver import NO_CHECKPOINTER, RunDriver, RunPendingError, RunStateError, RunStoppedError, call_soon
 from ._env import awaiting_in_cell, on_kernel_main_thread
 from ._journal import RunObserver
 from ._record import RunStatus
 from ._segment import UNSET
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 __all__ = ["RunHandle", "RunPendingError", "RunStateError", "RunStoppedError"]
 
@@ -63,6 +68,10 @@ class RunHandle(RunDriver):
     def log_text(self) -> str:
         """The run's log as plain text."""
         return self.record.text()
+
+    def export_notebook(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> NotebookNode:
+        """Write the run's audit trail (input, steps, interrupts, decisions) to a new notebook at ``path``."""
+        return export_audit(self, path, overwrite=overwrite)
 
     # -- answering ---------------------------------------------------------------------------------------------
 

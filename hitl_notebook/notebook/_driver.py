@@ -60,6 +60,7 @@ class RunDriver:
         self.policy = policy
         self.user = user or current_user()
         self.view: Any = None
+        self.input: Any = None  # what the run was started with (None: shown from the thread's checkpoint)
         self.journal = Journal()
         self._background = background
         self._lock = self.journal.lock
@@ -104,6 +105,7 @@ class RunDriver:
 
     def _start(self, input: Any) -> None:
         """Begin: run ``input``, or with ``input=None`` on a paused thread show what it waits for (runs nothing)."""
+        self.input = input
         restore = input is None and self.resumable and self.graph.get_state(self.config).created_at is not None
         self._launch(_RESTORE if restore else input)
 
