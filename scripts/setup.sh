@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian machine: system packages, a virtualenv, and this project with its dev extras.
+# Usage: setup.sh [--browser]   (--browser also installs Chromium and fonts for the end-to-end tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)  # drawing graphs as SVG
+if [ "${1:-}" = "--browser" ]; then
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need_apt+=(fonts-noto-color-emoji)
+fi
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
