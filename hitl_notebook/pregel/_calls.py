@@ -35,7 +35,7 @@ class TaskCalls:
         step = store.step + 1
         path = (PUSH, parent.namespace, index)
         call_id = task_id(store.checkpoint_id, store.ns, step, fn.name, path)
-        future: Future = Future()
+        future = TaskFuture()
         saved = store.pending_by_task.get(call_id)
         if saved is not None and saved["ok"]:
             future.set_result(dict(saved["writes"]).get(RETURN))
@@ -50,7 +50,7 @@ class TaskCalls:
             if self.run.modes & {"tasks", "debug"}:
                 self.run._emit_task_event("task", step, _events.task_start(task))
             self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step)
-        return _awaitable_if_async(future)
+        return future
 
     def _execute(self, task: Task, future: Future, step: int) -> None:
         try:
@@ -85,10 +85,12 @@ def _caller(fn: Any, args: tuple, kwargs: dict):
     return lambda value, config: fn.func(*args, **kwargs)
 
 
-def _awaitable_if_async(future: Future) -> Any:
-    """Inside a coroutine the caller writes ``await task(...)``; elsewhere ``task(...).result()``."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return future
-    return asyncio.wrap_future(future, loop=loop)
+class TaskFuture(Future):
+    """A ``@task`` call's result: ``task(...).result()`` in sync code, ``await task(...)`` in a coroutine.
+
+    One type for both, because whether a loop is running says nothing about the caller: a notebook cell always
+    runs with one, yet a sync entrypoint invoked there must be able to call ``.result()``.
+    """
+
+    def __await__(self) -> Any:
+        return asyncio.wrap_future(self).__await__()

@@ -160,3 +160,32 @@ def test_a_failure_while_saving_a_task_result_reaches_the_caller():
 
     with pytest.raises(OSError, match="disk full"):  # before the fix this blocked forever
         wf.invoke(1, {"configurable": {"thread_id": "f"}})
+
+
+def test_sync_entrypoint_called_where_a_loop_is_running_can_use_result():
+    """A notebook cell always runs with an event loop; `.result()` of a task must still work there."""
+
+    @task
+    def double(x: int) -> int:
+        return 2 * x
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def workflow(n: int) -> list[int]:
+        return [future.result() for future in [double(i) for i in range(n)]]
+
+    async def cell() -> list[int]:  # what ipykernel does with a cell
+        return workflow.invoke(3, {"configurable": {"thread_id": "cell"}})
+
+    assert asyncio.run(cell()) == [0, 2, 4]
+
+
+def test_task_futures_can_be_gathered_in_an_async_entrypoint():
+    @task
+    def double(x: int) -> int:
+        return 2 * x
+
+    @entrypoint(checkpointer=InMemorySaver())
+    async def workflow(n: int) -> list[int]:
+        return list(await asyncio.gather(*(double(i) for i in range(n))))
+
+    assert asyncio.run(workflow.ainvoke(3, {"configurable": {"thread_id": "g"}})) == [0, 2, 4]
