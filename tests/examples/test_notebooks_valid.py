@@ -21,4 +21,4 @@ def test_example_is_valid_and_uses_public_modules(path: Path):
 
 
 def test_there_are_examples():
-    assert len(EXAMPLES) >= 2
+    assert len(EXAMPLES) >= 8

@@ -1,0 +1,307 @@
+"""Execute every example notebook headlessly and check what it shows.
+
+Each notebook runs in a real kernel through nbclient. There is no widget frontend, so ``run()`` gets its answers
+from the approval policy in ``$HITL_NOTEBOOK_POLICY``, which the kernel inherits from this process. The policy
+answers on the run's worker thread while the cells go on. So the checks read the cells that call
+``handle.wait()``: that call blocks until the run has finished, and its output is deterministic. The checks never
+rely on the run view's ``text/html`` fallback. It is refreshed by ``update_display_data`` from the run's thread,
+and nbclient only applies messages whose parent is the cell executing at that moment, so an update sent between
+two cells is lost and the saved fallback may show an earlier state.
+
+The kernel's working directory is a temporary directory, so ``runs.sqlite`` lands there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytest.importorskip("ipykernel")
+nbclient = pytest.importorskip("nbclient")
+from nbclient.util import ensure_async, run_sync
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+CELL_TIMEOUT = 120  # seconds per cell; a run that waits for a click it never gets fails within this
+STARTUP_TIMEOUT = 60
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+pytestmark = pytest.mark.slow
+
+
+# -- running notebooks ---------------------------------------------------------------------------------------------
+
+
+def kernel_env(monkeypatch: pytest.MonkeyPatch, policy: str | None) -> None:
+    """What the kernel inherits: the package on its path, the policy, and widgets mode chosen automatically."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.delenv("HITL_NOTEBOOK_UI", raising=False)
+    if policy is None:
+        monkeypatch.delenv("HITL_NOTEBOOK_POLICY", raising=False)
+    else:
+        monkeypatch.setenv("HITL_NOTEBOOK_POLICY", policy)
+
+
+def make_client(nb: nbformat.NotebookNode, workdir: Path) -> nbclient.NotebookClient:
+    return nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT, kernel_name="python3",
+                                   resources={"metadata": {"path": str(workdir)}})
+
+
+def load(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(EXAMPLES / name, as_version=4)
+
+
+def execute(nb: nbformat.NotebookNode, workdir: Path) -> None:
+    """Run the code cells in order in one fresh kernel."""
+    client = make_client(nb, workdir)
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
+
+
+def text(cell: nbformat.NotebookNode) -> str:
+    """What a cell printed or returned (streams and ``text/plain`` results; not the run view, which may be stale)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type == "execute_result":
+            parts.append(out.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def cell_with(nb: nbformat.NotebookNode, snippet: str, nth: int = 0) -> nbformat.NotebookNode:
+    """The ``nth`` code cell whose source contains ``snippet``."""
+    found = [c for c in nb.cells if c.cell_type == "code" and snippet in c.source]
+    assert len(found) > nth, f"no code cell #{nth} containing {snippet!r}"
+    return found[nth]
+
+
+def output(nb: nbformat.NotebookNode, snippet: str, nth: int = 0) -> str:
+    return text(cell_with(nb, snippet, nth))
+
+
+def check_clean_run(nb: nbformat.NotebookNode) -> None:
+    """No cell failed, and every cell that calls ``run()`` or ``show()`` displayed the run view once."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert not errors, f"{cell.source[:60]!r}: {errors[0].ename}: {errors[0].evalue}"
+        if re.search(r"^\s*handle = (run|show)\(", cell.source, re.MULTILINE):
+            views = [o for o in cell.outputs if o.output_type == "display_data" and WIDGET in o.data]
+            assert len(views) == 1, f"{cell.source[:60]!r} should show one run view"
+            assert "hitl-notebook-run" in views[0].data["text/html"]  # the saved fallback is there too
+
+
+# -- what each notebook must show ----------------------------------------------------------------------------------
+
+
+def check_01(nb):
+    assert "Interrupt(value={'question': 'Do you approve the following output?'" in output(nb, "result = graph.invoke")
+    resumed = output(nb, "Command(resume=")
+    assert "✅ Approved path taken." in resumed
+    assert "'decision': 'approved'" in resumed
+    history = output(nb, "get_state_history").splitlines()
+    assert history[0].startswith("3 loop ()") and history[-1].startswith("-1 input")
+
+
+def check_02(nb):
+    assert "'decision': 'approved'" in output(nb, "handle.wait(")
+    log = output(nb, "log_text")
+    assert "thinking..." in log and "✅ Approved path taken." in log  # node prints stay in the run's log
+    assert "approved by policy 'approve'" in log
+
+
+def check_03(nb):
+    first, second = output(nb, "workflow.stream(", 0), output(nb, "workflow.stream(", 1)
+    assert "{'write_essay': 'An essay about topic: cat'}" in first and "'__interrupt__': (Interrupt(" in first
+    assert "'action': 'Please approve/reject the essay'" in first
+    assert second.strip() == "{'workflow': {'essay': 'An essay about topic: cat', 'is_approved': True}}"
+    check_03_run_view(nb, approved=True)
+
+
+def check_03_run_view(nb, approved: bool):
+    expected = f"{{'essay': 'An essay about topic: cat', 'is_approved': {approved}}}"
+    assert output(nb, "handle.wait(").strip() == expected  # the buttons sent True / False, not "approve"
+    assert output(nb, "get_state").splitlines() == [expected, "pending interrupts: ()"]
+
+
+def check_04_approved(nb):
+    assert output(nb, "handle.wait(").splitlines() == [
+        " approve: flight booked: Berlin -> Lisbon on 2025-06-12",
+        " approve: email sent to team@example.com: 'Off to Lisbon'",
+    ]
+    check_04_from_code(nb)
+
+
+def check_04_edited_and_rejected(nb):
+    assert output(nb, "handle.wait(").splitlines() == [
+        "  reject: skipped book_flight: rejected (no budget this month)",
+        "    edit: email sent to boss@example.com: 'Trip postponed' (edited by the reviewer)",
+    ]
+    check_04_from_code(nb)
+
+
+def check_04_from_code(nb):
+    lines = output(nb, "paused = graph.invoke").splitlines()
+    assert lines[0].startswith("proposed: book_flight {'origin': 'Berlin'")
+    assert lines[1].startswith("proposed: send_email {'to': 'team@example.com'")
+    assert lines[2:] == [
+        "skipped book_flight: rejected (too expensive, take the train)",
+        "email sent to team@example.com: 'Lisbon trip is off' (edited by the reviewer)",
+    ]
+
+
+def check_05(nb):
+    # three scripted answers: the empty one made ask_city ask again, then the city, then the wishes
+    assert output(nb, "handle.wait(").strip() == (
+        "Weekend in Lisbon. Day 1: walk through the old town of Lisbon. Day 2: a market in the morning, the sea "
+        "in the afternoon. Your wishes: no museums.")
+
+
+def check_06(verdicts: dict[str, str], outcome: str):
+    def check(nb):
+        expected = [f"{name}: {verdict}" for name, verdict in verdicts.items()] + [f"outcome: {outcome}"]
+        assert output(nb, "handle.wait(").splitlines() == expected
+        ids = output(nb, "paused = graph.invoke").splitlines()
+        assert [line.split(" -> ")[1] for line in ids] == ["alice", "bob", "carol"]
+        assert len({line.split(" -> ")[0] for line in ids}) == 3  # three distinct interrupt ids
+        assert output(nb, "verdicts = ").splitlines() == [
+            "still pending: ['carol']", "alice: accept", "bob: changes", "carol: accept",
+            "outcome: changes requested by bob"]
+
+    return check
+
+
+def check_07(status: str):
+    def check(nb):
+        started = output(nb, "paused = graph.invoke").splitlines()
+        thread_id = started[0].removeprefix("paused thread: ")
+        assert re.fullmatch(r"claim-[0-9a-f]{8}", thread_id)
+        assert started[1] == "Approve 740.00 EUR for Ada?"
+        listed = output(nb, "list_paused_threads").splitlines()
+        assert listed[0].startswith(f"{thread_id} ") and listed[0].endswith(" Approve 740.00 EUR for Ada?")
+        assert output(nb, "handle.wait(").splitlines() == [status, "still paused: ()"]
+
+    return check
+
+
+def check_08(nb):
+    original, replay, fork = (output(nb, "handle.wait(", i).strip() for i in range(3))
+    assert original == ("{'topic': 'cats', 'joke': 'Why did the cat sit on the computer? To keep an eye on the "
+                        "mouse.', 'verdict': 'approve'}")
+    assert replay == ("{'topic': 'cats', 'joke': 'What do you call a pile of kittens? A meowntain.', "
+                      "'verdict': 'approve'}")
+    assert fork == ("{'topic': 'dogs', 'joke': 'Why did the dog sit in the shade? It did not want to be a hot dog.', "
+                    "'verdict': 'approve'}")
+    assert "new joke: What do you call a pile of kittens? A meowntain." in output(nb, "replayed = graph.invoke")
+    assert output(nb, "for name, outcome in").splitlines() == [
+        "original: cats  approve  Why did the cat sit on the computer? To keep an eye on the mouse.",
+        "  replay: cats  approve  What do you call a pile of kittens? A meowntain.",
+        "    fork: dogs  approve  Why did the dog sit in the shade? It did not want to be a hot dog.",
+        "",
+        "original checkpoint unchanged: True",
+    ]
+    history = [line.split() for line in output(nb, "snapshot.metadata['source']").splitlines()]
+    assert [row[:2] for row in history] == [
+        ["3", "loop"], ["2", "loop"], ["1", "update"],  # the fork
+        ["3", "loop"], ["2", "loop"], ["1", "fork"],  # the replay
+        ["2", "loop"], ["1", "loop"], ["0", "loop"], ["-1", "input"],  # the original run
+    ]
+
+
+# -- the cases -----------------------------------------------------------------------------------------------------
+
+EDIT_AND_REJECT = "script:" + json.dumps([{"decisions": [
+    {"type": "reject", "message": "no budget this month"},
+    {"type": "edit", "edited_action": {"name": "send_email", "args": {
+        "to": "boss@example.com", "subject": "Trip postponed", "body": "No Lisbon this time."}}},
+]}])
+@dataclass
+class Case:
+    notebook: str
+    policy: str | None
+    check: Callable[[nbformat.NotebookNode], None]
+    extra: tuple[str, ...] = ()  # code cells appended to the notebook before it runs
+
+
+CASES = {
+    "01": Case("01_approve_reject.ipynb", None, check_01),
+    "02": Case("02_run_view_click_to_approve.ipynb", "approve", check_02,
+               extra=("print(handle.wait(timeout=60))", "print(handle.log_text())")),
+    "03-approve": Case("03_functional_essay_review.ipynb", "approve", check_03),
+    "03-reject": Case("03_functional_essay_review.ipynb", "reject", lambda nb: check_03_run_view(nb, approved=False)),
+    "04-approve": Case("04_tool_call_review.ipynb", "approve", check_04_approved),
+    "04-edit-and-reject": Case("04_tool_call_review.ipynb", EDIT_AND_REJECT, check_04_edited_and_rejected),
+    "05": Case("05_free_text_question.ipynb", 'script:["", "Lisbon", "no museums"]', check_05),
+    "06-approve": Case("06_parallel_interrupts_send.ipynb", "approve",
+                       check_06({"alice": "accept", "bob": "accept", "carol": "accept"}, "merged")),
+    "06-scripted": Case("06_parallel_interrupts_send.ipynb", 'script:["accept", "changes", "accept"]',
+                        check_06({"alice": "accept", "bob": "changes", "carol": "accept"}, "changes requested by bob")),
+    "07-no-restart": Case("07_sqlite_resume_after_restart.ipynb", "reject", check_07("declined the claim of Ada")),
+    "08": Case("08_time_travel.ipynb", "approve", check_08),
+}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=key) for key, case in CASES.items()])
+def test_example_runs_headless(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    kernel_env(monkeypatch, case.policy)
+    nb = load(case.notebook)
+    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in case.extra)
+    execute(nb, tmp_path)
+    check_clean_run(nb)
+    case.check(nb)
+
+
+def test_every_example_is_executed():
+    tested = {case.notebook for case in CASES.values()} | {RESTART_NOTEBOOK}
+    assert tested == {path.name for path in EXAMPLES.glob("*.ipynb")}
+
+
+# -- a real kernel restart in the middle of 07 ---------------------------------------------------------------------
+
+RESTART_NOTEBOOK = "07_sqlite_resume_after_restart.ipynb"
+PROBE = "import os\nprint(os.getpid(), 'graph' in globals(), sorted(os.listdir('.')))"
+
+
+async def restart(client: nbclient.NotebookClient) -> None:
+    """Kernel → Restart: the same kernel manager starts a new process; a new client waits until it is ready."""
+    await ensure_async(client.km.restart_kernel(now=True))
+    await ensure_async(client.kc.stop_channels())
+    await client.async_start_new_kernel_client()
+
+
+def test_07_resumes_the_paused_run_after_a_real_kernel_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    kernel_env(monkeypatch, "approve")
+    nb = load(RESTART_NOTEBOOK)
+    split = next(i for i, c in enumerate(nb.cells)
+                 if c.cell_type == "markdown" and "Restart the kernel now" in c.source)
+    part1, part2 = range(split), range(split, len(nb.cells))
+    nb.cells += [nbformat.v4.new_code_cell(PROBE), nbformat.v4.new_code_cell(PROBE)]
+    before, after = len(nb.cells) - 2, len(nb.cells) - 1
+    client = make_client(nb, tmp_path)
+    with client.setup_kernel():
+        for index in [*part1, before]:
+            if nb.cells[index].cell_type == "code":
+                client.execute_cell(nb.cells[index], index)
+        run_sync(restart)(client)
+        for index in [after, *part2]:
+            if nb.cells[index].cell_type == "code":
+                client.execute_cell(nb.cells[index], index)
+    pid_before, defined_before, files = text(nb.cells[before]).split(" ", 2)
+    pid_after, defined_after, _ = text(nb.cells[after]).split(" ", 2)
+    assert defined_before == "True" and "'runs.sqlite'" in files  # part 1 wrote the file in the working dir
+    assert pid_after != pid_before and defined_after == "False"  # a new process: part 2 starts from nothing
+    del nb.cells[before:]
+    check_clean_run(nb)
+    check_07("paid 740.00 EUR to Ada")(nb)
+    assert not list(tmp_path.glob("runs.sqlite-*"))  # saver.close() removed SQLite's side files
