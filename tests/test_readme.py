@@ -25,8 +25,14 @@ def test_the_two_commands_come_first_and_ci_runs_the_test_command():
     assert lines[2:6] == [
         "```bash",
         "bash scripts/run-examples.sh   # set up (graphviz, .venv, this package) and open the example notebooks in JupyterLab",
-        "bash scripts/test.sh           # set up the same way and run the full test suite (what CI runs)",
+        "bash scripts/test.sh           # set up (also Chromium) and run the full test suite, browser tests included (what CI runs)",
         "```",
     ]
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in ci.splitlines()[-1]
+
+
+def test_the_examples_table_lists_every_example_notebook():
+    listed = set(re.findall(r"^\| `(\w+)` \|", README.read_text(encoding="utf-8"), re.M))
+    on_disk = {path.stem for path in (README.parent / "examples").glob("*.ipynb")}
+    assert listed == on_disk
