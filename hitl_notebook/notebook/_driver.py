@@ -103,10 +103,10 @@ class RunDriver:
 
     # -- driving the engine ------------------------------------------------------------------------------------
 
-    def _start(self, input: Any) -> None:
-        """Begin: run ``input``, or with ``input=None`` on a paused thread show what it waits for (runs nothing)."""
+    def _start(self, input: Any, *, restore: bool) -> None:
+        """Begin: run ``input``, or (``restore``) show what the thread's checkpoint waits for, running nothing."""
         self.input = input
-        restore = input is None and self.resumable and self.graph.get_state(self.config).created_at is not None
+        restore = restore and self.resumable and self.graph.get_state(self.config).created_at is not None
         self._launch(_RESTORE if restore else input)
 
     def _launch(self, input: Any) -> None:
@@ -182,7 +182,7 @@ class RunDriver:
             if self._breakpoint:
                 names = ", ".join(self._breakpoint)
                 new.append(self.journal.insert("breakpoint", node=names, status="waiting",
-                                               text=f"Paused at a breakpoint before: {names}"))
+                                               text=f"Paused before: {names}. Continue runs it."))
             self._status = RunStatus.WAITING
             self._needs_human = self.policy is None or self._policy_failed
         for entry in new:
@@ -355,7 +355,7 @@ class RunDriver:
     def _describe_pending(self) -> str:
         with self._lock:
             if not self._pending:
-                return f"paused at a breakpoint before {', '.join(self._breakpoint) or '?'}"
+                return f"paused before {', '.join(self._breakpoint) or '?'}"
             nodes = sorted({self._node_of.get(i.id, "?") for i in self._pending})
             return f"{len(self._pending)} pending interrupt(s) from {', '.join(nodes)}"
 

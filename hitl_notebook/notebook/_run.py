@@ -39,7 +39,8 @@ def run(graph: Any, input: Any = None, config: dict[str, Any] | None = None, *, 
 
     Args:
         graph: a compiled graph or ``@entrypoint`` workflow (needs a checkpointer to be resumed).
-        input: the graph input; ``None`` on a paused thread shows its pending interrupts without re-running.
+        input: the graph input. ``None`` on a paused thread shows its pending interrupts without re-running; with
+            a ``checkpoint_id`` in ``config`` it replays from that checkpoint, as ``graph.invoke(None, config)``.
         config: the run config; a ``thread_id`` is generated when the graph has a checkpointer and none is given.
         approve_value / reject_value: what the Approve / Reject buttons send (e.g. ``True`` / ``False``).
         policy: who answers without a human: ``"approve"``, ``"reject"``, ``"console"``, ``"script:[...]"``, a
@@ -48,6 +49,13 @@ def run(graph: Any, input: Any = None, config: dict[str, Any] | None = None, *, 
         ui: ``"widgets"``, ``"console"`` or ``"auto"`` (default; ``$HITL_NOTEBOOK_UI`` may choose).
         display: show the view in the cell (widgets mode; ``False`` leaves it to you: ``handle.view``).
     """
+    replay = bool((config or {}).get("configurable", {}).get("checkpoint_id"))
+    return _open(graph, input, config, restore=input is None and not replay, approve_value=approve_value,
+                 reject_value=reject_value, policy=policy, ui=ui, display=display)
+
+
+def _open(graph: Any, input: Any, config: dict[str, Any] | None, *, restore: bool, approve_value: Any = "approve",
+          reject_value: Any = "reject", policy: Any = None, ui: str = "auto", display: bool = True) -> RunHandle:
     mode = resolve_ui(ui)
     chosen = as_policy(policy) if policy is not None else policy_from_env()
     config = _with_thread(graph, config)
@@ -60,7 +68,7 @@ def run(graph: Any, input: Any = None, config: dict[str, Any] | None = None, *, 
         handle.view = RunView(handle)
         if display and in_kernel():
             handle.view.show()
-        handle._start(input)
+        handle._start(input, restore=restore)
         return handle
     interactive = stdin_is_tty()
     if chosen is None and interactive:
@@ -68,7 +76,7 @@ def run(graph: Any, input: Any = None, config: dict[str, Any] | None = None, *, 
     handle = RunHandle(graph, config, approve_value=approve_value, reject_value=reject_value, policy=chosen,
                        background=False)
     handle.add_observer(ConsolePrinter())
-    handle._start(input)
+    handle._start(input, restore=restore)
     if handle.status is RunStatus.ERROR:
         handle.result  # raises the run's error  # noqa: B018
     if handle.status is RunStatus.WAITING:
@@ -80,13 +88,14 @@ def run(graph: Any, input: Any = None, config: dict[str, Any] | None = None, *, 
 
 def show(graph: Any, config: dict[str, Any], **kwargs: Any) -> RunHandle:
     """Show an existing thread (e.g. after a kernel restart with a SQLite checkpointer): its pending panels if it
-    is paused, its result if it is finished. Nothing is re-run until you answer."""
+    is paused, its result if it is finished. Nothing is re-run until you answer; at a past checkpoint (a
+    ``checkpoint_id`` in ``config``) Continue replays from there."""
     if not getattr(graph, "checkpointer", None):
         raise ValueError("show() needs a graph with a checkpointer (the thread's state lives there).")
     if graph.get_state(config).created_at is None:
         raise ValueError(f"Thread {(config.get('configurable') or {}).get('thread_id')!r} has no checkpoint yet; "
                          "start it with run(graph, input, config).")
-    return run(graph, None, config, **kwargs)
+    return _open(graph, None, config, restore=True, **kwargs)
 
 
 def _with_thread(graph: Any, config: dict[str, Any] | None) -> dict[str, Any]:

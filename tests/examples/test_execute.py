@@ -140,7 +140,16 @@ def check_04_approved(nb):
         " approve: flight booked: Berlin -> Lisbon on 2025-06-12",
         " approve: email sent to team@example.com: 'Off to Lisbon'",
     ]
+    check_04_audit(nb, "approved, approved", "{'decisions': [{'type': 'approve'}, {'type': 'approve'}]}")
     check_04_from_code(nb)
+
+
+def check_04_audit(nb, label: str, sent: str):
+    """The exported audit trail records the decision, who made it and when."""
+    decision, value = output(nb, "export_notebook(").splitlines()
+    assert re.fullmatch(rf"human_review \| {re.escape(label)} \| by policy '[^']+' at "
+                        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", decision), decision
+    assert value == f"  sent: {sent}"
 
 
 def check_04_edited_and_rejected(nb):
@@ -148,6 +157,9 @@ def check_04_edited_and_rejected(nb):
         "  reject: skipped book_flight: rejected (no budget this month)",
         "    edit: email sent to boss@example.com: 'Trip postponed' (edited by the reviewer)",
     ]
+    check_04_audit(nb, "rejected, edited", "{'decisions': [{'type': 'reject', 'message': 'no budget this month'}, "
+                   "{'type': 'edit', 'edited_action': {'name': 'send_email', 'args': {'to': 'boss@example.com', "
+                   "'subject': 'Trip postponed', 'body': 'No Lisbon this time.'}}}]}")
     check_04_from_code(nb)
 
 
@@ -203,7 +215,6 @@ def check_08(nb):
                       "'verdict': 'approve'}")
     assert fork == ("{'topic': 'dogs', 'joke': 'Why did the dog sit in the shade? It did not want to be a hot dog.', "
                     "'verdict': 'approve'}")
-    assert "new joke: What do you call a pile of kittens? A meowntain." in output(nb, "replayed = graph.invoke")
     assert output(nb, "for name, outcome in").splitlines() == [
         "original: cats  approve  Why did the cat sit on the computer? To keep an eye on the mouse.",
         "  replay: cats  approve  What do you call a pile of kittens? A meowntain.",
