@@ -70,7 +70,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
     raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f}s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab serving a copy of examples/, with its config, runtime and workspace state kept in a temp dir."""
     pytest.importorskip("jupyterlab", reason="JupyterLab is a dev dependency: pip install -e .[dev]")
@@ -108,9 +108,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory):
-    """Debian's Chromium driven by Playwright, with a fresh profile directory."""
+    """Debian's Chromium driven by Playwright, with a fresh profile directory.
+
+    Module scope, not session: Playwright's sync API keeps an asyncio loop running on the main thread while it is
+    open, which would break every later test that calls ``asyncio.run``.
+    """
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is a dev dependency")
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} is not installed")
