@@ -193,13 +193,16 @@ class RunView(w.VBox, RunObserver):
 
     def show(self) -> None:
         """Display in the current cell (with a display id, so :meth:`refresh_display` can update the fallback)."""
-        from IPython.display import display
+        from ._display import CellDisplay
 
-        self._display = display(self, display_id=True)
+        self._display = CellDisplay(self, on_error=lambda exc: self.handle.journal.report("refresh display", exc))
         self.displayed = True
 
     def refresh_display(self) -> None:
-        """Re-send the display data, so the saved notebook's ``text/html`` fallback shows the latest state."""
+        """Re-send the display data, so the saved notebook's ``text/html`` fallback shows the latest state.
+
+        Called from the run's threads; the update is attributed to the cell that showed the view, and re-sent at
+        the next cell boundary for clients that only listen to the executing cell (see :mod:`._display`)."""
         if self._display is not None:
             try:
                 self._display.update(self)
