@@ -183,10 +183,8 @@ class RunHandle(RunDriver):
         self.journal.observers.append(observer)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
         if self.view is not None and not getattr(self.view, "displayed", False):
-            display(self.view)
+            self.view.show()  # with a display id, so the saved fallback keeps being refreshed
         elif self.view is None:
             print(repr(self))
 
