@@ -287,6 +287,7 @@ class ActionReview:
         self.choice.observe(self._on_choice, names=["value"])
         self.box = w.VBox([head, self.choice, self.form.box, self.note],
                           layout=w.Layout(border_left="3px solid #e4e4e7", padding="0 0 0 6px"))
+        self.box.add_class("hitl-action")
 
     def _on_choice(self, change: dict[str, Any]) -> None:
         self.form.box.layout.display = "" if change["new"] == "edit" else "none"
@@ -308,6 +309,8 @@ class ActionReview:
 
 def _button(label: str, style: str, icon: str, compute: Callable[[], Any], panel: Panel) -> w.Button:
     button = w.Button(description=label, button_style=style, icon=icon)
+    if len(label) > 14:  # wider than ipywidgets' fixed button width: grow instead of cutting the label off
+        button.layout.width = "auto"
     button.on_click(panel.guarded(lambda: panel.answer_with(compute)))
     return button
 

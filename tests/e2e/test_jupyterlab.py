@@ -89,3 +89,25 @@ def test_typing_answers_and_submitting_finishes_the_run(lab, browser_context, ar
         last.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Control+Enter")
         last.locator(".jp-OutputArea-output", has_text="Your wishes: no museums.").wait_for()
+
+
+def test_rejecting_one_tool_call_and_editing_another(lab, browser_context, artifacts_dir):
+    with _page(browser_context, artifacts_dir, "jupyterlab-tool-call-review") as page:
+        _open_and_run_all(page, lab, "04_tool_call_review.ipynb")
+        view = page.locator(".hitl-run-view").first
+        flight = view.locator(".hitl-action", has_text="book_flight")
+        email = view.locator(".hitl-action", has_text="send_email")
+        flight.wait_for(state="visible")
+
+        flight.locator(".widget-toggle-buttons button", has_text="Reject").click()
+        flight.locator("input[placeholder='message (optional)']").fill("take the train")
+        email.locator(".widget-toggle-buttons button", has_text="Edit").click()
+        subject = email.locator(".widget-hbox", has_text="subject").locator("input, textarea").first
+        subject.fill("Lisbon, by train")
+        view.locator(".hitl-panel button", has_text="Submit 2 decisions").click()
+
+        view.locator("span", has_text="done").first.wait_for()
+        log = view.inner_text()
+        assert "skipped book_flight: rejected (take the train)" in log
+        assert "email sent to team@example.com: 'Lisbon, by train' (edited by the reviewer)" in log
+        _screenshot(page, view, artifacts_dir, "jupyterlab-tool-call-review")
