@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from ._record import Entry, current_user
+from ._record import Entry
 from ._static import _ICONS
 
 if TYPE_CHECKING:
@@ -40,12 +40,12 @@ def export_audit(handle: RunHandle, path: str | os.PathLike[str] | None = None, 
         status = handle.status.value
         pending = [{"id": _text(i.id), "value": jsonable(i.value)} for i in handle.pending]
         audit = [_entry(n, e) for n, e in enumerate(handle.record.entries, 1)]
-        run_input = jsonable(getattr(handle, "input", None))
+        run_input = jsonable(handle.input)
     meta: dict[str, Any] = {
         "format": 1, "graph": _text(getattr(handle.graph, "name", None) or type(handle.graph).__name__),
         "thread_id": jsonable(handle.thread_id), "status": status, "exported_at": _iso(datetime.now()),
-        "exported_by": _text(by or getattr(handle, "user", None) or current_user()),
-        "run_by": jsonable(getattr(handle, "user", None)), "input": run_input, "pending": pending,
+        "exported_by": _text(by or handle.user),
+        "run_by": _text(handle.user), "input": run_input, "pending": pending,
         "state": _state(handle) if status != "done" else None, "audit": audit,
     }
     no_input = ["", _NO_INPUT] if run_input is None else []
