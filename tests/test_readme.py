@@ -36,3 +36,14 @@ def test_the_examples_table_lists_every_example_notebook():
     listed = set(re.findall(r"^\| `(\w+)` \|", README.read_text(encoding="utf-8"), re.M))
     on_disk = {path.stem for path in (README.parent / "examples").glob("*.ipynb")}
     assert listed == on_disk
+
+
+def test_the_notebook_quickstart_runs_the_same_graph_through_run(monkeypatch):
+    text = README.read_text(encoding="utf-8")
+    graph_part = re.search(r"## Quickstart\n\n```python\n(.*?)config = ", text, re.S).group(1)
+    notebook_part = re.search(r"replace the last three lines with two:\n\n```python\n(.*?)```", text, re.S).group(1)
+    monkeypatch.setenv("HITL_NOTEBOOK_POLICY", "approve")  # outside a notebook nobody clicks: a policy answers
+    scope: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(graph_part + notebook_part, "README notebook quickstart", "exec"), scope)
+    assert scope["handle"].result == {"draft": "hello", "verdict": "approve"}
