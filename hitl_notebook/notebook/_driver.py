@@ -38,6 +38,10 @@ _NO_INPUT: Any = object()
 class RunPendingError(RuntimeError):
     """The run has no result yet: it is still running, or waiting for a human."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback: waiting for a click is a state to explain, not a crash."""
+        return [f"\x1b[0;33m{type(self).__name__}\x1b[0m: {self}"]
+
 
 class RunStateError(RuntimeError):
     """The request does not fit the run's state (e.g. resuming a run that is not waiting)."""

@@ -105,7 +105,8 @@ def _run_cell(client: Any, code: str, displays: dict[str, Any]) -> list[Any]:
             if display_id:
                 displays[display_id] = out
         elif kind == "error":
-            outputs.append(SimpleNamespace(output_type="error", ename=content["ename"], evalue=content["evalue"]))
+            outputs.append(SimpleNamespace(output_type="error", ename=content["ename"], evalue=content["evalue"],
+                                           traceback=content["traceback"]))
 
 
 def _next(client: Any, displays: dict[str, Any], timeout: float) -> dict | None:
@@ -141,6 +142,8 @@ def test_wait_in_a_kernel_raises_instead_of_deadlocking(monkeypatch):
                        "handle.resume('reject')\nprint(handle.wait(timeout=20))"], monkeypatch)
     [error] = [o for o in outputs[1] if o.output_type == "error"]
     assert error.ename == "RunPendingError" and "add_done_callback" in error.evalue
+    [shown] = error.traceback  # one explaining line in the cell, not a stack of library frames
+    assert "RunPendingError" in shown and "Click in the run's panel first" in shown
     assert "'decision': 'rejected'" in outputs[2][0].text
 
 
