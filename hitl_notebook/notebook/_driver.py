@@ -11,11 +11,12 @@ Locking: one re-entrant lock (the journal's) guards the run's state; observers a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..constants import INTERRUPT
+from ..constants import INTERRUPT, START
 from ..drawing.status import NodeStatus
 from ..types import Command, Interrupt, StateSnapshot
 from . import _capture
@@ -167,9 +168,16 @@ class RunDriver:
         if state.interrupts or state.next:
             self.journal.add("info", text=f"Thread {self.thread_id!r} restored from its checkpoint (step {step}); "
                                           "nothing was re-run.", status="done")
+            for name in self._ran_before(state):
+                self.journal.node_status(name, NodeStatus.DONE)
             self._enter_waiting(state)
         else:
             self._finish(RunStatus.DONE, result=_strip(state.values))
+
+    def _ran_before(self, state: StateSnapshot, limit: int = 200) -> set[str]:
+        """Nodes that ran on this branch before the restored checkpoint, so the drawing colours them as done."""
+        earlier = itertools.islice(self.graph.get_state_history(self.config), 1, limit)
+        return {name for snapshot in earlier for name in snapshot.next} - {START, *state.next}
 
     def _enter_waiting(self, state: StateSnapshot) -> None:
         for task in state.tasks:

@@ -10,6 +10,7 @@ from typing import Any, TypedDict
 import pytest
 
 from hitl_notebook.checkpoint.memory import InMemorySaver
+from hitl_notebook.drawing.status import NodeStatus
 from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import (
     RunPendingError,
@@ -250,6 +251,8 @@ def test_rerun_on_paused_thread_restores_panels_without_running(seeds):
     assert not [e for e in handle.record.entries if e.kind == "node"]  # nothing ran
     assert handle.view.panel().interrupt.id == first.pending[0].id
     assert "restored" in handle.view.text()
+    assert handle.journal.statuses == {"generate_llm_output": NodeStatus.DONE,  # the drawing shows what ran
+                                       "human_approval": NodeStatus.INTERRUPTED}
     handle.view.panel().button("Approve").click()
     assert handle.wait(5)["decision"] == "approved"
     assert "✅ Approved path taken." in handle.view.text()
