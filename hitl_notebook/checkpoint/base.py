@@ -110,9 +110,9 @@ def new_checkpoint_id(step: int) -> str:
     with _id_lock:
         tick = time.time_ns() // 100
         _last_tick = tick = tick if tick > _last_tick else _last_tick + 1
-    timestamp = tick + 0x01B21DD213814000  # 100-ns intervals since 1582-10-15
-    return (f"{(timestamp >> 28) & 0xFFFFFFFF:08x}-{(timestamp >> 12) & 0xFFFF:04x}-6{timestamp & 0x0FFF:03x}-"
-            f"{(step & 0x3FFF) | 0x8000:04x}-{_NODE}")
+    # 100-ns intervals since 1582-10-15: 60 bits, 15 hex digits, split 8/4/3 as the UUID fields
+    t = f"{tick + 0x01B21DD213814000:015x}"
+    return f"{t[:8]}-{t[8:12]}-6{t[12:]}-{(step & 0x3FFF) | 0x8000:04x}-{_NODE}"
 
 
 class BaseCheckpointSaver(ABC):

@@ -25,16 +25,18 @@ from .serde import SafeSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
+_SPECIAL = frozenset(WRITES_IDX_MAP)
 _Stored = tuple[tuple[str, bytes], str | None]  # (checkpoint header, metadata) serialized together, parent id
 
 
-class _Batch:
-    """One task's writes serialized in a single call; decoded once however many writes it holds."""
+class _Batch(tuple):
+    """The ``(type tag, bytes)`` of values serialized in one call (a task's writes, a checkpoint's changed channels).
 
-    __slots__ = ("blob",)
+    Its own object, so it is decoded once however many values it holds; a tuple subclass, so building one runs no
+    Python code.
+    """
 
-    def __init__(self, blob: tuple[str, bytes]) -> None:
-        self.blob = blob
+    __slots__ = ()
 
 
 class InMemorySaver(BaseCheckpointSaver):
@@ -109,30 +111,37 @@ class InMemorySaver(BaseCheckpointSaver):
         metadata: CheckpointMetadata,
         new_versions: dict[str, int],
     ) -> dict[str, Any]:
-        thread_id = require_thread_id(config)
-        ns = checkpoint_ns(config)
+        thread_id, ns, parent_id = _address(config)
         values = checkpoint["channel_values"]
         if values.keys() <= new_versions.keys():  # the engine passes exactly the changed channels
             changed = values
         else:
             changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
-        header = {k: v for k, v in checkpoint.items() if k != "channel_values"}
+        header = dict(checkpoint)  # everything but the values, in the checkpoint's key order
+        del header["channel_values"]
         # One serializer call for the changed values, one for header and metadata.
-        batch = _Batch(_dump_batch(self.serde, changed, changed.items()))
+        try:
+            batch = _Batch(self.serde.dumps_typed(changed))
+        except TypeError:
+            _name_unstorable(self.serde, changed.items())
+            raise
         record = self.serde.dumps_typed([header, metadata])
         with self._lock:
             for version in set(new_versions.values()):
                 self.blobs.setdefault((thread_id, ns, version), []).append(batch)
-            self.storage[thread_id][ns][checkpoint["id"]] = (record, get_checkpoint_id(config))
+            self.storage[thread_id][ns][checkpoint["id"]] = (record, parent_id)
         return config_for(thread_id, ns, checkpoint["id"])
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
-        thread_id = require_thread_id(config)
-        key = (thread_id, checkpoint_ns(config), get_checkpoint_id(config))
+        key = _address(config)
         names = [channel for channel, _ in writes]
-        batch = _Batch(_dump_batch(self.serde, [value for _, value in writes], writes, task_path))
+        try:
+            batch = _Batch(self.serde.dumps_typed([value for _, value in writes]))
+        except TypeError:
+            _name_unstorable(self.serde, writes, task_path)
+            raise
         special = []
-        if WRITES_IDX_MAP.keys() & set(names):
+        if not _SPECIAL.isdisjoint(names):
             special = [(WRITES_IDX_MAP[c], i) for i, c in enumerate(names) if c in WRITES_IDX_MAP]
             regular = [(i, c) for i, c in enumerate(names) if c not in WRITES_IDX_MAP]
         else:
@@ -167,7 +176,7 @@ class InMemorySaver(BaseCheckpointSaver):
         def load(batch: _Batch) -> Any:
             found = decoded.get(id(batch))
             if found is None:
-                found = decoded[id(batch)] = loads(batch.blob)
+                found = decoded[id(batch)] = loads(batch)
             return found
 
         for channel, version in header["channel_versions"].items():
@@ -192,14 +201,19 @@ class InMemorySaver(BaseCheckpointSaver):
         )
 
 
-def _dump_batch(serde: SafeSerializer, batch: Any, named: Iterable[tuple[str, Any]], task_path: str = "") -> Any:
-    """Serialize several values in one call; on failure, name the state key (or write) that cannot be stored."""
-    try:
-        return serde.dumps_typed(batch)
-    except TypeError:
-        for key, value in named:
-            serialize_value(serde, value, key, task_path or None)  # raises the precise, named error
-        raise
+def _address(config: dict[str, Any]) -> tuple[str, str, str | None]:
+    """``(thread_id, checkpoint_ns, checkpoint_id)`` of a config, read in one go (put and put_writes run every step)."""
+    configurable = config.get("configurable") if config else None
+    thread_id = configurable.get("thread_id") if configurable else None
+    if thread_id is None:
+        require_thread_id(config)  # raises the explanatory error
+    return str(thread_id), configurable.get("checkpoint_ns") or "", configurable.get("checkpoint_id")
+
+
+def _name_unstorable(serde: SafeSerializer, named: Iterable[tuple[str, Any]], task_path: str = "") -> None:
+    """After a batch failed to serialize: raise the precise error naming the state key (or write) at fault."""
+    for key, value in named:
+        serialize_value(serde, value, key, task_path or None)
 
 
 MemorySaver = InMemorySaver
