@@ -127,14 +127,14 @@ def _user_node(
 
     def write(output: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
         writes, update = _output_writes(output, channel_keys, graph, name)
-        state_writes = list(writes)
+        n_state = len(writes)
         writes.extend(edges)
         if route is not None:
             try:
                 writes.extend(route(writes, config))
             except Exception as exc:
                 # The node itself succeeded: LangGraph keeps (and streams) its state writes next to the error.
-                exc.partial_writes = (state_writes, update)  # type: ignore[attr-defined]
+                exc.partial_writes = (writes[:n_state], update)  # type: ignore[attr-defined]
                 raise
         return writes, update
 
@@ -206,26 +206,26 @@ def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:
 def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
     if output is None:
         return [], None
+    if isinstance(output, dict):  # the common case first (a dict is neither a Command nor a list of them)
+        writes = [(k, v) for k, v in output.items() if k in keys]
+        return writes, dict(writes)
     if isinstance(output, Command):
         return _command_writes(output, keys, graph, name)
     if isinstance(output, (list, tuple)) and output and all(isinstance(o, Command) for o in output):
-        writes: Writes = []
+        writes = []
         updates = []
         for command in output:
             w, u = _command_writes(command, keys, graph, name)
             writes.extend(w)
             updates.extend({k: v} for k, v in (u or {}).items())  # LangGraph shows one dict per write here
         return writes, updates or None
-    if isinstance(output, dict):
-        writes = [(k, v) for k, v in output.items() if k in keys]
-    elif _schema.has_schema_fields(output):
+    if _schema.has_schema_fields(output):
         writes = [(k, v) for k, v in _schema.update_as_tuples(output) if k in keys]
-    else:
-        raise InvalidUpdateError(create_error_message(
-            message=f"Expected dict, got {output}",
-            error_code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
-        ))
-    return writes, dict(writes)
+        return writes, dict(writes)
+    raise InvalidUpdateError(create_error_message(
+        message=f"Expected dict, got {output}",
+        error_code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
+    ))
 
 
 def _command_writes(command: Command, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..constants import ERROR, INTERRUPT, NO_WRITES, PULL, PUSH, RESUME, TASKS
+from ..constants import END, ERROR, INTERRUPT, NO_WRITES, PULL, PUSH, RESUME, TASKS
 from ..errors import InvalidUpdateError
 from ..types import Interrupt, Send
 from ._channels import MISSING, Channel
@@ -16,6 +16,7 @@ from ._node import PregelNode
 
 logger = logging.getLogger("hitl_notebook")
 
+_BLAKE2B = hashlib.blake2b(digest_size=16)  # copied per id: cheaper than building a hasher with options
 SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME})
 
 
@@ -49,7 +50,9 @@ class Task:
 
 def task_id(checkpoint_id: str, ns: str, step: int, name: str, path: tuple[Any, ...]) -> str:
     """Deterministic per checkpoint, so a resumed run finds the same tasks (and interrupt ids) again."""
-    digest = hashlib.blake2b(f"{checkpoint_id}|{ns}|{step}|{name}|{path!r}".encode(), digest_size=16).hexdigest()
+    hasher = _BLAKE2B.copy()
+    hasher.update(f"{checkpoint_id}|{ns}|{step}|{name}|{path!r}".encode())
+    digest = hasher.hexdigest()
     return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
 
 
@@ -83,7 +86,10 @@ def prepare_tasks(
     deferred: list[Task] = []
     for name in candidates if candidates is not None else nodes:  # definition order, as LangGraph lists tasks
         node = nodes[name]
-        if not any(channels[t].is_available() for t in node.triggers):
+        for trigger in node.triggers:  # a loop, not any(<genexpr>): this runs for every candidate of every step
+            if channels[trigger].is_available():
+                break
+        else:
             continue
         path = (PULL, name)
         task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, node.triggers)
@@ -107,7 +113,7 @@ def apply_writes(channels: Mapping[str, Channel], tasks: list[Task]) -> set[str]
         updated.add(TASKS)
     if len(ordered) == 1:
         writes = ordered[0].writes
-        if len(writes) == len({channel for channel, _ in writes}):  # one write per key: no grouping needed
+        if len(writes) == len(dict(writes)):  # one write per key: no grouping needed
             for channel, value in writes:
                 target = channels.get(channel)
                 if target is None:
@@ -165,8 +171,6 @@ def classify_writes(pending: Iterable[tuple[str, str, Any]]) -> dict[str, dict[s
 
 def send_targets(value: Any, nodes: Mapping[str, PregelNode], source: str) -> list[tuple[str, Any]]:
     """Turn routing results (node names, END, Sends) into trigger writes."""
-    from ..constants import END
-
     writes: list[tuple[str, Any]] = []
     for target in value:
         if isinstance(target, Send):

@@ -34,6 +34,12 @@ class Channel:
         clone.value = MISSING
         return clone
 
+    def copy(self) -> "Channel":
+        """A channel of the same kind holding the same value."""
+        clone = self.fresh()
+        clone.value = self.value
+        return clone
+
     def get(self) -> Any:
         if self.value is MISSING:
             raise EmptyChannelError(self.key)
@@ -109,6 +115,11 @@ class BinaryOperatorAggregate(Channel):
         clone.value = _empty_value(self.type_)
         return clone
 
+    def copy(self) -> "BinaryOperatorAggregate":
+        clone = object.__new__(self.__class__)  # not fresh(): it would build an empty value only to replace it
+        clone.key, clone.type_, clone.reducer, clone.value = self.key, self.type_, self.reducer, self.value
+        return clone
+
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
             return False
@@ -129,6 +140,16 @@ class BinaryOperatorAggregate(Channel):
         self.value = value
         return True
 
+    def update_one(self, value: Any) -> bool:
+        """``update([value])`` without the loop."""
+        if isinstance(value, Overwrite):
+            self.value = value.value
+        elif self.value is MISSING:
+            self.value = value
+        else:
+            self.value = self.reducer(self.value, value)
+        return True
+
 
 def _empty_value(type_: Any) -> Any:
     origin = getattr(type_, "__origin__", None) or type_
@@ -147,6 +168,10 @@ class Ephemeral(Channel):
         if not values:
             return False
         self.value = values[-1]
+        return True
+
+    def update_one(self, value: Any) -> bool:
+        self.value = value
         return True
 
     def consume(self) -> bool:

@@ -42,6 +42,7 @@ class Checkpointing:
         self.thread_id = require_thread_id(config) if self.enabled else None
         self.ns = checkpoint_ns(config)
         self.modes = modes
+        self.emits_checkpoints = bool(modes & {"checkpoints", "debug"})
         self.durability = durability
         self.emit = emit
         self.step = -2
@@ -90,7 +91,7 @@ class Checkpointing:
 
     def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]]) -> None:
         """On resume, LangGraph first re-emits the checkpoint it continues from (``checkpoints``/``debug``)."""
-        if not self.enabled or not self.modes & {"checkpoints", "debug"}:
+        if not self.enabled or not self.emits_checkpoints:
             return
         pending = self.pending_by_task
         tasks = plan()
@@ -128,19 +129,21 @@ class Checkpointing:
         ran: list[Task] | None = None,
     ) -> None:
         self.step += 1
-        self.checkpoint_id = new_checkpoint_id(self.step)
+        self.checkpoint_id = checkpoint_id = new_checkpoint_id(self.step)
         self.pending_by_task = {}
         # A channel's version is the id of the checkpoint that last changed it: unique across forks.
-        changed = updated | self._marked if self._marked else updated
-        self._marked = set()
-        self.versions.update(dict.fromkeys(changed, self.checkpoint_id))
+        changed = updated
+        if self._marked:
+            changed = updated | self._marked
+            self._marked = set()
+        self.versions.update(dict.fromkeys(changed, checkpoint_id))
         self._dirty |= changed
         if not self.enabled:
             return
         state_keys = self.graph.state_key_set
         header = {
             "v": 4,
-            "id": self.checkpoint_id,
+            "id": checkpoint_id,
             "ts": _events.now_iso(),
             # Which nodes produced this checkpoint; update_state() without as_node attributes edits to them.
             "versions_seen": {t.name: {} for t in ran or ()},
@@ -151,7 +154,7 @@ class Checkpointing:
             self._unsaved = (channels, header, metadata)  # built and persisted once, at exit
         else:
             self._persist(self._checkpoint(channels, header, self._dirty), metadata)
-        if self.modes & {"checkpoints", "debug"}:
+        if self.emits_checkpoints:
             config = self._event_config(self.checkpoint_id)
             payload = _events.checkpoint_payload(
                 config, self._event_config(self._parent_id), read_values(channels, self.graph.state_keys), metadata,
@@ -161,12 +164,14 @@ class Checkpointing:
             self.emit("debug", _events.debug(self.step, "checkpoint", payload))
 
     def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
-        """The checkpoint to store; ``channel_values`` carries the changed channels (savers keep the rest)."""
-        values = {
+        """The checkpoint to store (completes ``header``, used once); ``channel_values`` carries the changed channels
+        (savers keep the rest)."""
+        header["channel_values"] = {
             key: stored for key in changed
             if (stored := (ch.value if (ch := channels[key]).plain else ch.checkpoint())) is not MISSING
         }
-        return {**header, "channel_values": values, "channel_versions": dict(self.versions)}  # type: ignore[typeddict-item]
+        header["channel_versions"] = dict(self.versions)
+        return header  # type: ignore[return-value]
 
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}

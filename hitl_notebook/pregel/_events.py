@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -54,4 +55,15 @@ def checkpoint_payload(
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    """``datetime.now(timezone.utc).isoformat()``: every checkpoint has one, so the part up to the seconds is
+    formatted once per second (both read the system clock and truncate it to microseconds)."""
+    global _second
+    second, micro = divmod(time.time_ns() // 1000, 1_000_000)
+    cached, prefix = _second
+    if cached != second:
+        prefix = datetime.fromtimestamp(second, timezone.utc).isoformat()[:-6]  # drop "+00:00"
+        _second = (second, prefix)  # one tuple: threads never see a prefix of another second
+    return f"{prefix}.{micro:06d}+00:00" if micro else f"{prefix}+00:00"
+
+
+_second: tuple[int, str] = (-1, "")

@@ -86,6 +86,11 @@ class Run(StartMixin):
         self._calls = TaskCalls(self)
         self._after_first_step: list[tuple[str, Any]] = []
         self._step_values: dict[str, Any] = {}
+        # Looked up once per run rather than once per step.
+        self._trigger_index, self._deferred = graph.trigger_index, graph.deferred_nodes
+        self._node_order = graph.node_order
+        self._read_keys = graph.read_keys
+        self._task_events = bool(self.modes & _TASK_MODES)
 
     # -- public driver ---------------------------------------------------------------------------------------------
 
@@ -95,11 +100,12 @@ class Run(StartMixin):
             yield from self._drain()
             limit = self.config.get("recursion_limit", self.graph.recursion_limit)
             stop = loaded_step + limit + 2  # LangGraph counts from the checkpoint the call started at
+            store, out = self.store, self.out
             while True:
                 tasks = self._plan()
                 if not tasks:
                     break
-                if self.store.step + 1 > stop:
+                if store.step + 1 > stop:
                     raise GraphRecursionError(create_error_message(
                         message=f"Recursion limit of {limit} reached without hitting a stop condition. You can "
                         "increase the limit by setting the `recursion_limit` config key.",
@@ -107,16 +113,24 @@ class Run(StartMixin):
                     ))
                 if self.cancel is not None and self.cancel.is_set():
                     break
-                if not self._skip_before and self._breakpoint(self.interrupt_before, tasks):
+                if self.interrupt_before and not self._skip_before and self._breakpoint(self.interrupt_before, tasks):
                     self._emit("updates", {INTERRUPT: ()})
                     break
                 self._skip_before = False
-                yield from self._execute(tasks)
+                todo = self._start_step(tasks)
+                if len(todo) == 1 and not self.realtime:  # the common case: run it right here
+                    self._run(todo[0], store.step + 1, self._step_values)
+                    self._finish(todo[0], store.step + 1)
+                    while out:  # inlined _drain(): this runs twice per step
+                        yield out.popleft()
+                else:
+                    yield from self._execute(todo)
                 if self._step_interrupted(tasks):
                     break
                 self._commit(tasks)
-                yield from self._drain()
-                if self._breakpoint(self.interrupt_after, tasks) and self._plan():
+                while out:
+                    yield out.popleft()
+                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks) and self._plan():
                     self._emit("updates", {INTERRUPT: ()})
                     break
             self.store.flush()
@@ -128,20 +142,19 @@ class Run(StartMixin):
     # -- one step --------------------------------------------------------------------------------------------------
 
     def _plan(self) -> list[Task]:
-        graph, store = self.graph, self.store
+        store, channels = self.store, self.channels
         candidates = None
         if self._updated is not None:
-            names: set[str] = set(graph.deferred_nodes)
-            index = graph.trigger_index
+            names: set[str] = set(self._deferred)
+            index = self._trigger_index
             for channel in self._updated:
                 triggered = index.get(channel)
                 if triggered:
                     names.update(triggered)
-            order = graph.node_order
-            candidates = sorted(names, key=order.__getitem__)
-        tasks = prepare_tasks(graph.nodes, self.channels, store.checkpoint_id, store.step + 1, store.ns, candidates)
+            candidates = sorted(names, key=self._node_order.__getitem__) if len(names) > 1 else names
+        tasks = prepare_tasks(self.graph.nodes, channels, store.checkpoint_id, store.step + 1, store.ns, candidates)
         if tasks:
-            values = self._step_values = read_values(self.channels, graph.read_keys)
+            values = self._step_values = read_values(channels, self._read_keys)
             restored = store.pending_by_task
             for task in tasks:
                 task.input = task.packet if task.packet is not MISSING else task.node.read(values)
@@ -157,23 +170,24 @@ class Run(StartMixin):
             return False
         return any(not t.node.hidden and (names == "*" or t.name in names) for t in tasks)
 
-    def _execute(self, tasks: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+    def _start_step(self, tasks: list[Task]) -> list[Task]:
+        """Show tasks finished before a resume and announce the others; return those left to run."""
         todo = [t for t in tasks if not t.done]
-        step = self.store.step + 1
-        step_values = self._step_values  # read when the step was planned; channels have not changed since
-        for task in tasks:
-            if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
-                update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
-                self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
-        if self.modes & _TASK_MODES:
+        if len(todo) < len(tasks):
+            for task in tasks:
+                if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
+                    update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
+                    self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
+        if self._task_events:
             for task in todo:
                 if not task.node.hidden:
-                    self._emit_task_event("task", step, _events.task_start(task))
-        if len(todo) == 1 and not self.realtime:
-            self._run(todo[0], step, step_values)
-            self._finish(todo[0], step)
-            yield from self._drain()
-            return
+                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
+        return todo
+
+    def _execute(self, todo: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+        """Run several tasks (or stream in real time): on worker threads, each finished one saved as it arrives."""
+        step = self.store.step + 1
+        step_values = self._step_values  # read when the step was planned; channels have not changed since
         wake: SimpleQueue = SimpleQueue()
         self._wake = wake
         queue = deque(todo)
@@ -233,17 +247,16 @@ class Run(StartMixin):
         return runtime
 
     def _fresh_reader(self, step_values: dict[str, Any]):
-        channels = self.channels
+        channels, state_keys = self.channels, self.graph.state_key_set
 
         def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
             values = dict(step_values)
             grouped: dict[str, list[Any]] = {}
             for key, value in writes:
-                if key in values or key in self.graph.state_key_set:
+                if key in values or key in state_keys:
                     grouped.setdefault(key, []).append(value)
             for key, items in grouped.items():
-                local = channels[key].fresh()
-                local.value = channels[key].value
+                local = channels[key].copy()
                 local.update(items)
                 if local.value is not MISSING:
                     values[key] = local.value
@@ -267,12 +280,17 @@ class Run(StartMixin):
                 self._emit("values", {**shown, INTERRUPT: task.interrupts})
         else:
             self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers)
-            if not task.node.hidden:
+            if "updates" in self.modes and not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
-        if not task.node.hidden and self.modes & _TASK_MODES:
+        if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
 
     def _step_interrupted(self, tasks: list[Task]) -> bool:
+        for task in tasks:
+            if task.error is not None or task.interrupts:
+                break
+        else:
+            return False  # the common case, checked in one pass
         errors = [t.error for t in tasks if t.error is not None]
         if errors:
             self.store.flush()  # durability="exit" still persists what ran before the error
@@ -298,8 +316,11 @@ class Run(StartMixin):
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
         if "values" in self.modes:
             keys = self._output_key_set
-            if any(k in keys for t in tasks for k, _ in t.writes):
-                self._emit_values()
+            for task in tasks:
+                for key, _ in task.writes:
+                    if key in keys:
+                        self._deliver(self.namespace, "values", self._output(self.channels))
+                        return
 
     # -- output ----------------------------------------------------------------------------------------------------
 
