@@ -299,9 +299,7 @@ class Run(StartMixin):
             return False
         finished = [t for t in tasks if t.done and not t.node.hidden]
         if finished:
-            preview = {k: c.fresh() for k, c in self.channels.items()}
-            for key, channel in self.channels.items():
-                preview[key].value = channel.value
+            preview = {k: c.copy() for k, c in self.channels.items()}
             apply_writes(preview, finished)
             self._emit("values", self._output(preview))
         self.store.flush()

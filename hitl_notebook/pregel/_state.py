@@ -140,9 +140,7 @@ def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: 
     state_values = read_values(channels, graph.state_keys)
 
     def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
-        preview = {k: c.fresh() for k, c in channels.items()}
-        for key, channel in channels.items():
-            preview[key].value = channel.value
+        preview = {k: c.copy() for k, c in channels.items()}
         _apply(preview, node, writes)
         return read_values(preview, graph.state_keys)
 
