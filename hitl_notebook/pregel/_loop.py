@@ -286,11 +286,6 @@ class Run(StartMixin):
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
 
     def _step_interrupted(self, tasks: list[Task]) -> bool:
-        for task in tasks:
-            if task.error is not None or task.interrupts:
-                break
-        else:
-            return False  # the common case, checked in one pass
         errors = [t.error for t in tasks if t.error is not None]
         if errors:
             self.store.flush()  # durability="exit" still persists what ran before the error
@@ -317,7 +312,7 @@ class Run(StartMixin):
             for task in tasks:
                 for key, _ in task.writes:
                     if key in keys:
-                        self._deliver(self.namespace, "values", self._output(self.channels))
+                        self._emit_values()
                         return
 
     # -- output ----------------------------------------------------------------------------------------------------
