@@ -63,7 +63,10 @@ class ConsolePrinter(RunObserver):
         elif entry.kind == "node" and entry.status == "error":
             self._line(f"✖ {entry.node} failed: {entry.error}")
         elif entry.kind in ("interrupt", "breakpoint") and entry.decision is not None:
-            self._line(entry.decision.caption(waiting_for_others=entry.waiting_for_others))
+            if entry.decision.applied is not True:  # shown when given, and again only if it was not applied
+                self._line(entry.decision.caption(waiting_for_others=entry.waiting_for_others))
+            if entry.decision.applied is False and entry.error:
+                self._line(f"  {entry.error}")
         elif entry.kind == "interrupt" and entry.error:
             self._line(f"✖ {entry.error}")
 

@@ -14,19 +14,21 @@ import asyncio
 import itertools
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..constants import INTERRUPT, START
 from ..drawing.status import NodeStatus
-from ..types import Command, Interrupt, StateSnapshot
 from . import _capture
+from ._engine import engine_of
 from ._journal import Journal
 from ._payloads import decision_label
 from ._policy import AnswerContext, Policy
 from ._record import Decision, Entry, RunRecord, RunStatus, current_user
 from ._segment import UNSET, Segment
 
-__all__ = ["NO_CHECKPOINTER", "RunDriver", "call_soon", "RunPendingError", "RunStateError", "RunStoppedError"]
+__all__ = ["NO_CHECKPOINTER", "DecisionNotAppliedError", "RunDriver", "call_soon", "RunPendingError", "RunStateError",
+           "RunStoppedError"]
 
 NO_CHECKPOINTER = (
     "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
@@ -52,12 +54,19 @@ class RunStoppedError(RuntimeError):
     """The run was stopped before it finished."""
 
 
+class DecisionNotAppliedError(RunStateError):
+    """A human's answer could not be applied: the thread had moved on before it was sent (another kernel or
+    process answered first, or the run had finished), or the graph asked the same interrupt again after receiving
+    it. The decision is recorded as *not applied*; nothing was lost silently."""
+
+
 class RunDriver:
     """The state machine of a run (``running`` → ``waiting`` ⇄ ``running`` → ``done``/``error``/``stopped``)."""
 
     def __init__(self, graph: Any, config: dict[str, Any] | None = None, *, approve_value: Any = "approve",
                  reject_value: Any = "reject", policy: Policy | None = None, user: str | None = None,
                  background: bool = True) -> None:
+        self.engine = engine_of(graph)  # TypeError for anything that is not a compiled graph of either engine
         self.graph = graph
         self.config: dict[str, Any] = dict(config or {})
         self.approve_value = approve_value
@@ -71,9 +80,11 @@ class RunDriver:
         self._lock = self.journal.lock
         self._cond = threading.Condition(self._lock)
         self._status = RunStatus.RUNNING
-        self._pending: list[Interrupt] = []
+        self._pending: list[Any] = []  # the engine's Interrupt objects
         self._breakpoint: tuple[str, ...] = ()
         self._answers: dict[str, Any] = {}
+        self._sent: set[str] = set()  # interrupt ids whose answers the current segment delivers
+        self._answered: set[str] = set()  # every interrupt id answered in this run: none is answered twice
         self._node_of: dict[str, str] = {}
         self._needs_human = False
         self._shown, self._shown_human = RunStatus.RUNNING, False  # what waiters see (published after observers)
@@ -137,7 +148,9 @@ class RunDriver:
             self._finish(RunStatus.ERROR, error=exc)
 
     def _segment(self, input: Any) -> None:
-        segment = Segment(self.journal, self._node_of)
+        if self._sent and not self._still_pending():
+            return
+        segment = Segment(self.journal, self._node_of, self.engine)
         exc = segment.run(self.graph, input, self.config, self._cancel)
         self.config = _latest(self.config)  # a run started from a past checkpoint continues from its own
         if exc is not None:
@@ -155,12 +168,55 @@ class RunDriver:
                 self._finish(RunStatus.DONE, result=_strip(values))
             return
         state = self.graph.get_state(self.config)
+        if not self._delivered(state):
+            return
         if self._cancel.is_set() and (state.next or state.interrupts):
             self._finish(RunStatus.STOPPED)
         elif state.interrupts or state.next:  # interrupts, or a static breakpoint
             self._enter_waiting(state)
         else:
             self._finish(RunStatus.DONE, result=_strip(state.values if values is UNSET else values))
+
+    # -- a decision recorded is a decision delivered -----------------------------------------------------------
+
+    def _still_pending(self) -> bool:
+        """Before sending answers: is the thread still paused at those interrupts? Else refuse to send them."""
+        pending = {i.id for i in self.graph.get_state(self.config).interrupts}
+        gone = sorted(self._sent - pending)
+        if not gone:
+            return True
+        self._not_applied(gone, "the thread had already moved on when it was sent: another kernel or process "
+                                "answered first, or the run had finished. Nothing was sent; see "
+                                "graph.get_state(config) for where the thread is now.")
+        return False
+
+    def _delivered(self, state: Any) -> bool:
+        """After a resume: the thread must have moved past every interrupt it answered."""
+        sent, self._sent = self._sent, set()
+        back = sorted(sent & {i.id for i in state.interrupts})
+        if back:
+            self._not_applied(back, "the graph asked the same interrupt again after receiving the answer, so "
+                                    "the answer was not applied (the resume was not recognised by the graph).")
+            return False
+        self._mark_applied(sent)
+        return True
+
+    def _mark_applied(self, ids: set[str]) -> None:
+        for iid in ids:
+            entry = self.record.get(iid)
+            if entry is not None and entry.decision is not None and entry.decision.applied is None:
+                self.journal.change(entry, decision=replace(entry.decision, applied=True))
+
+    def _not_applied(self, ids: list[str], reason: str) -> None:
+        self._sent = set()
+        for iid in ids:
+            entry = self.record.get(iid)
+            if entry is not None and entry.decision is not None:
+                self.journal.change(entry, decision=replace(entry.decision, applied=False), status="error",
+                                    error=f"Not applied: {reason}")
+        error = DecisionNotAppliedError(f"The answer to interrupt(s) {', '.join(ids)} was not applied: {reason}")
+        self.journal.error("run", error)
+        self._finish(RunStatus.ERROR, error=error)
 
     def _restore(self) -> None:
         state = self.graph.get_state(self.config)
@@ -174,12 +230,12 @@ class RunDriver:
         else:
             self._finish(RunStatus.DONE, result=_strip(state.values))
 
-    def _ran_before(self, state: StateSnapshot, limit: int = 200) -> set[str]:
+    def _ran_before(self, state: Any, limit: int = 200) -> set[str]:
         """Nodes that ran on this branch before the restored checkpoint, so the drawing colours them as done."""
         earlier = itertools.islice(self.graph.get_state_history(self.config), 1, limit)
         return {name for snapshot in earlier for name in snapshot.next} - {START, *state.next}
 
-    def _enter_waiting(self, state: StateSnapshot) -> None:
+    def _enter_waiting(self, state: Any) -> None:
         for task in state.tasks:
             for item in task.interrupts:
                 self._node_of.setdefault(item.id, task.name)
@@ -211,12 +267,13 @@ class RunDriver:
             self._cancel.set()
             self._finish(RunStatus.STOPPED)
             raise exc
-        answered = set(input.resume) if isinstance(input, Command) and isinstance(input.resume, dict) else set()
+        answered, self._sent = self._sent, set()
         if answered and self.resumable and _is_validation_error(exc):
             state = self.graph.get_state(self.config)
             rejected = [i for i in state.interrupts if i.id in answered]
             if rejected:  # pydantic refused the answer: the interrupt stays pending, the panel reopens
                 self._policy_failed = True
+                self._answered.difference_update(i.id for i in rejected)  # refused: it may be answered again
                 for item in rejected:
                     entry = self.record.get(item.id)
                     if entry is not None:
@@ -243,6 +300,10 @@ class RunDriver:
                 unknown = set(given) - ids
                 if unknown:
                     raise ValueError(f"Not pending: {sorted(unknown)} (pending: {sorted(ids)}).")
+                twice = sorted((set(given) | set(self._answers)) & self._answered)
+                if twice:  # e.g. a policy meeting an interrupt again: never answer one interrupt twice
+                    raise RunStateError(f"Interrupt(s) {', '.join(twice)} already had an answer in this run; "
+                                        "an interrupt is answered at most once.")
                 for iid, value in given.items():
                     entry = self.record.get(iid)
                     if entry is not None and iid not in self._answers:
@@ -253,7 +314,9 @@ class RunDriver:
                     if entry is not None and entry.waiting_for_others:
                         entry.waiting_for_others = False
                         changed.append(entry)
-                step = Command(resume={**self._answers, **given})
+                step = self.engine.resume({**self._answers, **given})
+                self._sent = set(self._answers) | set(given)
+                self._answered |= self._sent
             self._answers = {}
             self._status = RunStatus.RUNNING
             self._needs_human = False

@@ -41,18 +41,25 @@ def current_user() -> str:
 
 @dataclass(frozen=True)
 class Decision:
-    """One answer to one interrupt: what was sent, a short label, who gave it and when."""
+    """One answer to one interrupt: what was sent, a short label, who gave it and when.
+
+    ``applied`` is ``None`` until the run knows the outcome, ``True`` once the thread moved past the interrupt,
+    and ``False`` when the answer could not be applied (the entry's ``error`` says why).
+    """
 
     interrupt_id: str
     value: Any
     label: str
     by: str
     at: datetime = field(default_factory=datetime.now)
+    applied: bool | None = None
 
     def caption(self, *, waiting_for_others: bool = False) -> str:
-        """E.g. ``"✔ approved by alice at 12:03:05"``."""
-        mark = "✖" if self.label.startswith("rejected") else "✔"
+        """E.g. ``"✔ approved by alice at 12:03:05"``, or ``"✖ approved by alice at 12:03:05 (NOT applied)"``."""
+        mark = "✖" if self.label.startswith("rejected") or self.applied is False else "✔"
         text = f"{mark} {self.label} by {self.by} at {self.at:%H:%M:%S}"
+        if self.applied is False:
+            return text + " (NOT applied)"
         return text + (" (answered, waiting for the others)" if waiting_for_others else "")
 
 

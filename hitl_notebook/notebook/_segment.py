@@ -2,8 +2,10 @@
 
 A *segment* runs from a start (or a resume) to the end of the run, an interrupt, a breakpoint, an error or a stop.
 ``tasks`` events give each node run its entry and its status (running, done, error, interrupted); ``updates``
-give the node's output; ``custom`` chunks (e.g. LLM tokens) and ``print`` output are streamed into the entry of
-the node that produced them.
+give the node's output; ``custom`` chunks, chat-model tokens (``messages``) and ``print`` output are streamed into
+the entry of the node that produced them. The stream is read with ``subgraphs=True``, so output of a subgraph's
+nodes lands in the entry of the root task that runs the subgraph. Only the public stream API is used, the same for
+this package's graphs and LangGraph's (see :mod:`._engine`).
 """
 
 from __future__ import annotations
@@ -14,39 +16,55 @@ from typing import Any
 
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
-from ..pregel._context import running_task
-from ..types import Interrupt
 from . import _capture
+from ._engine import Engine, root_task_id
 from ._journal import Journal
 from ._record import Entry
 
 __all__ = ["MODES", "UNSET", "Segment"]
 
-MODES = ("updates", "custom", "values", "tasks")
+MODES = ("updates", "custom", "values", "tasks", "messages")
 UNSET: Any = object()
 
 
 class Segment:
     """Consume one stream call; afterwards ``values``, ``interrupts`` and ``breakpoint`` describe how it ended."""
 
-    def __init__(self, journal: Journal, node_of: dict[str, str]) -> None:
+    def __init__(self, journal: Journal, node_of: dict[str, str], engine: Engine) -> None:
         self.journal = journal
         self.node_of = node_of  # interrupt id -> node name, shared with the run
+        self.engine = engine
         self.values: Any = UNSET
-        self.interrupts: list[Interrupt] = []
+        self.interrupts: list[Any] = []
+        self.stopped = False  # the stream was closed on a stop request, between two supersteps
         self.breakpoint = False
         self._open: dict[str, Entry] = {}  # task id -> entry of the node run in progress
         self._stash: dict[str, list[Any]] = {}  # node -> updates waiting for their task's result event
         self._misc: Entry | None = None
         self._lock = threading.Lock()
+        self._at_boundary = True  # no task has started since the last ``values`` chunk (the end of a superstep)
 
     def run(self, graph: Any, input: Any, config: dict[str, Any], cancel: threading.Event) -> BaseException | None:
-        """Drive the stream to its end; returns the exception that ended it, if any (never raises)."""
+        """Drive the stream to its end; returns the exception that ended it, if any (never raises).
+
+        When ``cancel`` is set, the stream is closed at the next superstep's first ``tasks`` start event: both
+        engines announce a step before running it, so nothing of that step runs and the finished steps are saved.
+        """
         try:
             with _capture.routed(self.on_print):
-                for mode, chunk in graph.stream(input, config, stream_mode=list(MODES), _cancel=cancel,
-                                                _custom_source=True):
-                    self.on_chunk(mode, chunk)
+                stream = graph.stream(input, config, stream_mode=list(MODES), subgraphs=True,
+                                      **self.engine.stream_options)
+                try:
+                    for ns, mode, chunk in stream:
+                        if (cancel.is_set() and not ns and mode == "tasks" and self._at_boundary
+                                and "result" not in chunk and "error" not in chunk):
+                            self.stopped = True
+                            break
+                        self.on_chunk(ns, mode, chunk)
+                finally:
+                    close = getattr(stream, "close", None)
+                    if close is not None:
+                        close()
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
             return exc
         finally:
@@ -56,35 +74,58 @@ class Segment:
 
     # -- chunks ------------------------------------------------------------------------------------------------
 
-    def on_chunk(self, mode: str, chunk: Any) -> None:
+    def on_chunk(self, ns: tuple[str, ...], mode: str, chunk: Any) -> None:
+        if ns:  # inside a subgraph: its streamed output belongs to the root task running it
+            owner = root_task_id(ns)
+            if mode == "custom":
+                self._write(owner, chunk)
+            elif mode == "messages":
+                self._token(chunk)
+            return
         if mode == "values":
             self.values = chunk
+            self._at_boundary = True
         elif mode == "tasks":
             if "result" in chunk or "error" in chunk:
                 self._task_end(chunk)
             else:
+                self._at_boundary = False
                 self._entry_for(chunk["id"], chunk["name"])
                 self.journal.node_status(chunk["name"], NodeStatus.RUNNING)
         elif mode == "updates":
             self._updates(chunk)
         elif mode == "custom":
-            task_id, chunk = chunk  # the engine tags each custom chunk with the task that wrote it
-            with self._lock:
-                entry = self._open.get(task_id)
-                running = list(self._open.values())
-            if entry is None:  # e.g. a @task call inside an entrypoint: no entry of its own
-                entry = running[0] if len(running) == 1 else self._misc_entry()
-            self.journal.write(entry, chunk if isinstance(chunk, str) else _one_line(chunk) + "\n")
+            if "custom_source" in self.engine.stream_options:  # this engine names the writing task
+                task_id, chunk = chunk
+                self._write((task_id, ""), chunk)
+            else:
+                self._write(None, chunk)
+        elif mode == "messages":
+            self._token(chunk)
+
+    def _write(self, owner: tuple[str, str] | None, chunk: Any) -> None:
+        """Streamed output of the task ``owner`` (``(task_id, node)``); unknown owner: the only running task."""
+        with self._lock:
+            entry = self._open.get(owner[0]) if owner else None
+            running = list(self._open.values())
+        if entry is None:  # e.g. a @task call inside an entrypoint: no entry of its own
+            entry = running[0] if len(running) == 1 else self._misc_entry()
+        self.journal.write(entry, chunk if isinstance(chunk, str) else _one_line(chunk) + "\n")
+
+    def _token(self, chunk: Any) -> None:
+        """A ``messages`` chunk: stream a chat model's token text; whole messages also arrive as node updates."""
+        message, metadata = chunk
+        if not type(message).__name__.endswith("Chunk"):
+            return
+        text = getattr(message, "text", "")
+        text = text() if callable(text) else text
+        if text:
+            self._write(root_task_id((metadata or {}).get("langgraph_checkpoint_ns")), text)
 
     def on_print(self, text: str, stream: str) -> None:
-        """The print sink: runs on the node's own thread, so the engine's task context names the node."""
-        task = running_task()
-        if task is None:
-            entry = self._misc_entry()
-        else:
-            namespace = (task.config.get("configurable") or {}).get("checkpoint_ns") or task.namespace
-            name, _, task_id = namespace.split("|")[0].partition(":")
-            entry = self._entry_for(task_id or name, name)
+        """The print sink: runs on the node's own thread, so the engine's ``get_config()`` names the task."""
+        owner = self.engine.task_of_context()
+        entry = self._misc_entry() if owner is None else self._entry_for(*owner)
         self.journal.write(entry, text)
 
     def _updates(self, chunk: dict[str, Any]) -> None:

@@ -118,6 +118,8 @@ class Run(StartMixin):
                     break
                 self._skip_before = False
                 todo = self._start_step(tasks)
+                while out:  # as LangGraph: a step is announced before it runs, so closing the stream here stops it
+                    yield out.popleft()
                 if len(todo) == 1 and not self.realtime:  # the common case: run it right here
                     self._run(todo[0], store.step + 1, self._step_values)
                     self._finish(todo[0], store.step + 1)
@@ -135,6 +137,9 @@ class Run(StartMixin):
                     break
             self.store.flush()
             yield from self._drain()
+        except GeneratorExit:  # the consumer closed the stream: keep what the finished steps produced
+            self.store.flush()
+            raise
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=False)

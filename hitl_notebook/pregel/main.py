@@ -112,15 +112,22 @@ class Pregel:
         durability: str | None = None,
         subgraphs: bool = False,
         debug: bool | None = None,
+        custom_source: bool = False,
         **kwargs: Any,
     ) -> Iterator[Any]:
-        """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default).
+        """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default), as LangGraph.
 
-        Private keywords for observers in this package (the notebook view): ``_cancel`` (a ``threading.Event``
-        that stops the run between supersteps) and ``_custom_source=True`` (``custom`` chunks arrive as
-        ``(task_id, chunk)`` so each can be shown under the node that wrote it).
+        As in LangGraph, a superstep's ``tasks`` start events are yielded before any of its tasks runs, so a
+        consumer that closes the stream on one (``break``) stops the run before that superstep; the checkpoints of
+        the finished supersteps are saved first.
+
+        ``custom_source=True`` is this engine's one extension for observers such as the notebook view (LangGraph
+        has no such keyword): each ``custom`` chunk arrives as ``(task_id, chunk)``, where ``task_id`` is the ``id``
+        of the root-graph task that wrote it (as in the ``tasks`` events), so output of parallel nodes can be shown
+        under the node that wrote it.
         """
-        cancel, tag_custom = kwargs.pop("_cancel", None), bool(kwargs.pop("_custom_source", False))
+        cancel = kwargs.pop("_cancel", None)  # engine-internal: the async bridge stops the run through it
+        tag_custom = bool(custom_source)
         _check_options(kwargs)
         mode = stream_mode if stream_mode is not None else self.stream_mode
         modes = [mode] if isinstance(mode, str) else list(mode)

@@ -172,6 +172,7 @@ def test_tokens_from_parallel_nodes_land_in_their_own_entries():
 
     from hitl_notebook.config import get_stream_writer
     from hitl_notebook.graph import START, StateGraph
+    from hitl_notebook.notebook._engine import engine_of
     from hitl_notebook.notebook._journal import Journal
     from hitl_notebook.notebook._segment import Segment
 
@@ -187,7 +188,7 @@ def test_tokens_from_parallel_nodes_land_in_their_own_entries():
     builder = StateGraph(S).add_node("a", speaker("alpha ")).add_node("b", speaker("beta "))
     graph = builder.add_edge(START, "a").add_edge(START, "b").compile()
     journal = Journal()
-    segment = Segment(journal, {})
+    segment = Segment(journal, {}, engine_of(graph))
     assert segment.run(graph, {"log": []}, {}, threading.Event()) is None
     journal.text.flush()
     texts = {e.node: e.text for e in journal.record.entries if e.node}
