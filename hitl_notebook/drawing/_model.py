@@ -49,6 +49,29 @@ class Graph:
     breakpoints: dict[str, str] = field(default_factory=dict)
     name: str = "LangGraph"
 
+    @classmethod
+    def from_drawable(cls, drawable: Any, *, name: str | None = None) -> "Graph":
+        """This package's ``Graph`` from any graph of the same shape: ``langchain_core.runnables.graph.Graph`` (what
+        a LangGraph graph's ``get_graph()`` returns) or this class itself (returned as is).
+
+        Nodes are read from ``drawable.nodes`` (id -> node with ``id``, ``name``, ``data``, ``metadata``) and edges
+        from ``drawable.edges`` (``source``, ``target``, ``data``, ``conditional``); a node's ``__interrupt``
+        metadata marks a breakpoint, as LangGraph sets it.
+        """
+        if isinstance(drawable, cls):
+            return drawable
+        graph = cls(name=name or getattr(drawable, "name", None) or "LangGraph")
+        for key, node in drawable.nodes.items():
+            metadata = dict(node.metadata) if node.metadata else None
+            graph.nodes[key] = Node(id=key, name=getattr(node, "name", key) or key, data=node.data, metadata=metadata)
+            where = (metadata or {}).get("__interrupt")
+            if where:
+                graph.breakpoints[key] = str(where)
+        for edge in drawable.edges:
+            label = None if edge.data is None else str(edge.data)
+            graph.edges.append(Edge(edge.source, edge.target, label, bool(edge.conditional)))
+        return graph
+
     # -- building (the subset of langchain_core's Graph that get_graph needs) -------------------------------------
 
     def add_node(self, data: Any, id: str, *, metadata: dict[str, Any] | None = None) -> Node:

@@ -7,7 +7,7 @@ notebook the same call drives the run in the console, with prompts or an approva
 
 from ._audit import export_audit
 from ._console import ConsolePolicy
-from ._controller import RunHandle, RunPendingError, RunStateError, RunStoppedError
+from ._controller import DecisionNotAppliedError, RunHandle, RunPendingError, RunStateError, RunStoppedError
 from ._journal import RunObserver
 from ._panels import Panel, PanelContext
 from ._payloads import register_renderer
@@ -30,6 +30,7 @@ __all__ = [
     "AnswerContext",
     "ConsolePolicy",
     "Decision",
+    "DecisionNotAppliedError",
     "Entry",
     "HumanInputRequired",
     "Panel",

@@ -84,7 +84,7 @@ def _entry(index: int, e: Entry) -> dict[str, Any]:
             "response_schema": jsonable(interrupt.response_schema)},
         "decision": None if decision is None else {
             "value": jsonable(decision.value), "label": _text(decision.label), "by": _text(decision.by),
-            "at": _iso(decision.at)},
+            "at": _iso(decision.at), "applied": decision.applied},
         "waiting_for_others": bool(e.waiting_for_others),
     }
 
@@ -211,9 +211,13 @@ def _decision_lines(a: dict[str, Any]) -> list[str]:
             lines += ["**The previous answer was refused:**", "", _fence(_text(a["error"]), "text"), ""]
         return [*lines, "No decision had been made when this was exported."]
     others = " (not sent yet: waiting for the other pending interrupts)" if a["waiting_for_others"] else ""
-    return [f"#### Decision on {_code(a['key'])}: {_plain(d['label'])}{others}", "",
-            f"- **By:** {_code(d['by'])}", f"- **At:** {d['at']}", "",
-            "**Value sent:**", "", _fence(_json(d["value"]), "json")]
+    outcome = {True: "applied: the thread moved past this interrupt", None: "sent; no outcome known yet",
+               False: "**NOT applied**"}[d.get("applied")]
+    lines = [f"#### Decision on {_code(a['key'])}: {_plain(d['label'])}{others}", "",
+             f"- **By:** {_code(d['by'])}", f"- **At:** {d['at']}", f"- **Outcome:** {outcome}", ""]
+    if d.get("applied") is False and a["error"]:
+        lines += [_fence(_text(a["error"]), "text"), ""]
+    return [*lines, "**Value sent:**", "", _fence(_json(d["value"]), "json")]
 
 
 def _md(lines: list[str], **meta: Any) -> tuple[str, dict[str, Any]]:

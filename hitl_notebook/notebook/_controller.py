@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..types import Interrupt, StateSnapshot
 from ._audit import export_audit
-from ._driver import NO_CHECKPOINTER, RunDriver, RunPendingError, RunStateError, RunStoppedError, call_soon
+from ._driver import (
+    NO_CHECKPOINTER,
+    DecisionNotAppliedError,
+    RunDriver,
+    RunPendingError,
+    RunStateError,
+    RunStoppedError,
+    call_soon,
+)
 from ._env import awaiting_in_cell, on_kernel_main_thread
 from ._journal import RunObserver
 from ._record import RunStatus
@@ -18,7 +26,7 @@ from ._segment import UNSET
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["RunHandle", "RunPendingError", "RunStateError", "RunStoppedError"]
+__all__ = ["DecisionNotAppliedError", "RunHandle", "RunPendingError", "RunStateError", "RunStoppedError"]
 
 
 class RunHandle(RunDriver):

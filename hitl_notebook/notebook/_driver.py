@@ -14,21 +14,29 @@ import asyncio
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from ..constants import INTERRUPT, START
 from ..drawing.status import NodeStatus
 from . import _capture
+from ._delivery import Delivery, Undelivered
 from ._engine import engine_of
+from ._errors import DecisionNotAppliedError, RunPendingError, RunStateError, RunStoppedError
 from ._journal import Journal
 from ._payloads import decision_label
 from ._policy import AnswerContext, Policy
 from ._record import Decision, Entry, RunRecord, RunStatus, current_user
 from ._segment import UNSET, Segment
 
-__all__ = ["NO_CHECKPOINTER", "DecisionNotAppliedError", "RunDriver", "call_soon", "RunPendingError", "RunStateError",
-           "RunStoppedError"]
+__all__ = [
+    "NO_CHECKPOINTER",
+    "DecisionNotAppliedError",
+    "RunDriver",
+    "RunPendingError",
+    "RunStateError",
+    "RunStoppedError",
+    "call_soon",
+]
 
 NO_CHECKPOINTER = (
     "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
@@ -36,28 +44,6 @@ NO_CHECKPOINTER = (
 )
 _RESTORE: Any = object()
 _NO_INPUT: Any = object()
-
-
-class RunPendingError(RuntimeError):
-    """The run has no result yet: it is still running, or waiting for a human."""
-
-    def _render_traceback_(self) -> list[str]:
-        """What IPython shows instead of a traceback: waiting for a click is a state to explain, not a crash."""
-        return [f"\x1b[0;33m{type(self).__name__}\x1b[0m: {self}"]
-
-
-class RunStateError(RuntimeError):
-    """The request does not fit the run's state (e.g. resuming a run that is not waiting)."""
-
-
-class RunStoppedError(RuntimeError):
-    """The run was stopped before it finished."""
-
-
-class DecisionNotAppliedError(RunStateError):
-    """A human's answer could not be applied: the thread had moved on before it was sent (another kernel or
-    process answered first, or the run had finished), or the graph asked the same interrupt again after receiving
-    it. The decision is recorded as *not applied*; nothing was lost silently."""
 
 
 class RunDriver:
@@ -83,8 +69,7 @@ class RunDriver:
         self._pending: list[Any] = []  # the engine's Interrupt objects
         self._breakpoint: tuple[str, ...] = ()
         self._answers: dict[str, Any] = {}
-        self._sent: set[str] = set()  # interrupt ids whose answers the current segment delivers
-        self._answered: set[str] = set()  # every interrupt id answered in this run: none is answered twice
+        self._delivery = Delivery()
         self._node_of: dict[str, str] = {}
         self._needs_human = False
         self._shown, self._shown_human = RunStatus.RUNNING, False  # what waiters see (published after observers)
@@ -148,7 +133,10 @@ class RunDriver:
             self._finish(RunStatus.ERROR, error=exc)
 
     def _segment(self, input: Any) -> None:
-        if self._sent and not self._still_pending():
+        try:
+            self._delivery.before(self.graph, self.config)
+        except Undelivered as problem:
+            self._not_applied(problem)
             return
         segment = Segment(self.journal, self._node_of, self.engine)
         exc = segment.run(self.graph, input, self.config, self._cancel)
@@ -168,7 +156,10 @@ class RunDriver:
                 self._finish(RunStatus.DONE, result=_strip(values))
             return
         state = self.graph.get_state(self.config)
-        if not self._delivered(state):
+        try:
+            self._delivery.record_applied(self.journal, self._delivery.after(self.graph, self.config, state))
+        except Undelivered as problem:
+            self._not_applied(problem)
             return
         if self._cancel.is_set() and (state.next or state.interrupts):
             self._finish(RunStatus.STOPPED)
@@ -177,44 +168,10 @@ class RunDriver:
         else:
             self._finish(RunStatus.DONE, result=_strip(state.values if values is UNSET else values))
 
-    # -- a decision recorded is a decision delivered -----------------------------------------------------------
+    # -- a decision recorded is a decision delivered (see _delivery) --------------------------------------------
 
-    def _still_pending(self) -> bool:
-        """Before sending answers: is the thread still paused at those interrupts? Else refuse to send them."""
-        pending = {i.id for i in self.graph.get_state(self.config).interrupts}
-        gone = sorted(self._sent - pending)
-        if not gone:
-            return True
-        self._not_applied(gone, "the thread had already moved on when it was sent: another kernel or process "
-                                "answered first, or the run had finished. Nothing was sent; see "
-                                "graph.get_state(config) for where the thread is now.")
-        return False
-
-    def _delivered(self, state: Any) -> bool:
-        """After a resume: the thread must have moved past every interrupt it answered."""
-        sent, self._sent = self._sent, set()
-        back = sorted(sent & {i.id for i in state.interrupts})
-        if back:
-            self._not_applied(back, "the graph asked the same interrupt again after receiving the answer, so "
-                                    "the answer was not applied (the resume was not recognised by the graph).")
-            return False
-        self._mark_applied(sent)
-        return True
-
-    def _mark_applied(self, ids: set[str]) -> None:
-        for iid in ids:
-            entry = self.record.get(iid)
-            if entry is not None and entry.decision is not None and entry.decision.applied is None:
-                self.journal.change(entry, decision=replace(entry.decision, applied=True))
-
-    def _not_applied(self, ids: list[str], reason: str) -> None:
-        self._sent = set()
-        for iid in ids:
-            entry = self.record.get(iid)
-            if entry is not None and entry.decision is not None:
-                self.journal.change(entry, decision=replace(entry.decision, applied=False), status="error",
-                                    error=f"Not applied: {reason}")
-        error = DecisionNotAppliedError(f"The answer to interrupt(s) {', '.join(ids)} was not applied: {reason}")
+    def _not_applied(self, problem: Undelivered) -> None:
+        error = self._delivery.record_not_applied(self.journal, problem)
         self.journal.error("run", error)
         self._finish(RunStatus.ERROR, error=error)
 
@@ -240,6 +197,7 @@ class RunDriver:
             for item in task.interrupts:
                 self._node_of.setdefault(item.id, task.name)
         new: list[Entry] = []
+        self._delivery.paused(state)
         with self._lock:
             self._pending = list(state.interrupts)
             self._breakpoint = () if self._pending else tuple(state.next)
@@ -267,13 +225,13 @@ class RunDriver:
             self._cancel.set()
             self._finish(RunStatus.STOPPED)
             raise exc
-        answered, self._sent = self._sent, set()
+        answered, self._delivery.sent = set(self._delivery.sent), set()
         if answered and self.resumable and _is_validation_error(exc):
             state = self.graph.get_state(self.config)
             rejected = [i for i in state.interrupts if i.id in answered]
             if rejected:  # pydantic refused the answer: the interrupt stays pending, the panel reopens
                 self._policy_failed = True
-                self._answered.difference_update(i.id for i in rejected)  # refused: it may be answered again
+                self._delivery.refused({i.id for i in rejected})  # refused: it may be answered again
                 for item in rejected:
                     entry = self.record.get(item.id)
                     if entry is not None:
@@ -300,7 +258,7 @@ class RunDriver:
                 unknown = set(given) - ids
                 if unknown:
                     raise ValueError(f"Not pending: {sorted(unknown)} (pending: {sorted(ids)}).")
-                twice = sorted((set(given) | set(self._answers)) & self._answered)
+                twice = self._delivery.twice(set(given) | set(self._answers))
                 if twice:  # e.g. a policy meeting an interrupt again: never answer one interrupt twice
                     raise RunStateError(f"Interrupt(s) {', '.join(twice)} already had an answer in this run; "
                                         "an interrupt is answered at most once.")
@@ -315,8 +273,7 @@ class RunDriver:
                         entry.waiting_for_others = False
                         changed.append(entry)
                 step = self.engine.resume({**self._answers, **given})
-                self._sent = set(self._answers) | set(given)
-                self._answered |= self._sent
+                self._delivery.send(set(self._answers) | set(given))
             self._answers = {}
             self._status = RunStatus.RUNNING
             self._needs_human = False

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Engine", "engine_of", "root_task_id"]
+__all__ = ["Engine", "engine_of", "task_path"]
 
 
 @dataclass(frozen=True)
@@ -35,24 +35,27 @@ class Engine:
         """``Command(resume=value)`` of this engine."""
         return self.command(resume=value)
 
-    def task_of_context(self) -> tuple[str, str] | None:
-        """``(task_id, node)`` of the root-graph task running in the current context (e.g. the one printing)."""
+    def task_of_context(self) -> list[tuple[str, str]]:
+        """The task running in the current context (e.g. the one printing), as :func:`task_path` gives it."""
         try:
             config = self.get_config()
         except Exception:  # outside a node: both engines raise
-            return None
-        configurable = config.get("configurable") or {}
-        return root_task_id(configurable.get("checkpoint_ns") or "")
+            return []
+        return task_path((config.get("configurable") or {}).get("checkpoint_ns"))
 
 
-def root_task_id(namespace: str | tuple[str, ...] | None) -> tuple[str, str] | None:
-    """``(task_id, node)`` of the root task in a checkpoint namespace (``"node:id|child:id2"`` or a tuple of
-    segments, as ``subgraphs=True`` streams give); ``None`` for the root graph itself."""
+def task_path(namespace: str | tuple[str, ...] | None) -> list[tuple[str, str]]:
+    """``[(task_id, node), ...]`` from the root task down, read from a checkpoint namespace (``"node:id|child:id2"``,
+    or the tuple of segments a ``subgraphs=True`` stream gives); empty for the root graph itself."""
     if not namespace:
-        return None
-    first = namespace[0] if isinstance(namespace, tuple) else namespace.split("|", 1)[0]
-    node, sep, task_id = first.partition(":")
-    return (task_id, node) if sep and task_id else None
+        return []
+    parts = namespace if isinstance(namespace, tuple) else namespace.split("|")
+    path = []
+    for part in parts:
+        node, sep, task_id = part.partition(":")
+        if sep and task_id:
+            path.append((task_id, node))
+    return path
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -134,7 +134,9 @@ class Panel(w.VBox):
                 self.locked = True
             self._set_disabled(True)
             caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
-            self.message.value = f"<div style='color:#15803d;font-weight:bold'>{escape(caption)}</div>"
+            color, error = ("#dc2626", f"<br>{escape(entry.error or '')}") if entry.decision.applied is False \
+                else ("#15803d", "")
+            self.message.value = f"<div style='color:{color};font-weight:bold'>{escape(caption)}{error}</div>"
         elif entry.error:
             self.reopen(entry.error)
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
 from . import _capture
-from ._engine import Engine, root_task_id
+from ._engine import Engine, task_path
 from ._journal import Journal
 from ._record import Entry
 
@@ -25,6 +25,7 @@ __all__ = ["MODES", "UNSET", "Segment"]
 
 MODES = ("updates", "custom", "values", "tasks", "messages")
 UNSET: Any = object()
+_START_EVENT_WAIT = 0.05  # s a nested task's first print waits for its start event to be read from the stream
 
 
 class Segment:
@@ -42,6 +43,8 @@ class Segment:
         self._stash: dict[str, list[Any]] = {}  # node -> updates waiting for their task's result event
         self._misc: Entry | None = None
         self._lock = threading.Lock()
+        self._opened = threading.Condition(self._lock)  # notified when a task's entry opens
+        self._untracked: set[str] = set()  # nested tasks that got no entry of their own (a subgraph's nodes)
         self._at_boundary = True  # no task has started since the last ``values`` chunk (the end of a superstep)
 
     def run(self, graph: Any, input: Any, config: dict[str, Any], cancel: threading.Event) -> BaseException | None:
@@ -66,19 +69,19 @@ class Segment:
                     if close is not None:
                         close()
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
-            return exc
-        finally:
             self.journal.text.flush()
-            self._close()
+            self._close(ended=False)
+            return exc
+        self.journal.text.flush()
+        self._close(ended=not self.stopped)
         return None
 
     # -- chunks ------------------------------------------------------------------------------------------------
 
     def on_chunk(self, ns: tuple[str, ...], mode: str, chunk: Any) -> None:
         if ns:  # inside a subgraph: its streamed output belongs to the root task running it
-            owner = root_task_id(ns)
             if mode == "custom":
-                self._write(owner, chunk)
+                self._write(task_path(ns), chunk)
             elif mode == "messages":
                 self._token(chunk)
             return
@@ -90,6 +93,9 @@ class Segment:
                 self._task_end(chunk)
             else:
                 self._at_boundary = False
+                earlier = self.journal.record.get(_key(chunk["id"]))
+                if earlier is not None and earlier.status == "done":
+                    return  # LangGraph announces a finished @task again on resume; its cached result is reused
                 self._entry_for(chunk["id"], chunk["name"])
                 self.journal.node_status(chunk["name"], NodeStatus.RUNNING)
         elif mode == "updates":
@@ -97,20 +103,29 @@ class Segment:
         elif mode == "custom":
             if "custom_source" in self.engine.stream_options:  # this engine names the writing task
                 task_id, chunk = chunk
-                self._write((task_id, ""), chunk)
+                self._write([(task_id, "")], chunk)
             else:
-                self._write(None, chunk)
+                self._write([], chunk)
         elif mode == "messages":
             self._token(chunk)
 
-    def _write(self, owner: tuple[str, str] | None, chunk: Any) -> None:
-        """Streamed output of the task ``owner`` (``(task_id, node)``); unknown owner: the only running task."""
-        with self._lock:
-            entry = self._open.get(owner[0]) if owner else None
-            running = list(self._open.values())
-        if entry is None:  # e.g. a @task call inside an entrypoint: no entry of its own
+    def _write(self, path: list[tuple[str, str]], chunk: Any) -> None:
+        """Streamed output of the task at ``path`` (see :func:`task_path`): the entry of its deepest task that has
+        one, else the only running task's (LangGraph does not say which root task wrote a ``custom`` chunk)."""
+        entry = self._owner(path)
+        if entry is None:
+            with self._lock:
+                running = list(self._open.values())
             entry = running[0] if len(running) == 1 else self._misc_entry()
         self.journal.write(entry, chunk if isinstance(chunk, str) else _one_line(chunk) + "\n")
+
+    def _owner(self, path: list[tuple[str, str]]) -> Entry | None:
+        with self._lock:
+            for task_id, _ in reversed(path):  # a @task's own entry before its entrypoint's
+                entry = self._open.get(task_id)
+                if entry is not None:
+                    return entry
+        return None
 
     def _token(self, chunk: Any) -> None:
         """A ``messages`` chunk: stream a chat model's token text; whole messages also arrive as node updates."""
@@ -118,15 +133,28 @@ class Segment:
         if not type(message).__name__.endswith("Chunk"):
             return
         text = getattr(message, "text", "")
-        text = text() if callable(text) else text
+        text = str(text) if isinstance(text, str) else text()  # a property in langchain-core 1.x, a method before
         if text:
-            self._write(root_task_id((metadata or {}).get("langgraph_checkpoint_ns")), text)
+            self._write(task_path((metadata or {}).get("langgraph_checkpoint_ns")), text)
 
     def on_print(self, text: str, stream: str) -> None:
         """The print sink: runs on the node's own thread, so the engine's ``get_config()`` names the task."""
-        owner = self.engine.task_of_context()
-        entry = self._misc_entry() if owner is None else self._entry_for(*owner)
+        path = self.engine.task_of_context()
+        if len(path) > 1:
+            self._await_entry(path[-1][0])
+        entry = self._owner(path) if path else self._misc_entry()
+        if entry is None:  # the print came before the task's start event reached this thread
+            entry = self._entry_for(*path[0])
         self.journal.write(entry, text)
+
+    def _await_entry(self, task_id: str) -> None:
+        """A nested task printed: a ``@task`` gets its own entry once its start event (in flight on the stream)
+        arrives; a subgraph's node never does, so after one short wait its output goes to the enclosing task."""
+        with self._opened:
+            if task_id in self._open or task_id in self._untracked:
+                return
+            if not self._opened.wait_for(lambda: task_id in self._open, timeout=_START_EVENT_WAIT):
+                self._untracked.add(task_id)
 
     def _updates(self, chunk: dict[str, Any]) -> None:
         if INTERRUPT in chunk:
@@ -175,7 +203,8 @@ class Segment:
             entry = self._open.get(task_id)
             if entry is not None:
                 return entry
-            entry = self._open[task_id] = self.journal.insert("node", node=name)
+            entry = self._open[task_id] = self.journal.insert("node", key=_key(task_id), node=name)
+            self._opened.notify_all()
         self.journal.emit("on_entry", entry)
         return entry
 
@@ -188,17 +217,26 @@ class Segment:
         self.journal.emit("on_entry", entry)
         return entry
 
-    def _close(self) -> None:
-        """Entries still open when the stream ended (a stop, an error elsewhere) and updates without a task."""
+    def _close(self, *, ended: bool) -> None:
+        """Entries still open when the stream ended, and updates without a task.
+
+        After a stop or an error they are marked stopped. A stream that ``ended`` normally leaves a task open only
+        when it was replayed from the checkpoint: LangGraph announces a finished ``@task`` again on resume, with no
+        result event, as its cached result is reused.
+        """
         with self._lock:
             left, self._open = list(self._open.values()), {}
         for entry in left:
             if entry.status == "running":
-                self.journal.change(entry, status="stopped")
+                self.journal.change(entry, **({"status": "done", "cached": True} if ended else {"status": "stopped"}))
         for node, updates in self._stash.items():
             for update in updates:
                 self.journal.add("node", node=node, update=update, status="done")
         self._stash.clear()
+
+
+def _key(task_id: str) -> str:
+    return f"task:{task_id}"
 
 
 def _one_line(value: Any) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from html import escape as _escape
 from typing import Any
 
-from ..drawing import INSTALL_HINT, GraphvizNotFoundError, NodeStatus, StatusView
+from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import pretty, question_of
 from ._record import Entry, RunRecord, RunStatus
 
@@ -37,7 +37,7 @@ class GraphPicture:
         self.view: StatusView | None = None
         self.fallback = ""
         try:
-            drawable = graph.get_graph()
+            drawable = Graph.from_drawable(graph.get_graph())  # LangGraph's get_graph() too
         except Exception as exc:
             self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(repr(exc))})</pre>"
             return
@@ -98,6 +98,9 @@ def entry_html(entry: Entry) -> str:
 def _decision_html(entry: Entry) -> str:
     if entry.decision is not None:
         caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
+        if entry.decision.applied is False:
+            return (f"<div style='color:#dc2626'>{escape(caption)}</div>"
+                    f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error or '')}</pre>")
         return f"<div style='color:#15803d'>{escape(caption)}</div>"
     if entry.error:
         return f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>"
@@ -120,7 +123,7 @@ def entry_text(entry: Entry) -> str:
         lines = [f"⏸ {entry.node or 'graph'} asked: {pretty(value)}"]
         if entry.decision is not None:
             lines.append(entry.decision.caption(waiting_for_others=entry.waiting_for_others))
-        elif entry.error:
+        if entry.error:
             lines.append(f"✖ {entry.error}")
         return "\n".join(lines)
     if entry.kind == "error":
