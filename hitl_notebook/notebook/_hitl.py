@@ -29,6 +29,7 @@ __all__ = [
     "decide",
     "decision_types",
     "describe_decisions",
+    "edit_fields",
     "hitl_actions",
     "hitl_review",
     "is_hitl_request",
@@ -173,6 +174,15 @@ def decide(action: Action, kind: str, *, args: Mapping[str, Any] | None = None, 
     if kind == "reject":
         return {"type": "reject", "message": text} if text else {"type": "reject"}
     return {"type": kind}
+
+
+def edit_fields(action: Action) -> list[_schema.Field]:
+    """The fields for editing an action's arguments: typed from the tool's argument schema when there is one,
+    else from the current values (batched mode, where the middleware sends no schema)."""
+    fields = _schema.fields_of(action.args_schema) if action.args_schema else []
+    if fields:
+        return fields
+    return [_schema.Field(k, k, _schema.kind_of_value(v), default=v, has_default=True) for k, v in action.args.items()]
 
 
 def describe_decisions(value: Any, interrupt: Any = None) -> str | None:

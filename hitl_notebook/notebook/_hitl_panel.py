@@ -12,9 +12,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import _schema
 from ._form import FULL, PRE, AnswerError, Form, escape
-from ._hitl import Action, Review, args_text, decide
+from ._hitl import Action, Review, args_text, decide, edit_fields
 
 __all__ = ["ActionCard", "HitlBody"]
 
@@ -34,7 +33,7 @@ class ActionCard:
         # No decision is preselected: a tool call runs only when someone chose to let it.
         self.choice = w.ToggleButtons(options=[(_LABELS.get(d, d.capitalize()), d) for d in action.allowed],
                                       value=None)
-        self.form = Form(_edit_fields(action), action.args)
+        self.form = Form(edit_fields(action), action.args)
         self.form.box.layout.display = "none"
         self.note = w.Text(layout=w.Layout(width="100%", display="none"))
         self.choice.observe(self._on_choice, names=["value"])
@@ -100,11 +99,3 @@ class HitlBody:
             return self.review.answer(decisions)
         except ValueError as exc:
             raise AnswerError(str(exc)) from None
-
-
-def _edit_fields(action: Action) -> list[_schema.Field]:
-    """Fields typed from the tool's argument schema when there is one, else from the current values."""
-    fields = _schema.fields_of(action.args_schema) if action.args_schema else []
-    if fields:
-        return fields
-    return [_schema.Field(k, k, _schema.kind_of_value(v), default=v, has_default=True) for k, v in action.args.items()]
