@@ -172,8 +172,9 @@ class ConsolePolicy(Policy):
         return review.answer([self._retry(lambda a=a: self._action(a)) for a in review.actions])
 
     def _action(self, action: Action) -> dict[str, Any]:
-        self._say(f"  tool call {action.name}:" + (f" {action.description}" if action.description else ""))
-        self._say(_indent(_indent(args_text(action.args))))
+        about = f"\n{_indent(_indent(action.description))}" if action.description else ""
+        self._say(f"  tool call {action.name}{about}")
+        self._say(_indent(_indent(f"args: {args_text(action.args)}")))
         reply = self._ask(f"  decision ({' / '.join(action.allowed)}): ").lower()
         kind = _pick(reply, action.allowed)
         if kind == "edit":

@@ -28,8 +28,8 @@ class ActionCard:
     def __init__(self, action: Action) -> None:
         self.action = action
         about = f"<div>{escape(action.description)}</div>" if action.description else ""
-        head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{about}<pre style='{PRE}'>{escape(args_text(action.args))}</pre>",
-                      layout=FULL)
+        args = f"<pre style='{PRE}'>{escape(args_text(action.args))}</pre>"
+        head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{about}{args}", layout=FULL)
         # No decision is preselected: a tool call runs only when someone chose to let it.
         self.choice = w.ToggleButtons(options=[(_LABELS.get(d, d.capitalize()), d) for d in action.allowed],
                                       value=None)

@@ -19,7 +19,14 @@ pytest.importorskip("langchain")
 from langchain_core.messages import HumanMessage  # noqa: E402
 from langgraph.types import Command  # noqa: E402
 
-from hitl_notebook.notebook import AnswerContext, ConsolePolicy, PolicyError, auto_approve, auto_reject, scripted  # noqa: E402
+from hitl_notebook.notebook import (  # noqa: E402
+    AnswerContext,
+    ConsolePolicy,
+    PolicyError,
+    auto_approve,
+    auto_reject,
+    scripted,
+)
 from hitl_notebook.notebook._panels import Panel, walk  # noqa: E402
 from hitl_notebook.notebook._payloads import classify, decision_label  # noqa: E402
 from hitl_notebook.notebook._record import Entry  # noqa: E402
@@ -280,3 +287,27 @@ class _Sink:
 
     def flush(self) -> None:
         pass
+
+
+def test_decision_labels_read_well_without_the_interrupt_too():
+    assert decision_label({"type": "reject", "message": "too expensive"}, "approve", "reject") == \
+        "rejected: too expensive"
+    assert decision_label({"decisions": [{"type": "approve"}, {"type": "edit", "edited_action": {
+        "name": "book_hotel", "args": {}}}]}, "approve", "reject") == "approved, edited book_hotel"
+    assert decision_label({"type": "approve"}, "approve", "reject") == "approved"
+    assert decision_label("approve", "approve", "reject") == "approved"
+    assert decision_label({"type": "other"}, "approve", "reject").startswith("answered")
+
+
+def test_scripted_model_keeps_tool_calls_when_the_agent_is_streamed():
+    # The notebook driver streams with stream_mode="messages", where chat models stream instead of generate.
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(HOTEL, text="Booking it now"), "All done.")
+    agent = hitl_agent(model, tools.tools, {"book_hotel": {"allowed_decisions": FULL}})
+    config = {"configurable": {"thread_id": "streamed"}}
+    first = list(agent.stream({"messages": [HumanMessage("Plan my trip")]}, config, stream_mode=["messages"]))
+    assert [chunk.content for _, (chunk, _) in first][:3] == ["Booking", " it", " now"]
+    [interrupt] = agent.get_state(config).interrupts
+    assert interrupt.value["action_requests"][0]["args"] == HOTEL[1]
+    rest = list(agent.stream(Command(resume={"decisions": [{"type": "approve"}]}), config, stream_mode="messages"))
+    assert tools.ran and "".join(chunk.content for chunk, _ in rest).endswith("All done.")
