@@ -95,8 +95,9 @@ def test_batched_cards_offer_exactly_the_allowed_decisions_and_approve_runs_each
     submit.click()
     assert sent == [(interrupt.id, {"decisions": [{"type": "approve"}, {"type": "approve"}]})]
     result = finish(run, sent[0][1])
-    assert run.tools.ran == [("book_hotel", {"city": "Paris", "nights": 2, "breakfast": False, "guests": None}),
-                             ("search_flights", {"destination": "Rome", "max_price": 500})]
+    assert sorted(run.tools.ran) == [  # the agent runs the two calls in parallel
+        ("book_hotel", {"city": "Paris", "nights": 2, "breakfast": False, "guests": None}),
+        ("search_flights", {"destination": "Rome", "max_price": 500})]
     assert result["messages"][-1].content == "Done."
 
 
@@ -216,6 +217,33 @@ def test_per_call_single_decision_schema_is_still_a_review_card():
     assert decision_label(sent[0][1], "approve", "reject", interrupt) == "rejected search_flights"
     finish(run, {interrupt.id: sent[0][1]})
     assert run.tools.ran == [] and "not executed" in tool_messages(run.model)[0].content
+
+
+# -- through run(): the notebook driver resumes with what the panels send ------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["batched", "per_call"])
+def test_run_view_clicks_edit_and_reject_reach_the_agent(start, mode):
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(HOTEL, FLIGHTS), "Done.")
+    handle = start(hitl_agent(model, tools.tools, GATED, mode=mode), {"messages": [HumanMessage("Plan my trip")]})
+    assert len(handle.view.panels) == (1 if mode == "batched" else 2)
+    for panel in list(handle.view.panels):
+        for choice in toggles(panel):
+            if [v for _, v in choice.options] == FULL:
+                choice.value = "edit"
+                [nights] = visible(panel, w.IntText)
+                nights.value = 7
+            else:
+                choice.value = "reject"
+                note(panel).value = "too expensive"
+        [submit] = [b for b in panel.buttons if b.description.startswith("Submit")]
+        submit.click()
+        handle.wait_idle(timeout=10)
+    assert handle.wait(10)["messages"][-1].content == "Done."
+    assert [(name, args["nights"]) for name, args in tools.ran] == [("book_hotel", 7)]
+    assert "too expensive" in tool_messages(model, lambda m: m.name == "search_flights")[0].content
+    assert "edited book_hotel" in " ".join(d.label for d in handle.record.decisions)
 
 
 # -- policies and the console ------------------------------------------------------------------------------------
