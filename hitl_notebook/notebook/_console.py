@@ -14,7 +14,8 @@ from typing import Any, TextIO
 from ..types import Interrupt
 from . import _capture, _schema
 from ._journal import RunObserver
-from ._payloads import Action, classify, hitl_actions, option_items, pretty, question_of
+from ._hitl import Action, Review, args_text, decide, edit_fields, hitl_review
+from ._payloads import classify, option_items, pretty, question_of
 from ._policy import AnswerContext, Policy, PolicyError
 from ._record import Entry
 
@@ -112,8 +113,9 @@ class ConsolePolicy(Policy):
         kind = classify(interrupt, widgets=False)
         if kind == "schema":
             return self._retry(lambda: self._form(interrupt.response_schema or {}))
-        if kind == "hitl":
-            return {"decisions": [self._retry(lambda a=a: self._action(a)) for a in hitl_actions(interrupt.value)]}
+        review = hitl_review(interrupt) if kind == "hitl" else None
+        if review is not None:
+            return self._retry(lambda: self._review(review))
         if kind == "options":
             return self._retry(lambda: self._option(option_items(interrupt.value)))
         if kind == "text":
@@ -161,21 +163,41 @@ class ConsolePolicy(Policy):
             return field.default if field.has_default else _SKIP
         return parse_field(field.kind, reply, field.options)
 
+    def _edit_arg(self, field: _schema.Field, prompt: str) -> Any:
+        reply = self._ask(prompt)
+        return _SKIP if reply == "" else parse_field(field.kind, reply, field.options)
+
+    def _review(self, review: Review) -> Any:
+        """One decision per tool call, asked in order; the answer is checked as a whole before it is sent."""
+        return review.answer([self._retry(lambda a=a: self._action(a)) for a in review.actions])
+
     def _action(self, action: Action) -> dict[str, Any]:
-        self._say(f"  tool call {action.name}({json.dumps(action.args, ensure_ascii=False, default=repr)})")
-        reply = self._ask(f"  decision ({'/'.join(action.allowed)}): ").lower() or action.allowed[0]
-        if reply not in action.allowed:
-            raise ValueError(f"{reply!r} is not allowed here (allowed: {list(action.allowed)})")
-        if reply == "edit":
+        about = f"\n{_indent(_indent(action.description))}" if action.description else ""
+        self._say(f"  tool call {action.name}{about}")
+        self._say(_indent(_indent(f"args: {args_text(action.args)}")))
+        reply = self._ask(f"  decision ({' / '.join(action.allowed)}): ").lower()
+        kind = _pick(reply, action.allowed)
+        if kind == "edit":
             args = dict(action.args)
-            for name, current in action.args.items():
-                new = self._ask(f"    {name} [{current!r}]: ")
-                if new:
-                    args[name] = parse_field(_schema.kind_of_value(current), new, ())
-            return {"type": "edit", "edited_action": {"name": action.name, "args": args}}
-        if reply == "reject":
-            return {"type": "reject", "message": self._ask("    message (optional): ") or None}
-        return {"type": reply}
+            for field in edit_fields(action):
+                prompt = f"    {field.name} [{args.get(field.name, field.default)!r}]: "
+                new = self._retry(lambda f=field, p=prompt: self._edit_arg(f, p))
+                if new is not _SKIP:
+                    args[field.name] = new
+            return decide(action, "edit", args=args)
+        if kind in ("reject", "respond"):
+            need = "optional" if kind == "reject" else "required, sent to the model as the tool's answer"
+            return decide(action, kind, message=self._ask(f"    message ({need}): "))
+        return decide(action, kind)
+
+
+def _pick(reply: str, allowed: Sequence[str]) -> str:
+    """The allowed decision named by ``reply`` (the whole word or its first letters); no default, so an empty reply
+    never approves a tool call."""
+    matches = [d for d in allowed if reply and d.startswith(reply)]
+    if len(matches) != 1:
+        raise ValueError(f"{reply!r} is not one of the allowed decisions ({', '.join(allowed)})")
+    return matches[0]
 
 
 def parse_field(kind: str, text: str, options: tuple[Any, ...]) -> Any:

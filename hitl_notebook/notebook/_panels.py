@@ -11,29 +11,20 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from html import escape as _escape
 from typing import Any
 
 import ipywidgets as w
 
 from ..types import Interrupt
 from . import _schema
-from ._payloads import Action, classify, find_renderer, hitl_actions, option_items, pretty, question_of
+from ._form import FULL as _FULL
+from ._form import PRE as _PRE
+from ._form import AnswerError, Form, escape, parse_json
+from ._hitl_panel import HitlBody
+from ._payloads import classify, find_renderer, hitl_review, option_items, pretty, question_of
 from ._record import Entry
 
 __all__ = ["AnswerError", "Panel", "PanelContext", "walk"]
-
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
-
-_PRE = "margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;font-size:12px"
-_FULL = w.Layout(width="100%")
-
-
-class AnswerError(ValueError):
-    """The answer typed into a panel does not fit; shown inline, the interrupt stays pending."""
 
 
 @dataclass
@@ -159,6 +150,8 @@ class Panel(w.VBox):
     def _header(self) -> w.HTML:
         value = self.interrupt.value
         question = question_of(value)
+        if self.kind == "hitl":
+            question = "review the tool call" if _calls(self.interrupt) == 1 else "review the tool calls"
         head = f"⏸ <b>{escape(self.entry.node or 'graph')}</b> asks" + (f": {escape(question)}" if question else "")
         shown = value
         if self.kind == "options" and isinstance(value, dict):
@@ -229,84 +222,16 @@ class Panel(w.VBox):
         return w.VBox([form.box, _button("Submit", "primary", "paper-plane", collect, self)])
 
     def _hitl(self) -> w.Widget:
-        reviews = [ActionReview(action) for action in hitl_actions(self.interrupt.value)]
-        label = "Submit decision" if len(reviews) == 1 else f"Submit {len(reviews)} decisions"
-        submit = _button(label, "primary", "paper-plane", lambda: {"decisions": [r.read() for r in reviews]}, self)
-        return w.VBox([r.box for r in reviews] + [submit])
+        review = hitl_review(self.interrupt)
+        assert review is not None
+        body = HitlBody(review, lambda label, compute: _button(label, "primary", "paper-plane", compute, self))
+        self.hitl = body
+        return body.box
 
 
-class Form:
-    """Typed inputs for schema fields (bool → Checkbox, int/number → IntText/FloatText, string → Text/Textarea,
-    enum → Dropdown, anything else → JSON textarea)."""
-
-    def __init__(self, fields: list[_schema.Field], values: dict[str, Any] | None = None) -> None:
-        self.fields = fields
-        self.inputs: dict[str, w.Widget] = {}
-        rows = []
-        for field in fields:
-            current = (values or {}).get(field.name, field.default)
-            widget = self.inputs[field.name] = _input(field, current, (values or {}).get(field.name) is not None)
-            title = field.title + ("" if field.required else " (optional)")
-            label = w.HTML(f"<span title='{_escape(field.description or '')}'>{escape(title)}</span>",
-                           layout=w.Layout(width="160px"))
-            rows.append(w.HBox([label, widget]))
-        self.box = w.VBox(rows)
-
-    def read(self) -> dict[str, Any]:
-        """The typed values; optional fields left empty are omitted."""
-        out: dict[str, Any] = {}
-        for field in self.fields:
-            raw = self.inputs[field.name].value
-            if field.kind in ("int", "number", "json") and isinstance(raw, str):
-                if not raw.strip():
-                    if field.required:
-                        raise AnswerError(f"{field.title}: required")
-                    continue
-                raw = parse_json(raw) if field.kind == "json" else _number(field, raw)
-            elif raw == "" and field.kind in ("string", "text") and not field.required:
-                continue
-            out[field.name] = raw
-        return out
-
-
-class ActionReview:
-    """One tool call of a HITL request: its arguments, the decision toggle, edit and reject inputs."""
-
-    def __init__(self, action: Action) -> None:
-        self.action = action
-        args = json.dumps(action.args, indent=2, ensure_ascii=False, default=repr)
-        about = f"<div>{escape(action.description)}</div>" if action.description else ""
-        head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{about}<pre style='{_PRE}'>{escape(args)}</pre>", layout=_FULL)
-        labels = {"approve": "Approve", "edit": "Edit", "reject": "Reject", "respond": "Respond"}
-        self.choice = w.ToggleButtons(options=[(labels.get(d, d.capitalize()), d) for d in action.allowed],
-                                      value=action.allowed[0])
-        fields = (_schema.fields_of(action.args_schema) if action.args_schema else
-                  [_schema.Field(k, k, _schema.kind_of_value(v), default=v, has_default=True)
-                   for k, v in action.args.items()])
-        self.form = Form(fields, action.args)
-        self.form.box.layout.display = "none"
-        self.note = w.Text(placeholder="message (optional)", layout=w.Layout(width="100%", display="none"))
-        self.choice.observe(self._on_choice, names=["value"])
-        self.box = w.VBox([head, self.choice, self.form.box, self.note],
-                          layout=w.Layout(border_left="3px solid #e4e4e7", padding="0 0 0 6px"))
-        self.box.add_class("hitl-action")
-
-    def _on_choice(self, change: dict[str, Any]) -> None:
-        self.form.box.layout.display = "" if change["new"] == "edit" else "none"
-        self.note.layout.display = "" if change["new"] in ("reject", "respond") else "none"
-
-    def read(self) -> dict[str, Any]:
-        kind = self.choice.value
-        if kind == "edit":
-            args = {**self.action.args, **self.form.read()}
-            if self.action.args_schema:
-                errors = _schema.check(self.action.args_schema, args)
-                if errors:
-                    raise AnswerError(f"{self.action.name}: " + "; ".join(errors))
-            return {"type": "edit", "edited_action": {"name": self.action.name, "args": args}}
-        if kind in ("reject", "respond"):
-            return {"type": kind, **({"message": self.note.value} if self.note.value.strip() else {})}
-        return {"type": kind}
+def _calls(interrupt: Interrupt) -> int:
+    review = hitl_review(interrupt)
+    return len(review.actions) if review is not None else 0
 
 
 def _button(label: str, style: str, icon: str, compute: Callable[[], Any], panel: Panel) -> w.Button:
@@ -317,35 +242,3 @@ def _button(label: str, style: str, icon: str, compute: Callable[[], Any], panel
     return button
 
 
-def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
-    filled = current is not None and (given or field.has_default)
-    if field.kind == "bool":
-        return w.Checkbox(value=bool(current) if filled else False, indent=False)
-    if field.kind == "enum":
-        options = [(str(o), o) for o in field.options]
-        return w.Dropdown(options=options, value=current if current in field.options else field.options[0])
-    if field.kind == "int" and (filled or field.required):
-        return w.IntText(value=int(current) if filled else 0)
-    if field.kind == "number" and (filled or field.required):
-        return w.FloatText(value=float(current) if filled else 0.0)
-    if field.kind == "json":
-        return w.Textarea(value=json.dumps(current, default=repr) if filled else "", layout=_FULL)
-    text = "" if current is None else str(current)
-    if field.kind == "text":
-        return w.Textarea(value=text, layout=_FULL)
-    return w.Text(value=text, layout=_FULL)
-
-
-def _number(field: _schema.Field, raw: str) -> Any:
-    try:
-        return int(raw) if field.kind == "int" else float(raw)
-    except ValueError:
-        raise AnswerError(f"{field.title}: {raw!r} is not a {'whole ' if field.kind == 'int' else ''}number") from None
-
-
-def parse_json(text: str) -> Any:
-    """Parse the JSON editor's text (``AnswerError`` with line and column when it is not JSON)."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswerError(f"Invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None

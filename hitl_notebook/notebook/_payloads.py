@@ -1,8 +1,9 @@
 """Read an interrupt's payload: which panel fits it, and the shapes of the answers each panel sends.
 
 Nothing here imports ipywidgets; the console prompts and the approval policies use the same rules as the panels.
-Order of choice: a registered renderer, ``response_schema`` (typed form), LangChain's HITL request
-(``action_requests`` + ``review_configs``), a payload with ``options``, a plain string question, anything else
+Order of choice: a registered renderer, LangChain's per-call tool approval (its ``response_schema`` lists the
+decisions), ``response_schema`` (typed form), LangChain's batched HITL request (``action_requests`` +
+``review_configs``), a payload with ``options``, a plain string question, anything else
 (Approve / Reject / edit as JSON).
 """
 
@@ -11,18 +12,21 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..types import Interrupt
+from ._hitl import Action, describe_decisions, hitl_actions, hitl_review, is_hitl_request
 
 __all__ = [
+    "Action",
     "PanelKind",
     "Renderer",
     "classify",
     "decision_label",
     "find_renderer",
     "hitl_actions",
+    "hitl_review",
+    "is_hitl_request",
     "option_items",
     "pretty",
     "question_of",
@@ -88,52 +92,15 @@ def classify(interrupt: Interrupt, *, widgets: bool = True) -> PanelKind:
     value = interrupt.value
     if widgets and find_renderer(interrupt) is not None:
         return "custom"
+    if hitl_review(interrupt) is not None:
+        return "hitl"
     if interrupt.response_schema:
         return "schema"
-    if is_hitl_request(value):
-        return "hitl"
     if option_items(value):
         return "options"
     if isinstance(value, str):
         return "text"
     return "approve"
-
-
-def is_hitl_request(value: Any) -> bool:
-    """LangChain's ``HITLRequest``: ``{"action_requests": [{"name", "args"}...], "review_configs": [...]}``."""
-    if not isinstance(value, Mapping):
-        return False
-    requests = value.get("action_requests")
-    return (isinstance(requests, list) and bool(requests)
-            and all(isinstance(r, Mapping) and "name" in r for r in requests))
-
-
-@dataclass(frozen=True)
-class Action:
-    """One tool call awaiting review, with the decisions its review config allows."""
-
-    name: str
-    args: dict[str, Any]
-    description: str | None
-    allowed: tuple[str, ...]
-    args_schema: dict[str, Any] | None
-
-
-def hitl_actions(value: Mapping[str, Any]) -> list[Action]:
-    """The action requests of a HITL payload, each paired with its review config (matched by action name)."""
-    configs = {c.get("action_name"): c for c in value.get("review_configs") or () if isinstance(c, Mapping)}
-    actions = []
-    for request in value["action_requests"]:
-        config = configs.get(request.get("name"), {})
-        allowed = tuple(config.get("allowed_decisions") or ("approve", "edit", "reject"))
-        actions.append(Action(
-            name=str(request["name"]),
-            args=dict(request.get("args") or {}),
-            description=request.get("description"),
-            allowed=allowed,
-            args_schema=config.get("args_schema") if isinstance(config.get("args_schema"), dict) else None,
-        ))
-    return actions
 
 
 def option_items(value: Any) -> list[tuple[str, Any]]:
@@ -176,16 +143,19 @@ def _fallback(value: Any) -> Any:
     return dump() if callable(dump) else repr(value)
 
 
-def decision_label(value: Any, approve_value: Any, reject_value: Any) -> str:
-    """A short past-tense summary of an answer: ``approved``, ``rejected``, ``answered "…"``."""
+def decision_label(value: Any, approve_value: Any, reject_value: Any, interrupt: Any = None) -> str:
+    """A short past-tense summary of an answer: ``approved``, ``rejected``, ``answered "…"``.
+
+    HITL middleware decisions read as ``approved search_flights``, ``edited book_hotel``, ``rejected: too
+    expensive``; pass the answered ``interrupt`` so that approvals and rejections name their tool.
+    """
     if _same(value, approve_value):
         return "approved"
     if _same(value, reject_value):
         return "rejected"
-    if isinstance(value, Mapping) and isinstance(value.get("decisions"), list):
-        kinds = [d.get("type", "?") for d in value["decisions"] if isinstance(d, Mapping)]
-        words = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded"}
-        return ", ".join(words.get(k, k) for k in kinds) or "answered"
+    hitl = describe_decisions(value, interrupt)
+    if hitl is not None:
+        return hitl
     text = value if isinstance(value, str) else json.dumps(value, default=repr, ensure_ascii=False)
     return f"answered {text if len(text) <= 40 else text[:39] + '…'!r}"
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..types import Interrupt
 from . import _schema
-from ._payloads import classify, hitl_actions, option_items
+from ._hitl import Action, decide, hitl_review
+from ._payloads import classify, option_items
 
 __all__ = [
     "POLICY_ENV",
@@ -76,8 +77,9 @@ class _Verdict(Policy):
     def answer(self, interrupt: Interrupt, ctx: AnswerContext) -> Any:
         plain = ctx.approve_value if self.approve else ctx.reject_value
         kind = classify(interrupt, widgets=False)
-        if kind == "hitl":
-            return {"decisions": [self._decision(a.allowed) for a in hitl_actions(interrupt.value)]}
+        review = hitl_review(interrupt) if kind == "hitl" else None
+        if review is not None:
+            return review.answer([self._decision(a) for a in review.actions])
         if kind == "options":
             items = option_items(interrupt.value)
             values = [v for _, v in items]
@@ -88,12 +90,12 @@ class _Verdict(Policy):
             return self._schema_answer(interrupt.response_schema or {}, plain)
         return plain
 
-    def _decision(self, allowed: Sequence[str]) -> dict[str, Any]:
-        if self.approve and "approve" in allowed:
-            return {"type": "approve"}
-        if not self.approve and "reject" in allowed:
-            return {"type": "reject", "message": "Rejected by policy."}
-        raise PolicyError(f"policy {self.name!r}: the action does not allow {self.name!r} (allowed: {list(allowed)})")
+    def _decision(self, action: Action) -> dict[str, Any]:
+        """``approve``, or ``reject`` with a message, for one tool call of LangChain's HITL middleware."""
+        if self.name not in action.allowed:
+            raise PolicyError(f"policy {self.name!r}: the tool call {action.name} does not allow {self.name!r} "
+                              f"(allowed: {', '.join(action.allowed)}); use policy=scripted([...]) or a callable")
+        return decide(action, self.name, message=None if self.approve else "Rejected by policy.")
 
     def _schema_answer(self, schema: dict[str, Any], plain: Any) -> Any:
         if not _schema.check(schema, plain):

@@ -126,6 +126,9 @@ def _check(schema: Any, root: dict[str, Any], value: Any, path: str, errors: lis
     schema = resolve(schema, root)
     where = path or "answer"
     branches = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(branches, list) and isinstance(schema.get("discriminator"), dict) and isinstance(value, dict):
+        _check_tagged(schema, root, value, path, errors)
+        return
     if isinstance(branches, list):
         if not any(not check_branch(b, root, value) for b in branches):
             errors.append(f"{where}: does not match any allowed form")
@@ -163,6 +166,26 @@ def _check(schema: Any, root: dict[str, Any], value: Any, path: str, errors: lis
     if isinstance(value, (list, tuple)) and isinstance(schema.get("items"), dict):
         for i, item in enumerate(value):
             _check(schema["items"], root, item, f"{where}[{i}]", errors)
+
+
+def _check_tagged(schema: dict[str, Any], root: dict[str, Any], value: dict[str, Any], path: str,
+                  errors: list[str]) -> None:
+    """A discriminated union (pydantic's ``Discriminator``): check only the branch the tag names, as pydantic does,
+    so a wrong answer gets the errors of the form it meant rather than "does not match any allowed form"."""
+    prop = schema["discriminator"].get("propertyName")
+    where = f"{path + '.' if path else ''}{prop}"
+    tags: dict[Any, Any] = dict(schema["discriminator"].get("mapping") or {})
+    for branch in schema.get("oneOf") or schema.get("anyOf") or ():
+        tag = (resolve(branch, root).get("properties") or {}).get(prop, {}).get("const")
+        if tag is not None:
+            tags.setdefault(tag, branch)
+    if prop not in value:
+        errors.append(f"{where}: required (one of {list(tags)})")
+    elif not isinstance(value[prop], (str, int, float, bool)) or value[prop] not in tags:
+        errors.append(f"{where}: must be one of {list(tags)}, got {_short(value[prop])}")
+    else:
+        target = tags[value[prop]]
+        _check({"$ref": target} if isinstance(target, str) else target, root, value, path, errors)
 
 
 def check_branch(schema: Any, root: dict[str, Any], value: Any) -> list[str]:

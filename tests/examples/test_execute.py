@@ -157,7 +157,8 @@ def check_04_edited_and_rejected(nb):
         "  reject: skipped book_flight: rejected (no budget this month)",
         "    edit: email sent to boss@example.com: 'Trip postponed' (edited by the reviewer)",
     ]
-    check_04_audit(nb, "rejected, edited", "{'decisions': [{'type': 'reject', 'message': 'no budget this month'}, "
+    check_04_audit(nb, "rejected: no budget this month, edited send_email",
+                   "{'decisions': [{'type': 'reject', 'message': 'no budget this month'}, "
                    "{'type': 'edit', 'edited_action': {'name': 'send_email', 'args': {'to': 'boss@example.com', "
                    "'subject': 'Trip postponed', 'body': 'No Lisbon this time.'}}}]}")
     check_04_from_code(nb)

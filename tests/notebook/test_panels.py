@@ -198,6 +198,11 @@ def test_hitl_request_approve(start):
     assert panel.kind == "hitl"
     [toggle] = widgets_of(panel, w.ToggleButtons)
     assert [label for label, _ in toggle.options] == ["Approve", "Edit", "Reject"]
+    assert toggle.value is None and panel.button("Submit decision").disabled  # nothing runs by default
+    panel.button("Submit decision").click()  # a scripted click on the disabled button is refused inline
+    assert "choose approve / edit / reject first" in panel.message.value and handle.status is RunStatus.WAITING
+    toggle.value = "approve"
+    assert not panel.button("Submit decision").disabled
     panel.button("Submit decision").click()
     assert handle.wait(5) == {"answer": {"decisions": [{"type": "approve"}]}}
     assert "approved by" in panel.message.value
@@ -228,6 +233,8 @@ def test_hitl_request_reject_with_message_and_several_actions(start):
     first, second = widgets_of(panel, w.ToggleButtons)
     assert [value for _, value in second.options] == ["approve", "reject"]
     second.value = "reject"
+    assert panel.button("Submit 2 decisions").disabled  # the first card is still undecided
+    first.value = "approve"
     [note] = [x for x in walk(panel) if isinstance(x, w.Text) and x.placeholder == "message (optional)"
               and x.layout.display != "none"]
     note.value = "never delete"

@@ -51,3 +51,21 @@ def test_check_reports_each_problem():
 def test_kind_of_value_for_tool_arguments():
     assert [kind_of_value(v) for v in (True, 2, 2.5, "s", "x" * 100, {"a": 1})] == [
         "bool", "int", "number", "string", "text", "json"]
+
+
+def test_discriminated_union_checks_only_the_tagged_branch():
+    schema = {
+        "$defs": {
+            "A": {"type": "object", "properties": {"type": {"const": "a"}}, "required": ["type"]},
+            "B": {"type": "object", "properties": {"type": {"const": "b"}, "n": {"type": "integer"}},
+                  "required": ["type", "n"]},
+        },
+        "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}],
+        "discriminator": {"propertyName": "type", "mapping": {"a": "#/$defs/A", "b": "#/$defs/B"}},
+    }
+    assert check(schema, {"type": "a"}) == [] and check(schema, {"type": "b", "n": 1}) == []
+    assert check(schema, {"type": "b", "n": "x"}) == ['n: expected integer, got str "x"']
+    assert check(schema, {"type": "b"}) == ["n: required"]
+    assert check(schema, {"type": "c"}) == ["type: must be one of ['a', 'b'], got \"c\""]
+    assert check(schema, {}) == ["type: required (one of ['a', 'b'])"]
+    assert check(schema, "a") == ["answer: does not match any allowed form"]
