@@ -4,8 +4,8 @@ Values are msgpack (``ormsgpack``). A custom class is stored by ``(module, qualn
 in modules *already imported* (never imported on demand) and rebuilt only if it is a plain data class (dataclass,
 pydantic model, enum, named tuple, exception) or explicitly allowed; otherwise its data comes back neutral + a warning.
 
-LangChain classes are the exception both ways: only the chat message classes of ``_LC_MESSAGES`` are rebuilt (their
-fixed modules are imported on demand, so a fresh process can load a message history), and no other class from a
+LangChain classes are the exception both ways: only the chat message classes of ``_lc_messages`` are rebuilt (their
+fixed module is imported on demand, so a fresh process can load a message history), and no other class from a
 ``langchain``/``langchain_core`` module is, even a pydantic one.
 """
 
@@ -16,7 +16,6 @@ import dataclasses
 import datetime as _dt
 import decimal
 import enum
-import importlib
 import pathlib
 import re
 import sys
@@ -27,6 +26,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import ormsgpack
+
+from . import _lc_messages
 
 __all__ = ["SafeSerializer", "SerializationError"]
 
@@ -43,14 +44,6 @@ _ENUM, _DATACLASS, _MODEL, _NAMEDTUPLE, _EXCEPTION, _VARS = range(40, 46)
 _LEAVES = frozenset({bool, int, float, bytes, bytearray, memoryview})
 _PRIMITIVE_BASES = (str, int, float, bytes, dict, list, tuple, set, frozenset)
 _MISSING = object()
-_LC_PREFIXES = ("langchain_core.", "langchain.")
-_LC_MESSAGES = frozenset(
-    (f"langchain_core.messages.{module}", f"{kind}{suffix}")
-    for module, kind in (("ai", "AIMessage"), ("human", "HumanMessage"), ("system", "SystemMessage"),
-                         ("tool", "ToolMessage"), ("chat", "ChatMessage"), ("function", "FunctionMessage"))
-    for suffix in ("", "Chunk")
-) | {("langchain_core.messages.modifier", "RemoveMessage")}
-"""The LangChain classes a checkpoint may revive: ``(module, qualname)`` of each chat message class."""
 
 
 class SerializationError(TypeError):
@@ -122,19 +115,9 @@ def _packs(obj: Any, default: Callable[[Any], Any] | None = None) -> bool:
         return False
 
 
-def _lc_message_class(module: str, qualname: str) -> type | None:
-    """A langchain_core message class on the allowlist, importing its (fixed, known) module if needed."""
-    if (module, qualname) not in _LC_MESSAGES:
-        return None
-    try:
-        found = vars(importlib.import_module(module)).get(qualname)
-    except ImportError:  # langchain-core is not installed here: the data loads as plain dicts
-        return None
-    return found if isinstance(found, type) and _is_model(found) else None
-
-
 class SafeSerializer:
-    """msgpack serializer for checkpoints: never pickles, never imports a module on load.
+    """msgpack serializer for checkpoints: never pickles, never imports a module on load (but langchain_core.messages
+    for a stored chat message).
 
     ``allowed_types``: extra classes to rebuild. Plain ones are stored as ``vars(obj)`` and rebuilt with ``__new__``
     + ``__dict__.update``; listing a class also lets it be found when defined inside a function.
@@ -255,7 +238,7 @@ class SafeSerializer:
             if obj is not _MISSING:
                 return obj
             why = "it could not be rebuilt from the stored fields (did the class change?)"
-        elif isinstance(module, str) and module.startswith(_LC_PREFIXES):
+        elif isinstance(module, str) and module.startswith(_lc_messages.PREFIXES):
             why = "it is not one of the langchain_core message classes a checkpoint may revive"
         elif isinstance(module, str) and sys.modules.get(module) is None:
             why = f"its module {module!r} is not imported: import it before loading the checkpoint"
@@ -272,8 +255,8 @@ class SafeSerializer:
         if not (isinstance(module, str) and isinstance(qualname, str)):
             return None
         cls = self._allowed_names.get((module, qualname))
-        if cls is None and module.startswith(_LC_PREFIXES):
-            cls = _lc_message_class(module, qualname) if code == _MODEL else None
+        if cls is None and module.startswith(_lc_messages.PREFIXES):
+            cls = _lc_messages.message_class(module, qualname) if code == _MODEL else None
         elif cls is None:
             obj: Any = sys.modules.get(module)
             for part in qualname.split("."):  # "<locals>" is no identifier: local classes need allowed_types
