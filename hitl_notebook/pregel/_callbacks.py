@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..constants import TAG_HIDDEN
 from ..errors import GraphInterrupt
 from ._algo import Task
 from ._context import TaskRuntime
@@ -40,10 +39,8 @@ class RunCallbacks:
         self._manager_cls = CallbackManager
         # A nested graph starts from the config of the node that runs it, as LangGraph's invoke reads it.
         base = ensure_config(None if nested else run.config)
-        if nested:
-            own = run.config
-            if own.get("callbacks") is not None and base.get("callbacks") is None:
-                base["callbacks"] = own["callbacks"]
+        if nested and base.get("callbacks") is None and run.config.get("callbacks") is not None:
+            base["callbacks"] = run.config["callbacks"]
         metadata, configurable = base["metadata"], base.get("configurable") or {}
         for key in _TO_METADATA:  # LangGraph's ensure_config copies these ids into the run's metadata
             # (a LangGraph node's config has checkpoint_id None, so a nested graph never copies that one)
@@ -57,8 +54,9 @@ class RunCallbacks:
         if "ls_integration" not in manager.metadata:
             manager.add_metadata({"ls_integration": "langgraph"})
         self.metadata = dict(base.get("metadata") or {})
+        own = {} if nested else run.config  # a nested run's config repeats its parent's run_name and run_id
         self.graph_run = manager.on_chain_start(
-            None, run.input, name=run.config.get("run_name") or run.graph.name, run_id=run.config.get("run_id"),
+            None, run.input, name=own.get("run_name") or run.graph.name, run_id=own.get("run_id"),
         )
         if "messages" in run.own_modes:
             from ._messages import MessagesHandler
@@ -69,14 +67,17 @@ class RunCallbacks:
 
     def run_task(self, task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
         """``run_task`` inside a chain run named after the node, with the node's config in the context var."""
+        if task.node.hidden:  # graph plumbing (__start__): LangGraph reports no run for it
+            run_task(task, config, runtime)
+            return
+        metadata = config.get("metadata") or {}
+        tags = [f"graph:step:{metadata.get('langgraph_step')}"]  # LangGraph's tags: the node's run, then its body
         manager = self._manager_cls.configure(
-            inheritable_callbacks=self.graph_run.get_child(),
-            local_tags=[TAG_HIDDEN] if task.node.hidden else None,
-            inheritable_metadata=config.get("metadata"),
+            inheritable_callbacks=self.graph_run.get_child(), local_tags=tags, inheritable_metadata=metadata,
         )
         node_run = manager.on_chain_start(None, task.input, name=task.name)
-        config = {**config, "metadata": {**self.metadata, **(config.get("metadata") or {})},
-                  "callbacks": node_run.get_child()}
+        config = {**config, "metadata": {**self.metadata, **metadata}, "callbacks": node_run.get_child("seq:step:1")}
+        config.pop("run_id", None)  # belongs to the graph's run: a chat model in the node must not reuse it
         runtime.config = config
         token = self._var.set(config)
         try:
