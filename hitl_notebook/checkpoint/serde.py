@@ -3,6 +3,10 @@
 Values are msgpack (``ormsgpack``). A custom class is stored by ``(module, qualname)``; on load it is looked up only
 in modules *already imported* (never imported on demand) and rebuilt only if it is a plain data class (dataclass,
 pydantic model, enum, named tuple, exception) or explicitly allowed; otherwise its data comes back neutral + a warning.
+
+LangChain classes are the exception both ways: only the chat message classes of ``_lc_messages`` are rebuilt (their
+fixed module is imported on demand, so a fresh process can load a message history), and no other class from a
+``langchain``/``langchain_core`` module is, even a pydantic one.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import ormsgpack
+
+from . import _lc_messages
 
 __all__ = ["SafeSerializer", "SerializationError"]
 
@@ -110,7 +116,8 @@ def _packs(obj: Any, default: Callable[[Any], Any] | None = None) -> bool:
 
 
 class SafeSerializer:
-    """msgpack serializer for checkpoints: never pickles, never imports a module on load.
+    """msgpack serializer for checkpoints: never pickles, never imports a module on load (but langchain_core.messages
+    for a stored chat message).
 
     ``allowed_types``: extra classes to rebuild. Plain ones are stored as ``vars(obj)`` and rebuilt with ``__new__``
     + ``__dict__.update``; listing a class also lets it be found when defined inside a function.
@@ -231,6 +238,8 @@ class SafeSerializer:
             if obj is not _MISSING:
                 return obj
             why = "it could not be rebuilt from the stored fields (did the class change?)"
+        elif isinstance(module, str) and module.startswith(_lc_messages.PREFIXES):
+            why = "it is not one of the langchain_core message classes a checkpoint may revive"
         elif isinstance(module, str) and sys.modules.get(module) is None:
             why = f"its module {module!r} is not imported: import it before loading the checkpoint"
         else:
@@ -246,7 +255,9 @@ class SafeSerializer:
         if not (isinstance(module, str) and isinstance(qualname, str)):
             return None
         cls = self._allowed_names.get((module, qualname))
-        if cls is None:
+        if cls is None and module.startswith(_lc_messages.PREFIXES):
+            cls = _lc_messages.message_class(module, qualname) if code == _MODEL else None
+        elif cls is None:
             obj: Any = sys.modules.get(module)
             for part in qualname.split("."):  # "<locals>" is no identifier: local classes need allowed_types
                 if not part.isidentifier() or part.startswith("__") or not isinstance(obj, (types.ModuleType, type)):

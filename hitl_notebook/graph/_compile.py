@@ -16,6 +16,7 @@ from ..pregel._node import PregelNode, Writes
 from ..types import Command, as_retry_policies
 from . import _schema
 from ._branch import Branch
+from ._runnable import is_runnable, runnable_caller
 from .state import NodeSpec, StateGraph
 
 CONFIG_KEY_READ = "__pregel_read"
@@ -161,6 +162,8 @@ def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
     if spec.subgraph is not None:
         subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer and namespace from this task
         return lambda value, config: subgraph.invoke(value)
+    if is_runnable(action):
+        return runnable_caller(spec.name, action)
     wanted, takes_input = _injected_params(action)
     if _is_async(action):
         return _async_caller(spec.name, action, wanted, takes_input)

@@ -12,6 +12,7 @@ from ..constants import END, RESERVED_CHARS, START
 from ..types import All, RetryPolicy
 from . import _schema
 from ._branch import Branch, command_destinations, return_hint
+from ._runnable import is_runnable, runnable_name
 
 if TYPE_CHECKING:
     from ._compile import CompiledStateGraph
@@ -115,8 +116,11 @@ class StateGraph:
             action, node = node, _name_of(node)
         if action is None:
             raise ValueError(f"Node `{node}` needs an action: add_node('{node}', some_function).")
-        if not callable(action) and not hasattr(action, "invoke"):
-            raise TypeError(f"Node `{node}` must be a function or a compiled graph, got {type(action).__name__}.")
+        if not callable(action) and not is_runnable(action):
+            raise TypeError(
+                f"Node `{node}` must be a function, a compiled graph or a Runnable (an object with invoke/ainvoke), "
+                f"got {type(action).__name__}."
+            )
         for char in RESERVED_CHARS:
             if char in node:
                 raise ValueError(f"'{char}' is a reserved character and is not allowed in the node names.")
@@ -265,7 +269,12 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _name_of(action: Any) -> str:
-    name = getattr(action, "name", None) if _is_compiled_graph(action) else None
+    if _is_compiled_graph(action):
+        name = getattr(action, "name", None)
+    elif is_runnable(action):
+        name = runnable_name(action)
+    else:
+        name = None
     name = name or getattr(action, "__name__", None) or type(action).__name__
     return name
 

@@ -29,6 +29,11 @@ class AsyncBridge:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()  # type: ignore[arg-type]
 
 
+def in_async_run() -> bool:
+    """True while the engine runs under ``ainvoke``/``astream`` (a node may then await on the caller's loop)."""
+    return _bridge.get() is not None
+
+
 def run_coroutine(coro: Awaitable[T], name: str) -> T:
     """Await ``coro`` from engine code; only possible under the async API."""
     bridge = _bridge.get()

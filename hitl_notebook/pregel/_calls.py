@@ -63,7 +63,10 @@ class TaskCalls:
         run = self.run
         runtime = run.runtime_for(task)
         runtime.config = run.store.task_config(task, step, None)
-        run_task(task, runtime.config, runtime)
+        if run.callbacks is None:
+            run_task(task, runtime.config, runtime)
+        else:
+            run.callbacks.run_task(task, runtime.config, runtime)
         answers = [(RESUME, task.answers)] if task.answers else []
         if task.error is not None:
             run.store.put_writes(task, [(ERROR, repr(task.error)), *answers])

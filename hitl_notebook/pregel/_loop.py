@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
 from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..types import Interrupt
-from . import _events
+from . import _callbacks, _events
 from ._algo import Task, apply_writes, prepare_tasks, read_values
 from ._calls import TaskCalls
 from ._channels import MISSING
@@ -91,6 +91,8 @@ class Run(StartMixin):
         self._node_order = graph.node_order
         self._read_keys = graph.read_keys
         self._task_events = bool(self.modes & _TASK_MODES)
+        # LangChain callbacks (the "messages" mode, user callbacks): only built when asked for, else no cost.
+        self.callbacks = _callbacks.RunCallbacks(self, parent is not None) if _callbacks.needed(self, parent) else None
 
     # -- public driver ---------------------------------------------------------------------------------------------
 
@@ -137,8 +139,13 @@ class Run(StartMixin):
                     break
             self.store.flush()
             yield from self._drain()
-        except GeneratorExit:  # the consumer closed the stream: keep what the finished steps produced
-            self.store.flush()
+            if self.callbacks is not None:
+                self.callbacks.end(self._output(self.channels))
+        except BaseException as exc:
+            if isinstance(exc, GeneratorExit):  # the consumer closed the stream: keep what the finished steps produced
+                self.store.flush()
+            if self.callbacks is not None:
+                self.callbacks.error(exc)
             raise
         finally:
             if self._pool is not None:
@@ -232,7 +239,10 @@ class Run(StartMixin):
     def _run(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
         runtime = self.runtime_for(task)
         runtime.config = self.store.task_config(task, step, self._fresh_reader(step_values))
-        run_task(task, runtime.config, runtime)
+        if self.callbacks is None:
+            run_task(task, runtime.config, runtime)
+        else:
+            self.callbacks.run_task(task, runtime.config, runtime)
 
     def runtime_for(self, task: Task) -> TaskRuntime:
         """The context ``interrupt()``, ``get_stream_writer()`` and ``@task`` calls reach inside ``task``."""

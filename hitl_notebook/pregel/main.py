@@ -239,6 +239,22 @@ class Pregel:
         ):
             yield chunk
 
+    async def astream_events(self, input: Any, config: dict[str, Any] | None = None, *, version: str = "v2",
+                             **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
+        """LangChain's ``astream_events(version="v2")`` over this graph (needs langchain-core), as LangGraph 1.2.
+
+        The graph, each node and what runs inside them (chat models: ``on_chat_model_stream`` per token) report
+        through LangChain callbacks; ``include_*``/``exclude_*`` filters and other keywords go to LangChain.
+        """
+        if version != "v2":
+            raise NotImplementedError(
+                f"astream_events(version={version!r}) is not supported: use version='v2'."
+            )
+        from langchain_core.tracers.event_stream import _astream_events_implementation_v2
+
+        async for event in _astream_events_implementation_v2(self, input, config, **kwargs):  # type: ignore[arg-type]
+            yield event
+
     async def ainvoke(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """Async twin of ``invoke``."""
         return await _async.call_in_thread(self.invoke, input, config, **kwargs)

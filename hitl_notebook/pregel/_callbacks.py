@@ -1,0 +1,98 @@
+"""LangChain callbacks around a run, as LangGraph 1.2 sets them up: one chain run for the graph, one per task.
+
+Only used when a run needs them (``stream_mode="messages"``, ``callbacks`` in the config, or a parent run that
+uses them), so langchain_core is imported then and never otherwise. A node runs with the langchain_core context
+variable ``var_child_runnable_config`` set to its config, so a chat model it calls *without* passing ``config``
+still reports to these callbacks (its tokens reach the ``messages`` stream), as under LangGraph.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import GraphInterrupt
+from ._algo import Task
+from ._context import TaskRuntime
+from ._runner import run_task
+
+if TYPE_CHECKING:
+    from ._loop import Run
+
+
+def needed(run: "Run", parent: "Run | None") -> bool:
+    """Whether ``run`` needs callbacks: cheap checks only, no import."""
+    return ("messages" in run.own_modes or bool(run.config.get("callbacks"))
+            or (parent is not None and parent.callbacks is not None))
+
+
+_TO_METADATA = ("thread_id", "checkpoint_id", "checkpoint_ns", "task_id", "run_id", "assistant_id", "graph_id")
+
+
+class RunCallbacks:
+    """The graph's chain run, and a child chain run for each task it executes."""
+
+    def __init__(self, run: "Run", nested: bool) -> None:
+        from langchain_core.callbacks import CallbackManager
+        from langchain_core.runnables.config import ensure_config, var_child_runnable_config
+
+        self._var = var_child_runnable_config
+        self._manager_cls = CallbackManager
+        # A nested graph starts from the config of the node that runs it, as LangGraph's invoke reads it.
+        base = ensure_config(None if nested else run.config)
+        if nested and base.get("callbacks") is None and run.config.get("callbacks") is not None:
+            base["callbacks"] = run.config["callbacks"]
+        metadata, configurable = base["metadata"], base.get("configurable") or {}
+        for key in _TO_METADATA:  # LangGraph's ensure_config copies these ids into the run's metadata
+            # (a LangGraph node's config has checkpoint_id None, so a nested graph never copies that one)
+            if key not in metadata and configurable.get(key) and not (nested and key == "checkpoint_id"):
+                metadata[key] = configurable[key]
+        manager = CallbackManager.configure(
+            inheritable_callbacks=base.get("callbacks"),
+            inheritable_tags=base.get("tags"),
+            inheritable_metadata=base.get("metadata"),
+        )
+        if "ls_integration" not in manager.metadata:
+            manager.add_metadata({"ls_integration": "langgraph"})
+        self.metadata = dict(base.get("metadata") or {})
+        own = {} if nested else run.config  # a nested run's config repeats its parent's run_name and run_id
+        self.graph_run = manager.on_chain_start(
+            None, run.input, name=own.get("run_name") or run.graph.name, run_id=own.get("run_id"),
+        )
+        if "messages" in run.own_modes:
+            from ._messages import MessagesHandler
+
+            parent_ns = run.namespace if nested else None
+            handler = MessagesHandler(lambda ns, chunk: run._deliver(ns, "messages", chunk), run.subgraphs, parent_ns)
+            self.graph_run.inheritable_handlers.append(handler)
+
+    def run_task(self, task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
+        """``run_task`` inside a chain run named after the node, with the node's config in the context var."""
+        if task.node.hidden:  # graph plumbing (__start__): LangGraph reports no run for it
+            run_task(task, config, runtime)
+            return
+        metadata = config.get("metadata") or {}
+        tags = [f"graph:step:{metadata.get('langgraph_step')}"]  # LangGraph's tags: the node's run, then its body
+        manager = self._manager_cls.configure(
+            inheritable_callbacks=self.graph_run.get_child(), local_tags=tags, inheritable_metadata=metadata,
+        )
+        node_run = manager.on_chain_start(None, task.input, name=task.name)
+        config = {**config, "metadata": {**self.metadata, **metadata}, "callbacks": node_run.get_child("seq:step:1")}
+        config.pop("run_id", None)  # belongs to the graph's run: a chat model in the node must not reuse it
+        runtime.config = config
+        token = self._var.set(config)
+        try:
+            run_task(task, config, runtime)
+        finally:
+            self._var.reset(token)
+        if task.error is not None:
+            node_run.on_chain_error(task.error)
+        elif task.interrupts:
+            node_run.on_chain_error(GraphInterrupt(task.interrupts))
+        else:
+            node_run.on_chain_end(task.update)
+
+    def end(self, output: Any) -> None:
+        self.graph_run.on_chain_end(output)
+
+    def error(self, error: BaseException) -> None:
+        self.graph_run.on_chain_error(error)
