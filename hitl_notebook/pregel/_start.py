@@ -52,6 +52,7 @@ class StartMixin:
                     self._start_fresh({})
                     return
                 raise EmptyInputError(f"Received no input for {START}")
+            self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
             if store.is_replay(input):
                 store.fork(self.channels)
             else:

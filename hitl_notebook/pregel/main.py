@@ -11,8 +11,7 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
-from . import _async, _state
-from ._algo import classify_writes
+from . import _async, _nesting, _state
 from ._channels import Channel
 from ._context import running_task
 from ._loop import Run, _names
@@ -46,8 +45,6 @@ class Pregel:
         debug: bool = False,
         name: str = "LangGraph",
     ) -> None:
-        if checkpointer is True:
-            raise RuntimeError("checkpointer=True cannot be used for root graphs.")
         self.channels = channels
         self.nodes: dict[str, PregelNode] = {}
         self.state_keys = tuple(state_keys)
@@ -205,30 +202,11 @@ class Pregel:
         options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
                        output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
         parent = running_task()
-        if parent is None or parent.run is None:
+        if parent is None or parent.run is None or _nesting.addresses_own_thread(config):
+            if self.checkpointer is True:
+                raise RuntimeError("checkpointer=True cannot be used for root graphs.")
             return Run(self, input, config, modes, **options)
-        return self._nested_run(parent, input, config, modes, options)
-
-    def _nested_run(self, parent: Any, input: Any, config: dict[str, Any], modes: frozenset[str],
-                    options: dict[str, Any]) -> Run:
-        """Invoked inside a running task: share its thread, checkpointer and resume answers; namespace by task."""
-        outer = parent.run
-        configurable = dict(config.get("configurable") or {})
-        configurable.update(
-            thread_id=(outer.config.get("configurable") or {}).get("thread_id"),
-            checkpoint_ns=parent.config["configurable"]["checkpoint_ns"],
-        )
-        configurable.pop("checkpoint_id", None)
-        configurable.pop("__pregel_read", None)
-        config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
-                  "configurable": configurable}
-        saver = None if self.checkpointer is False else (self.checkpointer or outer.store.saver)
-        if saver is not None and input is not None and not isinstance(input, Command):
-            if _is_paused(saver.get_tuple(config)):
-                input = Command(resume=dict(parent.new_answers)) if parent.new_answers else None
-        return Run(self, input, config, modes, parent=outer, saver=saver,
-                   namespace=(*outer.namespace, parent.config["configurable"]["checkpoint_ns"].split("|")[-1]),
-                   **options)
+        return _nesting.nested_run(self, parent, input, config, modes, options)
 
     # -- async API (see _async: same loop, driven from a worker thread) ------------------------------------------
 
@@ -260,8 +238,15 @@ class Pregel:
     # -- state API ---------------------------------------------------------------------------------------------
 
     def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-        """The thread's latest checkpoint (or the one ``checkpoint_id`` names) as a ``StateSnapshot``."""
-        return _state.get_state(self, _merge_config(config), subgraphs=subgraphs)
+        """The thread's latest checkpoint (or the one ``checkpoint_id`` names) as a ``StateSnapshot``.
+
+        A subgraph's config (``state.tasks[i].state``) reads that subgraph's own state.
+        """
+        config = _merge_config(config)
+        child = _nesting.subgraph_for(self, config)
+        if child is not None:
+            return _state.get_state(child, config, subgraphs=subgraphs, saver=_state._saver(self))
+        return _state.get_state(self, config, subgraphs=subgraphs)
 
     def get_state_history(
         self,
@@ -271,14 +256,24 @@ class Pregel:
         before: dict[str, Any] | None = None,
         limit: int | None = None,
     ) -> Iterator[StateSnapshot]:
-        """Every checkpoint of the thread, newest first."""
-        return _state.get_state_history(self, _merge_config(config), filter=filter, before=before, limit=limit)
+        """Every checkpoint of the thread in the config's namespace (the graph's own by default), newest first."""
+        config = _merge_config(config)
+        child = _nesting.subgraph_for(self, config)
+        return _state.get_state_history(child or self, config, filter=filter, before=before, limit=limit,
+                                        saver=_state._saver(self) if child is not None else None)
 
     def update_state(
         self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None
     ) -> dict[str, Any]:
-        """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config."""
-        return _state.update_state(self, _merge_config(config), values, as_node)
+        """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config.
+
+        A subgraph's config (``state.tasks[i].state``) edits that subgraph's state; the parent then continues it.
+        """
+        config = _merge_config(config)
+        child = _nesting.subgraph_for(self, config, for_update=True)
+        if child is not None:
+            return _state.update_state(child, config, values, as_node, saver=_state._saver(self))
+        return _state.update_state(self, config, values, as_node)
 
     def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
         """Apply several ``update_state`` calls in order (one list of ``StateUpdate`` per superstep)."""
@@ -324,7 +319,7 @@ def _nested_errors(run: Run) -> Iterator[None]:
     except ParentCommand as exc:
         exc.from_subgraph = bool(run.namespace)  # type: ignore[attr-defined]
         raise
-    if run.namespace and run.interrupts:
+    if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
         raise GraphInterrupt(run.interrupts)
 
 
@@ -356,13 +351,6 @@ def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> 
         else:
             selected[name] = {k: v for k, v in update.items() if k in output_keys}
     return selected
-
-
-def _is_paused(saved: Any) -> bool:
-    if saved is None:
-        return False
-    entries = classify_writes(saved.pending_writes or []).values()
-    return any(e["interrupts"] and not e["ok"] for e in entries)
 
 
 def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:
