@@ -191,15 +191,15 @@ class Run(StartMixin):
     def _start_step(self, tasks: list[Task]) -> list[Task]:
         """Show tasks finished before a resume and announce the others; return those left to run."""
         todo = [t for t in tasks if not t.done]
+        if self._task_events:  # every task is announced, a finished one too (LangGraph 1.2)
+            for task in tasks:
+                if not task.node.hidden:
+                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
         if len(todo) < len(tasks):
             for task in tasks:
                 if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
                     update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
                     self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
-        if self._task_events:
-            for task in todo:
-                if not task.node.hidden:
-                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
         return todo
 
     def _execute(self, todo: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
@@ -325,14 +325,11 @@ class Run(StartMixin):
             writes, self._after_first_step = self._after_first_step, []
             self._updated |= apply_writes(self.channels, [Task(NULL_TASK_ID, "__input__", ("~",), tasks[0].node, (),
                                                                 writes=writes)])
-        self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
-        if "values" in self.modes:
+        if "values" in self.modes:  # before the checkpoint event, which LangGraph streams at the next step
             keys = self._output_key_set
-            for task in tasks:
-                for key, _ in task.writes:
-                    if key in keys:
-                        self._emit_values()
-                        return
+            if any(key in keys for task in tasks for key, _ in task.writes):
+                self._emit_values()
+        self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
 
     # -- output ----------------------------------------------------------------------------------------------------
 

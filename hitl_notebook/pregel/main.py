@@ -11,7 +11,7 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
-from . import _async, _nesting, _state
+from . import _async, _nesting, _printing, _state
 from ._channels import Channel
 from ._context import running_task
 from ._loop import Run, _names
@@ -125,15 +125,17 @@ class Pregel:
         """
         cancel = kwargs.pop("_cancel", None)  # engine-internal: the async bridge stops the run through it
         tag_custom = bool(custom_source)
+        printed = _printing.print_modes(kwargs.pop("print_mode", ()), debug, self)
         _check_options(kwargs)
         mode = stream_mode if stream_mode is not None else self.stream_mode
         modes = [mode] if isinstance(mode, str) else list(mode)
-        for m in modes:
+        for m in (*modes, *printed):
             if m not in _MODES:
                 raise ValueError(f"Unknown stream_mode {m!r}; choose from {sorted(_MODES)}.")
         single = isinstance(mode, str)
         bare_key = output_keys if isinstance(output_keys, str) else None
-        run = self._run(input, config, frozenset(modes), interrupt_before, interrupt_after, durability,
+        wanted = frozenset(modes)
+        run = self._run(input, config, wanted | printed, interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys), cancel, subgraphs)
         run.tag_custom = tag_custom
         with _nested_errors(run):
@@ -142,6 +144,10 @@ class Pregel:
                     chunk = chunk.get(bare_key)
                 elif output_keys is not None and m == "updates":
                     chunk = _select_updates(chunk, output_keys)
+                if printed and m in printed:
+                    _printing.print_chunk(ns, m, chunk, subgraphs)
+                    if m not in wanted:
+                        continue
                 if subgraphs:
                     yield (ns, chunk) if single else (ns, m, chunk)
                 else:
@@ -162,11 +168,19 @@ class Pregel:
         """Run the graph to the end (or to an interrupt) and return the final state.
 
         While paused on ``interrupt()``, the result carries the pending interrupts under ``"__interrupt__"``.
+        ``subgraphs``, ``print_mode`` and ``debug`` are ``stream``'s, as LangGraph 1.2 accepts them here.
         """
+        if stream_mode == "values" and (kwargs.get("subgraphs") or kwargs.get("print_mode") or kwargs.get("debug")
+                                        or self.debug):
+            return _printing.invoke_from_stream(self, input, config, output_keys=output_keys,
+                                                interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                                durability=durability, **kwargs)
         if stream_mode != "values":
             return list(self.stream(input, config, stream_mode=stream_mode, output_keys=output_keys,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                     durability=durability, **kwargs))
+        for off in ("subgraphs", "print_mode", "debug"):  # given but off
+            kwargs.pop(off, None)
         cancel = kwargs.pop("_cancel", None)
         _check_options(kwargs)
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
@@ -323,8 +337,8 @@ def _nested_errors(run: Run) -> Iterator[None]:
         raise GraphInterrupt(run.interrupts)
 
 
-_IGNORED_OPTIONS = frozenset({"context", "print_mode", "checkpoint_during"})
-"""LangGraph options that change nothing here (no runtime context schema; printing and old durability flag)."""
+_IGNORED_OPTIONS = frozenset({"context", "checkpoint_during"})
+"""LangGraph options that change nothing here (no runtime context schema; old durability flag)."""
 
 
 def _check_options(options: dict[str, Any]) -> None:
