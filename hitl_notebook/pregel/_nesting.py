@@ -49,6 +49,10 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     """
     outer: Run = parent.run
     task_ns = parent.config["configurable"]["checkpoint_ns"]
+    namespace = (*outer.namespace, task_ns.split(NS_SEP)[-1])
+    count, parent.graph_calls = parent.graph_calls, parent.graph_calls + 1
+    if count:  # a task's later graph calls each keep their own checkpoints (LangGraph 1.2's "|<n>" suffix)
+        task_ns, namespace = f"{task_ns}{NS_SEP}{count}", (*namespace, str(count))
     ns = stateful_ns(task_ns) if graph.checkpointer is True else task_ns
     configurable = {k: v for k, v in (config.get("configurable") or {}).items()
                     if k not in ("checkpoint_id", "checkpoint_map", PREGEL_READ)}
@@ -62,15 +66,19 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     else:
         saver = graph.checkpointer or outer.store.saver
     single = parent.single_answer
+    store = outer.store
+    parents = {**store.parents, store.ns: store.checkpoint_id}
     if saver is not None and (outer.resuming or parent.retrying) and not isinstance(input, Command):
-        if saver.get_tuple(config) is not None:
+        saved = saver.get_tuple(config)
+        # Only a checkpoint written under this same parent checkpoint is this call's own, unfinished run. A
+        # checkpointer=True subgraph's checkpoint from an earlier turn is not: LangGraph continues that one too,
+        # returning the earlier turn's answers instead of asking again; here the new input runs.
+        if saved is not None and saved.metadata.get("parents") == parents:
             input = Command(resume=dict(parent.new_answers)) if parent.new_answers else None
     if options.get("durability") is None:
         options["durability"] = outer.store.durability
-    store = outer.store
-    parents = {**store.parents, store.ns: store.checkpoint_id}
     run = Run(graph, input, config, modes, parent=outer, saver=saver, parents=parents,
-              namespace=(*outer.namespace, task_ns.split(NS_SEP)[-1]), **options)
+              namespace=namespace, **options)
     if single is not MISSING:
         # A resume value nobody above was waiting for reaches the first interrupt() in here (LangGraph 1.2).
         run._resume_single, parent.single_answer = single, MISSING
