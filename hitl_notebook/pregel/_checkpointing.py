@@ -39,7 +39,9 @@ class Checkpointing:
         self.graph = graph
         # A subgraph's checkpoints name the checkpoint of each enclosing graph they ran under (``parents``).
         self.parents = parents or {}
-        self.saver = saver or graph.checkpointer or None
+        own = graph.checkpointer
+        # checkpointer=True/False are flags for a subgraph (the saver is lent by its parent), never a saver.
+        self.saver = saver or (None if isinstance(own, bool) else own)
         self.enabled = self.saver is not None
         self.config = config
         self.thread_id = require_thread_id(config) if self.enabled else None
