@@ -36,6 +36,7 @@ class Task:
     done: bool = False  # finished, in this run or an earlier one (writes restored)
     error: BaseException | None = None
     interrupts: tuple[Interrupt, ...] = ()
+    paused: bool = False  # stopped by interrupt() or by a subgraph's breakpoint (then with no interrupts)
     answers: list[Any] = field(default_factory=list)
 
     @property

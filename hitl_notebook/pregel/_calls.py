@@ -71,7 +71,7 @@ class TaskCalls:
         if task.error is not None:
             run.store.put_writes(task, [(ERROR, repr(task.error)), *answers])
             future.set_exception(task.error)
-        elif task.interrupts:
+        elif task.paused:
             run.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
             future.set_exception(GraphInterrupt(task.interrupts))
         else:

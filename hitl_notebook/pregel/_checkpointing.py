@@ -34,9 +34,14 @@ class Checkpointing:
         durability: str,
         emit: Callable[[str, Any], None],
         saver: Any = None,
+        parents: dict[str, str] | None = None,
     ) -> None:
         self.graph = graph
-        self.saver = saver or graph.checkpointer or None
+        # A subgraph's checkpoints name the checkpoint of each enclosing graph they ran under (``parents``).
+        self.parents = parents or {}
+        own = graph.checkpointer
+        # checkpointer=True/False are flags for a subgraph (the saver is lent by its parent), never a saver.
+        self.saver = saver or (None if isinstance(own, bool) else own)
         self.enabled = self.saver is not None
         self.config = config
         self.thread_id = require_thread_id(config) if self.enabled else None
@@ -149,7 +154,7 @@ class Checkpointing:
             "versions_seen": {t.name: {} for t in ran or ()},
             "updated_channels": sorted(updated & state_keys),
         }
-        metadata = {"source": source, "step": self.step, "parents": {}}
+        metadata = {"source": source, "step": self.step, "parents": dict(self.parents)}
         if self.durability == "exit":
             self._unsaved = (channels, header, metadata)  # built and persisted once, at exit
         else:
@@ -186,7 +191,10 @@ class Checkpointing:
     def _event_config(self, checkpoint_id: str | None) -> dict[str, Any] | None:
         if not checkpoint_id:
             return None
-        return {"configurable": {"checkpoint_ns": self.ns, "thread_id": self.thread_id, "checkpoint_id": checkpoint_id}}
+        configurable = {"checkpoint_ns": self.ns, "thread_id": self.thread_id, "checkpoint_id": checkpoint_id}
+        if self.parents:
+            configurable["checkpoint_map"] = {**self.parents, self.ns: checkpoint_id}
+        return {"configurable": configurable}
 
     def put_writes(self, task: Task, writes: list[tuple[str, Any]]) -> None:
         if not self.enabled:

@@ -28,7 +28,7 @@ class TaskRuntime:
     """What a running task knows about itself: config, stream writer and interrupt answers."""
 
     __slots__ = ("config", "writer", "namespace", "answers", "new_answers", "single_answer", "_calls",
-                 "scheduler", "subcalls", "run")
+                 "scheduler", "subcalls", "run", "retrying", "graph_calls")
 
     def __init__(
         self,
@@ -49,6 +49,8 @@ class TaskRuntime:
         self.scheduler: Callable[..., Any] | None = None
         self.subcalls = 0
         self.run: Any = None  # the Run this task belongs to (nested graphs inherit from it)
+        self.retrying = False  # set once a retry policy runs the task again
+        self.graph_calls = 0  # graphs invoked so far by this task: the second one gets its own namespace
 
     def call_task(self, fn: Any, args: tuple, kwargs: dict) -> Any:
         """Schedule a ``@task`` call from this task; returns a future (results are cached across resumes)."""
@@ -62,6 +64,7 @@ class TaskRuntime:
         """A retried attempt starts counting ``interrupt()`` and ``@task`` calls from zero again."""
         self._calls = 0
         self.subcalls = 0
+        self.graph_calls = 0
 
     def interrupt(self, value: Any, response_schema: Any = None) -> Any:
         index = self._calls

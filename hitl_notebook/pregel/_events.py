@@ -14,7 +14,7 @@ def task_start(task: Task) -> dict[str, Any]:
 
 
 def task_result(task: Task, state_keys: frozenset[str]) -> dict[str, Any]:
-    if task.interrupts:
+    if task.paused:
         result: Any = {}
     elif task.error is not None:
         result = None
@@ -50,8 +50,17 @@ def checkpoint_payload(
         "values": values,
         "metadata": metadata,
         "next": [t.name for t in next_tasks],
-        "tasks": [{"id": t.id, "name": t.name, "interrupts": (), "state": None} for t in next_tasks],
+        "tasks": [{"id": t.id, "name": t.name, "interrupts": (), "state": _subgraph_config(config, t)} for t in next_tasks],
     }
+
+
+def _subgraph_config(config: dict[str, Any] | None, task: Task) -> dict[str, Any] | None:
+    """A subgraph node's task names where its checkpoints go (as LangGraph's debug events do)."""
+    if task.node.subgraph is None or config is None:
+        return None
+    conf = config["configurable"]
+    ns = f"{conf['checkpoint_ns']}|{task.namespace}" if conf["checkpoint_ns"] else task.namespace
+    return {"configurable": {"thread_id": conf["thread_id"], "checkpoint_ns": ns}}
 
 
 def now_iso() -> str:

@@ -54,6 +54,7 @@ class Run(StartMixin):
         parent: "Run | None" = None,
         namespace: tuple[str, ...] = (),
         saver: Any = None,
+        parents: dict[str, str] | None = None,
         tag_custom: bool = False,
     ) -> None:
         self.graph = graph
@@ -72,10 +73,12 @@ class Run(StartMixin):
         single = graph.output_channel
         self._output_key_set = frozenset((single,) if single is not None else self.output_keys)
         self.cancel = cancel
-        self.store = Checkpointing(graph, config, self.modes, durability or "async", self._emit, saver)
+        self.store = Checkpointing(graph, config, self.modes, durability or "async", self._emit, saver, parents)
         self.channels = {k: c.fresh() for k, c in graph.channels.items()}
         self.out: deque[tuple[tuple[str, ...], str, Any]] = deque()
         self.interrupts: list[Interrupt] = []
+        self.paused = False  # stopped at a static breakpoint
+        self.resuming = False  # continuing a saved checkpoint, until the first step commits
         self.realtime = bool(modes & {"custom", "messages"})
         self._wake: SimpleQueue | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -116,7 +119,7 @@ class Run(StartMixin):
                 if self.cancel is not None and self.cancel.is_set():
                     break
                 if self.interrupt_before and not self._skip_before and self._breakpoint(self.interrupt_before, tasks):
-                    self._emit("updates", {INTERRUPT: ()})
+                    self._pause()
                     break
                 self._skip_before = False
                 todo = self._start_step(tasks)
@@ -135,9 +138,12 @@ class Run(StartMixin):
                 while out:
                     yield out.popleft()
                 if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks) and self._plan():
-                    self._emit("updates", {INTERRUPT: ()})
+                    self._pause()
                     break
-            self.store.flush()
+            if not (self.namespace and ":" in self.store.ns) or self.paused:
+                # With durability="exit" a finished subgraph leaves no checkpoints, unless it keeps its own
+                # state (checkpointer=True, a namespace without task ids), as LangGraph 1.2.
+                self.store.flush()
             yield from self._drain()
             if self.callbacks is not None:
                 self.callbacks.end(self._output(self.channels))
@@ -177,6 +183,13 @@ class Run(StartMixin):
                         task.writes, task.done = saved["writes"], True
         return tasks
 
+    def _pause(self) -> None:
+        """Stop at a static breakpoint. A subgraph says nothing itself: its parent's task pauses instead (as
+        LangGraph 1.2, where the breakpoint raises an empty ``GraphInterrupt`` out of the nested run)."""
+        self.paused = True
+        if not self.namespace:
+            self._emit("updates", {INTERRUPT: ()})
+
     def _breakpoint(self, names: Any, tasks: list[Task]) -> bool:
         if not names:  # LangGraph 1.2 stops at breakpoints even without a checkpointer
             return False
@@ -185,15 +198,15 @@ class Run(StartMixin):
     def _start_step(self, tasks: list[Task]) -> list[Task]:
         """Show tasks finished before a resume and announce the others; return those left to run."""
         todo = [t for t in tasks if not t.done]
+        if self._task_events:  # every task is announced, a finished one too (LangGraph 1.2)
+            for task in tasks:
+                if not task.node.hidden:
+                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
         if len(todo) < len(tasks):
             for task in tasks:
                 if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
                     update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
                     self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
-        if self._task_events:
-            for task in todo:
-                if not task.node.hidden:
-                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
         return todo
 
     def _execute(self, todo: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
@@ -285,7 +298,7 @@ class Run(StartMixin):
             self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *answers])
             if task.writes and not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
-        elif task.interrupts:
+        elif task.paused:
             self.interrupts.extend(task.interrupts)
             self.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
             self._emit("updates", {INTERRUPT: task.interrupts})
@@ -305,7 +318,7 @@ class Run(StartMixin):
         if errors:
             self.store.flush()  # durability="exit" still persists what ran before the error
             raise errors[0]
-        if not any(t.interrupts for t in tasks):
+        if not any(t.paused for t in tasks):
             return False
         finished = [t for t in tasks if t.done and not t.node.hidden]
         if finished:
@@ -316,19 +329,17 @@ class Run(StartMixin):
         return True
 
     def _commit(self, tasks: list[Task]) -> None:
+        self.resuming = False
         self._updated = apply_writes(self.channels, tasks)
         if self._after_first_step:
             writes, self._after_first_step = self._after_first_step, []
             self._updated |= apply_writes(self.channels, [Task(NULL_TASK_ID, "__input__", ("~",), tasks[0].node, (),
                                                                 writes=writes)])
-        self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
-        if "values" in self.modes:
+        if "values" in self.modes:  # before the checkpoint event, which LangGraph streams at the next step
             keys = self._output_key_set
-            for task in tasks:
-                for key, _ in task.writes:
-                    if key in keys:
-                        self._emit_values()
-                        return
+            if any(key in keys for task in tasks for key, _ in task.writes):
+                self._emit_values()
+        self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
 
     # -- output ----------------------------------------------------------------------------------------------------
 

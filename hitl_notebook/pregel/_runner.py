@@ -23,7 +23,7 @@ def run_task(task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
                 task.done = True
                 return
             except GraphInterrupt as exc:
-                task.interrupts = exc.interrupts
+                task.interrupts, task.paused = exc.interrupts, True
                 return
             except ParentCommand as exc:
                 if getattr(exc, "from_subgraph", False):
@@ -44,6 +44,7 @@ def run_task(task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
                     task.writes, task.update = getattr(exc, "partial_writes", ([], None))
                     return
                 runtime.reset_calls()
+                runtime.retrying = True  # a subgraph the node runs again continues from its own checkpoint
                 time.sleep(policy.delay(attempt))
     finally:
         task.answers = runtime.answers

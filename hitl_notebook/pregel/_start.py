@@ -52,17 +52,20 @@ class StartMixin:
                     self._start_fresh({})
                     return
                 raise EmptyInputError(f"Received no input for {START}")
-            if store.is_replay(input):
+            self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
+            replay = store.is_replay(input)
+            if replay:
                 store.fork(self.channels)
             else:
                 self._apply_null(store.adopt_pending(saved))
-                store.announce(self.channels, saved, self._plan)
             if isinstance(input, Command):
                 if input.resume is not None and not store.enabled:
                     raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
                 self._apply_command(input)
             self._skip_before = True
             self._emit_values()
+            if not replay:  # LangGraph streams the checkpoint it continues from after the values
+                store.announce(self.channels, saved, self._plan)
         else:
             self._start_fresh(input)
 

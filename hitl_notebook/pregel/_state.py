@@ -12,6 +12,7 @@ from ..types import PregelTask, StateSnapshot
 from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, task_id
 from ._channels import Ephemeral, Topic
 from ._checkpointing import Checkpointing
+from ._nesting import stateful_ns
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 def _saver(graph: "Pregel", saver: Any = None) -> Any:
     if saver is not None:
         return saver
+    if graph.checkpointer is True:
+        raise RuntimeError("checkpointer=True cannot be used for root graphs.")
     if not graph.checkpointer:
         raise ValueError(
             "No checkpointer set. Compile the graph with one, e.g. builder.compile(checkpointer=InMemorySaver())."
@@ -45,10 +48,12 @@ def get_state_history(
     filter: dict[str, Any] | None,
     before: dict[str, Any] | None,
     limit: int | None,
+    saver: Any = None,
 ) -> Iterator[StateSnapshot]:
-    saver = _saver(graph)
+    saver = _saver(graph, saver)
     require_thread_id(config)
-    configurable = {k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}
+    # The graph's own namespace only: its subgraphs' checkpoints are not its history (as LangGraph 1.2).
+    configurable = {"checkpoint_ns": "", **{k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}}
     for saved in saver.list({"configurable": configurable}, filter=filter, before=before, limit=limit):
         yield snapshot(graph, saved)
 
@@ -96,10 +101,10 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
     return StateSnapshot(
         values=values,
         next=tuple(waiting),
-        config=saved.config,
+        config=with_checkpoint_map(saved.config, saved.metadata),
         metadata=saved.metadata,
         created_at=checkpoint["ts"],
-        parent_config=saved.parent_config,
+        parent_config=with_checkpoint_map(saved.parent_config, saved.metadata),
         tasks=tuple(tasks),
         interrupts=tuple(interrupts),
     )
@@ -112,18 +117,34 @@ def _child_state(task: Task, saved: CheckpointTuple, subgraphs: bool, saver: Any
         return None
     parent = saved.config["configurable"]
     ns = f"{parent['checkpoint_ns']}|{task.namespace}" if parent.get("checkpoint_ns") else task.namespace
+    if child.checkpointer is True:
+        ns = stateful_ns(ns)
     config = {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
     if not subgraphs:
         return config
-    return get_state(child, config, subgraphs=True, saver=None if child.checkpointer else saver)
+    own = child.checkpointer not in (None, True, False)
+    return get_state(child, config, subgraphs=True, saver=None if own else saver)
 
 
-def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: str | None) -> dict[str, Any]:
+def with_checkpoint_map(config: dict[str, Any] | None, metadata: Any) -> dict[str, Any] | None:
+    """A subgraph checkpoint's config also names its ancestors' checkpoints (``checkpoint_map``, LangGraph 1.2)."""
+    parents = metadata.get("parents") if config and metadata else None
+    if not parents:
+        return config
+    configurable = config["configurable"]
+    return {**config, "configurable": {
+        **configurable, "checkpoint_map": {**parents, configurable["checkpoint_ns"]: configurable["checkpoint_id"]},
+    }}
+
+
+def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: str | None,
+                 saver: Any = None) -> dict[str, Any]:
     """Apply ``values`` as the output of ``as_node`` (its edges fire too) in a new ``update`` checkpoint."""
-    saver = _saver(graph)
+    saver = _saver(graph, saver)
     require_thread_id(config)
     saved = saver.get_tuple(config)
-    store = Checkpointing(graph, config, frozenset(), "sync", lambda *_: None)
+    parents = saved.metadata.get("parents") if saved is not None else None
+    store = Checkpointing(graph, config, frozenset(), "sync", lambda *_: None, saver, parents)
     channels = {k: c.fresh() for k, c in graph.channels.items()}
     if saved is not None:
         store.restore(channels, saved)
@@ -149,7 +170,7 @@ def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: 
     _apply(channels, node, writes)
     del state_values
     store.save(channels, "update", next_tasks=None, updated=_changed(channels, saved, graph), ran=[_as_task(node, writes)])
-    return store.checkpoint_config
+    return with_checkpoint_map(store.checkpoint_config, {"parents": parents})
 
 
 def _apply(channels: dict[str, Any], node: Any, writes: list[tuple[str, Any]]) -> None:

@@ -11,8 +11,7 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
-from . import _async, _state
-from ._algo import classify_writes
+from . import _async, _nesting, _printing, _state
 from ._channels import Channel
 from ._context import running_task
 from ._loop import Run, _names
@@ -46,8 +45,6 @@ class Pregel:
         debug: bool = False,
         name: str = "LangGraph",
     ) -> None:
-        if checkpointer is True:
-            raise RuntimeError("checkpointer=True cannot be used for root graphs.")
         self.channels = channels
         self.nodes: dict[str, PregelNode] = {}
         self.state_keys = tuple(state_keys)
@@ -128,15 +125,17 @@ class Pregel:
         """
         cancel = kwargs.pop("_cancel", None)  # engine-internal: the async bridge stops the run through it
         tag_custom = bool(custom_source)
+        printed = _printing.print_modes(kwargs.pop("print_mode", ()), debug, self)
         _check_options(kwargs)
         mode = stream_mode if stream_mode is not None else self.stream_mode
         modes = [mode] if isinstance(mode, str) else list(mode)
-        for m in modes:
+        for m in (*modes, *printed):
             if m not in _MODES:
                 raise ValueError(f"Unknown stream_mode {m!r}; choose from {sorted(_MODES)}.")
         single = isinstance(mode, str)
         bare_key = output_keys if isinstance(output_keys, str) else None
-        run = self._run(input, config, frozenset(modes), interrupt_before, interrupt_after, durability,
+        wanted = frozenset(modes)
+        run = self._run(input, config, wanted | printed, interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys), cancel, subgraphs)
         run.tag_custom = tag_custom
         with _nested_errors(run):
@@ -145,6 +144,10 @@ class Pregel:
                     chunk = chunk.get(bare_key)
                 elif output_keys is not None and m == "updates":
                     chunk = _select_updates(chunk, output_keys)
+                if printed and m in printed:
+                    _printing.print_chunk(ns, m, chunk, subgraphs)
+                    if m not in wanted:
+                        continue
                 if subgraphs:
                     yield (ns, chunk) if single else (ns, m, chunk)
                 else:
@@ -165,11 +168,19 @@ class Pregel:
         """Run the graph to the end (or to an interrupt) and return the final state.
 
         While paused on ``interrupt()``, the result carries the pending interrupts under ``"__interrupt__"``.
+        ``subgraphs``, ``print_mode`` and ``debug`` are ``stream``'s, as LangGraph 1.2 accepts them here.
         """
+        if stream_mode == "values" and (kwargs.get("subgraphs") or kwargs.get("print_mode") or kwargs.get("debug")
+                                        or self.debug):
+            return _printing.invoke_from_stream(self, input, config, output_keys=output_keys,
+                                                interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                                                durability=durability, **kwargs)
         if stream_mode != "values":
             return list(self.stream(input, config, stream_mode=stream_mode, output_keys=output_keys,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
                                     durability=durability, **kwargs))
+        for off in ("subgraphs", "print_mode", "debug"):  # given but off
+            kwargs.pop(off, None)
         cancel = kwargs.pop("_cancel", None)
         _check_options(kwargs)
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
@@ -205,30 +216,11 @@ class Pregel:
         options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
                        output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
         parent = running_task()
-        if parent is None or parent.run is None:
+        if parent is None or parent.run is None or _nesting.addresses_own_thread(config):
+            if self.checkpointer is True:
+                raise RuntimeError("checkpointer=True cannot be used for root graphs.")
             return Run(self, input, config, modes, **options)
-        return self._nested_run(parent, input, config, modes, options)
-
-    def _nested_run(self, parent: Any, input: Any, config: dict[str, Any], modes: frozenset[str],
-                    options: dict[str, Any]) -> Run:
-        """Invoked inside a running task: share its thread, checkpointer and resume answers; namespace by task."""
-        outer = parent.run
-        configurable = dict(config.get("configurable") or {})
-        configurable.update(
-            thread_id=(outer.config.get("configurable") or {}).get("thread_id"),
-            checkpoint_ns=parent.config["configurable"]["checkpoint_ns"],
-        )
-        configurable.pop("checkpoint_id", None)
-        configurable.pop("__pregel_read", None)
-        config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
-                  "configurable": configurable}
-        saver = None if self.checkpointer is False else (self.checkpointer or outer.store.saver)
-        if saver is not None and input is not None and not isinstance(input, Command):
-            if _is_paused(saver.get_tuple(config)):
-                input = Command(resume=dict(parent.new_answers)) if parent.new_answers else None
-        return Run(self, input, config, modes, parent=outer, saver=saver,
-                   namespace=(*outer.namespace, parent.config["configurable"]["checkpoint_ns"].split("|")[-1]),
-                   **options)
+        return _nesting.nested_run(self, parent, input, config, modes, options)
 
     # -- async API (see _async: same loop, driven from a worker thread) ------------------------------------------
 
@@ -276,8 +268,15 @@ class Pregel:
     # -- state API ---------------------------------------------------------------------------------------------
 
     def get_state(self, config: dict[str, Any], *, subgraphs: bool = False) -> StateSnapshot:
-        """The thread's latest checkpoint (or the one ``checkpoint_id`` names) as a ``StateSnapshot``."""
-        return _state.get_state(self, _merge_config(config), subgraphs=subgraphs)
+        """The thread's latest checkpoint (or the one ``checkpoint_id`` names) as a ``StateSnapshot``.
+
+        A subgraph's config (``state.tasks[i].state``) reads that subgraph's own state.
+        """
+        config = _merge_config(config)
+        child = _nesting.subgraph_for(self, config)
+        if child is not None:
+            return _state.get_state(child, config, subgraphs=subgraphs, saver=_state._saver(self))
+        return _state.get_state(self, config, subgraphs=subgraphs)
 
     def get_state_history(
         self,
@@ -287,14 +286,24 @@ class Pregel:
         before: dict[str, Any] | None = None,
         limit: int | None = None,
     ) -> Iterator[StateSnapshot]:
-        """Every checkpoint of the thread, newest first."""
-        return _state.get_state_history(self, _merge_config(config), filter=filter, before=before, limit=limit)
+        """Every checkpoint of the thread in the config's namespace (the graph's own by default), newest first."""
+        config = _merge_config(config)
+        child = _nesting.subgraph_for(self, config)
+        return _state.get_state_history(child or self, config, filter=filter, before=before, limit=limit,
+                                        saver=_state._saver(self) if child is not None else None)
 
     def update_state(
         self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None
     ) -> dict[str, Any]:
-        """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config."""
-        return _state.update_state(self, _merge_config(config), values, as_node)
+        """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config.
+
+        A subgraph's config (``state.tasks[i].state``) edits that subgraph's state; the parent then continues it.
+        """
+        config = _merge_config(config)
+        child = _nesting.subgraph_for(self, config, for_update=True)
+        if child is not None:
+            return _state.update_state(child, config, values, as_node, saver=_state._saver(self))
+        return _state.update_state(self, config, values, as_node)
 
     def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
         """Apply several ``update_state`` calls in order (one list of ``StateUpdate`` per superstep)."""
@@ -340,12 +349,12 @@ def _nested_errors(run: Run) -> Iterator[None]:
     except ParentCommand as exc:
         exc.from_subgraph = bool(run.namespace)  # type: ignore[attr-defined]
         raise
-    if run.namespace and run.interrupts:
+    if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
         raise GraphInterrupt(run.interrupts)
 
 
-_IGNORED_OPTIONS = frozenset({"context", "print_mode", "checkpoint_during"})
-"""LangGraph options that change nothing here (no runtime context schema; printing and old durability flag)."""
+_IGNORED_OPTIONS = frozenset({"context", "checkpoint_during"})
+"""LangGraph options that change nothing here (no runtime context schema; old durability flag)."""
 
 
 def _check_options(options: dict[str, Any]) -> None:
@@ -372,13 +381,6 @@ def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> 
         else:
             selected[name] = {k: v for k, v in update.items() if k in output_keys}
     return selected
-
-
-def _is_paused(saved: Any) -> bool:
-    if saved is None:
-        return False
-    entries = classify_writes(saved.pending_writes or []).values()
-    return any(e["interrupts"] and not e["ok"] for e in entries)
 
 
 def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:
