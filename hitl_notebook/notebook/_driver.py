@@ -382,7 +382,9 @@ class RunDriver:
             raise RunStateError(NO_CHECKPOINTER)
 
     def _decision(self, interrupt_id: str, value: Any, by: str) -> Decision:
-        return Decision(interrupt_id, value, decision_label(value, self.approve_value, self.reject_value), by)
+        asked = next((i for i in self._pending if i.id == interrupt_id), None)  # names the tool in HITL labels
+        return Decision(interrupt_id, value, decision_label(value, self.approve_value, self.reject_value,
+                                                            interrupt=asked), by)
 
     def _describe_pending(self) -> str:
         with self._lock:

@@ -140,7 +140,7 @@ def check_04_approved(nb):
         " approve: flight booked: Berlin -> Lisbon on 2025-06-12",
         " approve: email sent to team@example.com: 'Off to Lisbon'",
     ]
-    check_04_audit(nb, "approved, approved", "{'decisions': [{'type': 'approve'}, {'type': 'approve'}]}")
+    check_04_audit(nb, "approved book_flight, approved send_email", "{'decisions': [{'type': 'approve'}, {'type': 'approve'}]}")
     check_04_from_code(nb)
 
 
@@ -157,7 +157,7 @@ def check_04_edited_and_rejected(nb):
         "  reject: skipped book_flight: rejected (no budget this month)",
         "    edit: email sent to boss@example.com: 'Trip postponed' (edited by the reviewer)",
     ]
-    check_04_audit(nb, "rejected: no budget this month, edited send_email",
+    check_04_audit(nb, "rejected book_flight: no budget this month, edited send_email",
                    "{'decisions': [{'type': 'reject', 'message': 'no budget this month'}, "
                    "{'type': 'edit', 'edited_action': {'name': 'send_email', 'args': {'to': 'boss@example.com', "
                    "'subject': 'Trip postponed', 'body': 'No Lisbon this time.'}}}]}")
