@@ -205,7 +205,7 @@ def test_hitl_request_approve(start):
     assert not panel.button("Submit decision").disabled
     panel.button("Submit decision").click()
     assert handle.wait(5) == {"answer": {"decisions": [{"type": "approve"}]}}
-    assert "approved by" in panel.message.value
+    assert "approved send_email by" in panel.message.value  # the label names the tool
 
 
 def test_hitl_request_edit_gives_typed_arguments(start):
