@@ -48,26 +48,27 @@ class CompiledStateGraph(Pregel):
             **options,
         )
         graph.builder = builder
-        state_reader = _schema.make_reader(builder.state_schema, builder.schemas[builder.state_schema])
-        graph.nodes[START] = _start_node(builder, graph, state_reader)
+        if builder.schemas[builder.output_schema] == (_schema.ROOT,):
+            graph.output_channel = _schema.ROOT  # a non-dict state: invoke returns the bare value
+        graph.nodes[START] = _start_node(builder, graph)
         for name, spec in builder.nodes.items():
-            graph.nodes[name] = _user_node(builder, graph, spec, state_reader, tuple(joins.get(name, ())))
+            graph.nodes[name] = _user_node(builder, graph, spec, tuple(joins.get(name, ())))
         return graph
 
 
     def get_input_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
-        """JSON Schema of the graph's input (its ``input_schema``), built with pydantic."""
-        return _json_schema(self.builder.input_schema)
+        """JSON Schema of the graph's input (its ``input_schema``), built with pydantic as LangGraph 1.2."""
+        return self._state_jsonschema(self.builder.input_schema, "Input")
 
     def get_output_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
         """JSON Schema of what ``invoke`` returns (its ``output_schema``)."""
-        return _json_schema(self.builder.output_schema)
+        return self._state_jsonschema(self.builder.output_schema, "Output")
 
+    def _state_jsonschema(self, schema: Any, suffix: str) -> dict[str, Any]:
+        from ..pregel._jsonschema import state_schema
 
-def _json_schema(schema: Any) -> dict[str, Any]:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(schema).json_schema()
+        types = {k: getattr(c, "type_", Any) for k, c in self.builder.channels.items()}
+        return state_schema(self.name + suffix, schema, self.builder.schemas[schema], types)
 
 
 def _edge_writes(builder: StateGraph, source: str) -> Writes:
@@ -78,17 +79,25 @@ def _edge_writes(builder: StateGraph, source: str) -> Writes:
     return writes
 
 
-def _router(graph: Pregel, branches: list[Branch], source: str, state_reader: Callable[[dict[str, Any]], Any]):
-    """Evaluate ``source``'s conditional edges on the state as updated by its own writes."""
+def _router(builder: StateGraph, graph: Pregel, source: str, default_schema: Any):
+    """Evaluate ``source``'s conditional edges on the state as updated by its own writes.
+
+    Each router reads the state through its own input hint, else through the source node's input schema
+    (as LangGraph 1.2).
+    """
+    branches = list(builder.branches.get(source, {}).values())
     if not branches:
         return None
+    readers = {}
+    for branch in branches:
+        schema = branch.input_schema or default_schema
+        readers[branch.name] = _schema.make_reader(schema, builder.schemas[schema])
 
     def route(writes: Writes, config: dict[str, Any]) -> Writes:
         fresh = config["configurable"][CONFIG_KEY_READ](writes)
-        state = state_reader(fresh)
         out: Writes = []
         for branch in branches:
-            result = branch.path(state)
+            result = branch.path(readers[branch.name](fresh))
             if branch.is_async:
                 result = run_coroutine(result, branch.name)
             out.extend(send_targets(branch.resolve(result), graph.nodes, source))
@@ -97,9 +106,9 @@ def _router(graph: Pregel, branches: list[Branch], source: str, state_reader: Ca
     return route
 
 
-def _start_node(builder: StateGraph, graph: Pregel, state_reader: Callable) -> PregelNode:
+def _start_node(builder: StateGraph, graph: Pregel) -> PregelNode:
     edges = _edge_writes(builder, START)
-    route = _router(graph, list(builder.branches.get(START, {}).values()), START, state_reader)
+    route = _router(builder, graph, START, builder.state_schema)
     input_schema, input_keys = builder.input_schema, builder.schemas[builder.input_schema]
 
     def write(value: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
@@ -116,17 +125,19 @@ def _start_node(builder: StateGraph, graph: Pregel, state_reader: Callable) -> P
 
 
 def _user_node(
-    builder: StateGraph, graph: Pregel, spec: NodeSpec, state_reader: Callable, joins: tuple[str, ...]
+    builder: StateGraph, graph: Pregel, spec: NodeSpec, joins: tuple[str, ...]
 ) -> PregelNode:
     keys = builder.schemas[spec.input_schema]
     call = _caller(spec)
     edges = _edge_writes(builder, spec.name)
-    route = _router(graph, list(builder.branches.get(spec.name, {}).values()), spec.name, state_reader)
+    route = _router(builder, graph, spec.name, spec.input_schema)
     channel_keys = frozenset(builder.channels)
     name = spec.name
 
+    outputs = _root_writes if channel_keys == {_schema.ROOT} else _output_writes
+
     def write(output: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
-        writes, update = _output_writes(output, channel_keys, graph, name)
+        writes, update = outputs(output, channel_keys, graph, name)
         n_state = len(writes)
         writes.extend(edges)
         if route is not None:
@@ -226,6 +237,23 @@ def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) 
         message=f"Expected dict, got {output}",
         error_code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
     ))
+
+
+def _root_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
+    """A non-dict state: the node's return value is the whole update (Commands still route), as LangGraph."""
+    if isinstance(output, Command):
+        return _command_writes(output, keys, graph, name)[0], output.update
+    if isinstance(output, (list, tuple)) and output and any(isinstance(o, Command) for o in output):
+        writes: Writes = []
+        for item in output:
+            if isinstance(item, Command):
+                writes.extend(_command_writes(item, keys, graph, name)[0])
+            else:
+                writes.append((_schema.ROOT, item))
+        return writes, output
+    if output is None:
+        return [], None
+    return [(_schema.ROOT, output)], output
 
 
 def _command_writes(command: Command, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:

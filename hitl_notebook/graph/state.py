@@ -190,6 +190,8 @@ class StateGraph:
         if branch.name in self.branches[source]:
             raise ValueError(f"Branch with name `{branch.name}` already exists for node `{source}`")
         self.branches[source][branch.name] = branch
+        if branch.input_schema is not None:
+            self._add_schema(branch.input_schema)
         return self
 
     def set_entry_point(self, key: str) -> "StateGraph":

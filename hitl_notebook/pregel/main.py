@@ -31,6 +31,9 @@ class Pregel:
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
+    input_type: Any = Any
+    output_type: Any = Any
+    """Value types of a single-channel graph's input and output (``@entrypoint``), for its JSON Schemas."""
 
     def __init__(
         self,
@@ -311,6 +314,18 @@ class Pregel:
 
     def get_name(self) -> str:
         return self.name
+
+    def get_input_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON Schema of the input, titled ``<name>Input`` (as LangGraph 1.2; needs pydantic)."""
+        from ._jsonschema import root_model_schema
+
+        return root_model_schema(self.name + "Input", self.input_type)
+
+    def get_output_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON Schema of what ``invoke`` returns, titled ``<name>Output``."""
+        from ._jsonschema import root_model_schema
+
+        return root_model_schema(self.name + "Output", self.output_type)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"
