@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "ParentCommand",
     "TaskNotFound",
     "CheckpointConflictError",
+    "NodeError",
     "create_error_message",
 ]
 
@@ -81,7 +83,8 @@ class NodeInterrupt(GraphInterrupt):
     def __init__(self, value: Any, id: str | None = None) -> None:
         from .types import Interrupt
 
-        super().__init__([Interrupt(value=value, id=id or "")])
+        # No id: LangGraph's placeholder, which a resume cannot address by id (answer it with a plain value).
+        super().__init__([Interrupt(value=value) if id is None else Interrupt(value=value, id=id)])
 
 
 class ParentCommand(GraphBubbleUp):
@@ -89,3 +92,14 @@ class ParentCommand(GraphBubbleUp):
 
     def __init__(self, command: Any) -> None:
         super().__init__(command)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeError:
+    """What an error handler (``add_node(..., error_handler=h)``) is told: declare ``error: NodeError`` in ``h``.
+
+    As LangGraph 1.2: ``node`` is the failed node's name, ``error`` the exception it raised.
+    """
+
+    node: str
+    error: BaseException

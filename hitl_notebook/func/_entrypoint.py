@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar, get_args, get_origin
 from ..constants import END, START
 from ..pregel import Pregel
 from ..pregel._async import run_coroutine
+from ..pregel._cache import NodeCache
 from ..pregel._channels import Ephemeral, LastValue
 from ..pregel._context import current_task
 from ..pregel._node import PregelNode
@@ -42,6 +43,8 @@ class entrypoint:
                  **kwargs: Any) -> None:
         self.checkpointer = checkpointer
         self.store = store
+        self.cache = cache
+        self.cache_policy = cache_policy
         self.retry_policy = retry_policy
 
     def __call__(self, func: Callable[..., Any]) -> Pregel:
@@ -51,8 +54,10 @@ class entrypoint:
         name = func.__name__
         channels = {START: Ephemeral(START), END: LastValue(END), PREVIOUS: LastValue(PREVIOUS)}
         graph = Pregel(channels=channels, state_keys=(END, PREVIOUS), input_keys=(START,), output_keys=(END,),
-                       checkpointer=self.checkpointer, store=self.store, name="LangGraph")
+                       checkpointer=self.checkpointer, store=self.store, cache=self.cache,
+                       name="LangGraph")
         graph.output_channel = END
+        graph.streams_calls = True
         graph.input_type, graph.output_type = _io_types(func)
         policies = self.retry_policy
         graph.nodes[name] = PregelNode(
@@ -63,6 +68,7 @@ class entrypoint:
             write=_write,
             is_async=inspect.iscoroutinefunction(func),
             retry_policy=as_retry_policies(policies),
+            cache=NodeCache.build(self.cache_policy, func, name),
         )
         graph.__doc__ = func.__doc__
         graph.__wrapped__ = func  # type: ignore[attr-defined]

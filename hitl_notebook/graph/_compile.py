@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..constants import END, START, TASKS
-from ..errors import ErrorCode, InvalidUpdateError, ParentCommand, create_error_message
+from ..errors import ErrorCode, InvalidUpdateError, NodeError, ParentCommand, create_error_message
 from ..pregel import Pregel
 from ..pregel._algo import send_targets, trigger_name
 from ..pregel._async import run_coroutine
+from ..pregel._cache import NodeCache
+from ..pregel._handlers import CONFIG_KEY_NODE_ERROR
 from ..pregel._channels import Channel, Ephemeral, NamedBarrier, Topic
 from ..pregel._node import PregelNode, Writes
 from ..types import Command, as_retry_policies
@@ -19,7 +21,8 @@ from ._branch import Branch
 from .state import NodeSpec, StateGraph
 
 CONFIG_KEY_READ = "__pregel_read"
-_INJECTABLE = ("config", "writer", "store", "runtime")
+_INJECTABLE = ("config", "writer", "store", "runtime", "error")
+
 
 
 class CompiledStateGraph(Pregel):
@@ -164,6 +167,8 @@ def _user_node(
         retry_policy=as_retry_policies(policies),
         metadata=metadata,
         subgraph=spec.subgraph,
+        cache=NodeCache.build(spec.cache_policy, spec.action, name),
+        error_handler=spec.error_handler,
     )
 
 
@@ -191,6 +196,8 @@ def _sync_caller(action: Callable, wanted: tuple[str, ...], takes_input: bool) -
                 extra["config"] = config
             elif param == "writer":
                 extra["writer"] = current_task().writer
+            elif param == "error":
+                extra["error"] = config["configurable"].get(CONFIG_KEY_NODE_ERROR)
             else:
                 extra[param] = None
         return action(value, **extra) if takes_input else action(**extra)
@@ -211,7 +218,15 @@ def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     takes_input = bool(positional) or any(p.kind is p.VAR_POSITIONAL for p in params)
     rest = positional[1:] + [p for p in params if p.kind is p.KEYWORD_ONLY]
-    return tuple(p.name for p in rest if p.name in _INJECTABLE), takes_input
+    return tuple(p.name for p in rest if p.name in _INJECTABLE and _injects(p)), takes_input
+
+
+def _injects(param: inspect.Parameter) -> bool:
+    """``error`` is injected only when typed ``NodeError`` (as LangGraph); other names by name alone."""
+    if param.name != "error":
+        return True
+    hint = param.annotation
+    return hint is NodeError or hint == "NodeError"
 
 
 def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
@@ -222,14 +237,12 @@ def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) 
         return writes, dict(writes)
     if isinstance(output, Command):
         return _command_writes(output, keys, graph, name)
-    if isinstance(output, (list, tuple)) and output and all(isinstance(o, Command) for o in output):
+    if isinstance(output, (list, tuple)) and output and any(isinstance(o, Command) for o in output):
+        # Several updates from one node (Commands, and dicts beside them), applied in order as LangGraph 1.2.
         writes = []
-        updates = []
-        for command in output:
-            w, u = _command_writes(command, keys, graph, name)
-            writes.extend(w)
-            updates.extend({k: v} for k, v in (u or {}).items())  # LangGraph shows one dict per write here
-        return writes, updates or None
+        for item in output:
+            writes.extend((_command_writes if isinstance(item, Command) else _output_writes)(item, keys, graph, name)[0])
+        return writes, _update_view([w for w in writes if w[0] in keys])
     if _schema.has_schema_fields(output):
         writes = [(k, v) for k, v in _schema.update_as_tuples(output) if k in keys]
         return writes, dict(writes)
@@ -261,7 +274,13 @@ def _command_writes(command: Command, keys: frozenset[str], graph: Pregel, name:
         raise ParentCommand(command)
     updates = [(k, v) for k, v in command._update_as_tuples() if k in keys]
     writes = updates + send_targets(command._goto_as_list(), graph.nodes, name)
-    return writes, (dict(updates) if command.update is not None else None)
+    return writes, (_update_view(updates) if command.update is not None else None)
+
+
+def _update_view(writes: Writes) -> Any:
+    """What ``updates`` shows for a node's state writes: a dict, or one dict per write when a key repeats."""
+    view = dict(writes)
+    return view if len(view) == len(writes) else [{k: v} for k, v in writes]
 
 
 def _is_async(fn: Any) -> bool:

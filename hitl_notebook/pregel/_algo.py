@@ -37,6 +37,7 @@ class Task:
     error: BaseException | None = None
     interrupts: tuple[Interrupt, ...] = ()
     answers: list[Any] = field(default_factory=list)
+    cache_key: Any = None  # set when the task's result is to be stored in the graph's cache
 
     @property
     def namespace(self) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
 from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..types import Interrupt
-from . import _events
+from . import _cache, _events, _handlers
 from ._algo import Task, apply_writes, prepare_tasks, read_values
 from ._calls import TaskCalls
 from ._channels import MISSING
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 
 _TASK_MODES = frozenset({"tasks", "debug"})
+_CALL_MODES = frozenset({"updates", "tasks", "debug"})
 
 
 class Run(StartMixin):
@@ -76,7 +77,9 @@ class Run(StartMixin):
         self.channels = {k: c.fresh() for k, c in graph.channels.items()}
         self.out: deque[tuple[tuple[str, ...], str, Any]] = deque()
         self.interrupts: list[Interrupt] = []
-        self.realtime = bool(modes & {"custom", "messages"})
+        # Chunks must reach the consumer while a node still runs: custom/messages output, and the updates of the
+        # @task calls an @entrypoint makes (streamed as each one finishes, as LangGraph 1.2).
+        self.realtime = bool(modes & {"custom", "messages"}) or (graph.streams_calls and bool(modes & _CALL_MODES))
         self._wake: SimpleQueue | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._updated: set[str] | None = None
@@ -91,6 +94,7 @@ class Run(StartMixin):
         self._node_order = graph.node_order
         self._read_keys = graph.read_keys
         self._task_events = bool(self.modes & _TASK_MODES)
+        self.cache = graph.cache if graph.cache is not None else (parent.cache if parent is not None else None)
 
     # -- public driver ---------------------------------------------------------------------------------------------
 
@@ -187,7 +191,27 @@ class Run(StartMixin):
             for task in todo:
                 if not task.node.hidden:
                     self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
+        if self.cache is not None:
+            todo = self._from_cache(todo)
         return todo
+
+    def _from_cache(self, todo: list[Task]) -> list[Task]:
+        """Finish tasks whose results are in the cache (streamed as cached); return those left to run."""
+        left = []
+        for task in todo:
+            node_cache = task.node.cache
+            if node_cache is None:
+                left.append(task)
+                continue
+            task.cache_key, hit = _cache.lookup(self.cache, node_cache, task.input)
+            if hit is None:
+                left.append(task)
+                continue
+            task.writes, task.update = [tuple(w) for w in hit[0]], hit[1]
+            task.done = True
+            self.store.put_writes(task, task.writes or [(NO_WRITES, None)])
+            self._emit("updates", {task.name: task.update, "__metadata__": {"cached": True}})
+        return left
 
     def _execute(self, todo: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
         """Run several tasks (or stream in real time): on worker threads, each finished one saved as it arrives."""
@@ -285,10 +309,14 @@ class Run(StartMixin):
                 self._emit("values", {**shown, INTERRUPT: task.interrupts})
         else:
             self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers)
+            if task.cache_key is not None:
+                _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
+        if task.error is not None and _handlers.handles(task):
+            _handlers.run_error_handler(self, task, step)
 
     def _step_interrupted(self, tasks: list[Task]) -> bool:
         errors = [t.error for t in tasks if t.error is not None]

@@ -31,6 +31,8 @@ class Pregel:
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
+    streams_calls = False
+    """True when nodes are expected to call ``@task``s whose updates stream live (``@entrypoint``)."""
     input_type: Any = Any
     output_type: Any = Any
     """Value types of a single-channel graph's input and output (``@entrypoint``), for its JSON Schemas."""
@@ -44,6 +46,7 @@ class Pregel:
         output_keys: Sequence[str],
         checkpointer: Any = None,
         store: Any = None,
+        cache: Any = None,
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         debug: bool = False,
@@ -59,6 +62,7 @@ class Pregel:
         self.output_keys = tuple(output_keys)
         self.checkpointer = checkpointer
         self.store = store
+        self.cache = cache
         self.interrupt_before = _names(interrupt_before)
         self.interrupt_after = _names(interrupt_after)
         self.debug = debug
@@ -311,6 +315,16 @@ class Pregel:
         from ..drawing._mixin import DrawableGraphMixin
 
         return DrawableGraphMixin._repr_mimebundle_(self, include, exclude)  # type: ignore[arg-type]
+
+    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Forget cached results of ``nodes`` (default: all nodes); ``ValueError`` without a cache (as LangGraph)."""
+        if not self.cache:
+            raise ValueError("No cache is set for this graph. Cannot clear cache.")
+        chosen = [self.nodes[n] for n in (nodes or self.nodes) if n in self.nodes]
+        self.cache.clear([node.cache.namespace for node in chosen if node.cache is not None])
+
+    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        self.clear_cache(nodes)
 
     def get_name(self) -> str:
         return self.name
