@@ -19,6 +19,7 @@ __all__ = [
     "TaskNotFound",
     "CheckpointConflictError",
     "NodeError",
+    "NodeTimeoutError",
     "create_error_message",
 ]
 
@@ -103,3 +104,26 @@ class NodeError:
 
     node: str
     error: BaseException
+
+
+class NodeTimeoutError(Exception):
+    """A node attempt ran past its ``timeout`` (as LangGraph 1.2; not a ``TimeoutError``, so retries apply)."""
+
+    def __init__(self, node: str, elapsed: float, *, kind: str, idle_timeout: float | None = None,
+                 run_timeout: float | None = None) -> None:
+        if kind == "idle":
+            if idle_timeout is None:
+                raise ValueError("idle_timeout is required when kind='idle'")
+            message = (f"Node '{node}' exceeded its idle timeout of {idle_timeout:.3f}s without making progress "
+                       f"(elapsed: {elapsed:.3f}s).")
+            self.timeout = idle_timeout
+        elif kind == "run":
+            if run_timeout is None:
+                raise ValueError("run_timeout is required when kind='run'")
+            message = f"Node '{node}' exceeded its run timeout of {run_timeout:.3f}s (elapsed: {elapsed:.3f}s)."
+            self.timeout = run_timeout
+        else:
+            raise ValueError("kind must be 'idle' or 'run'")
+        super().__init__(message)
+        self.node, self.elapsed, self.kind = node, elapsed, kind
+        self.idle_timeout, self.run_timeout = idle_timeout, run_timeout

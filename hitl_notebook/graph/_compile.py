@@ -10,7 +10,8 @@ from ..constants import END, START, TASKS
 from ..errors import ErrorCode, InvalidUpdateError, NodeError, ParentCommand, create_error_message
 from ..pregel import Pregel
 from ..pregel._algo import send_targets, trigger_name
-from ..pregel._async import run_coroutine
+from ..pregel import _timeouts
+from ..pregel._async import in_async_run, run_coroutine
 from ..pregel._cache import NodeCache
 from ..pregel._handlers import CONFIG_KEY_NODE_ERROR
 from ..pregel._channels import Channel, Ephemeral, NamedBarrier, Topic
@@ -175,11 +176,15 @@ def _user_node(
 def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
     action = spec.action
     if spec.subgraph is not None:
+        if spec.timeout is not None:
+            raise NotImplementedError(f"Node {spec.name!r}: timeouts on subgraph nodes are not supported by "
+                                      "hitl_notebook. Set the timeout on the subgraph's own async nodes.")
         subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer and namespace from this task
         return lambda value, config: subgraph.invoke(value)
     wanted, takes_input = _injected_params(action)
+    _timeouts.check_supported(spec.name, spec.timeout, _is_async(action))
     if _is_async(action):
-        return _async_caller(spec.name, action, wanted, takes_input)
+        return _async_caller(spec.name, action, wanted, takes_input, spec.timeout)
     return _sync_caller(action, wanted, takes_input)
 
 
@@ -205,9 +210,18 @@ def _sync_caller(action: Callable, wanted: tuple[str, ...], takes_input: bool) -
     return call
 
 
-def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_input: bool) -> Callable:
+def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_input: bool,
+                  timeout: Any = None) -> Callable:
     sync_call = _sync_caller(action, wanted, takes_input)
-    return lambda value, config: run_coroutine(sync_call(value, config), name)
+    if timeout is None:
+        return lambda value, config: run_coroutine(sync_call(value, config), name)
+
+    def call_with_timeout(value: Any, config: dict[str, Any]) -> Any:
+        if not in_async_run():  # as LangGraph: a timed node cannot run under the sync API
+            raise _timeouts.sync_unsupported(name)
+        return run_coroutine(_timeouts.with_run_timeout(name, timeout, lambda: sync_call(value, config))(), name)
+
+    return call_with_timeout
 
 
 def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:

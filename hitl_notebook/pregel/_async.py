@@ -29,6 +29,11 @@ class AsyncBridge:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()  # type: ignore[arg-type]
 
 
+def in_async_run() -> bool:
+    """Whether engine code runs under the async API (so coroutines can be awaited)."""
+    return _bridge.get() is not None
+
+
 def run_coroutine(coro: Awaitable[T], name: str) -> T:
     """Await ``coro`` from engine code; only possible under the async API."""
     bridge = _bridge.get()

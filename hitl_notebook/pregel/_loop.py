@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
@@ -80,6 +81,9 @@ class Run(StartMixin):
         # Chunks must reach the consumer while a node still runs: custom/messages output, and the updates of the
         # @task calls an @entrypoint makes (streamed as each one finishes, as LangGraph 1.2).
         self.realtime = bool(modes & {"custom", "messages"}) or (graph.streams_calls and bool(modes & _CALL_MODES))
+        # A step_timeout needs the calling thread free to watch the clock while workers run the step.
+        self.step_timeout = graph.step_timeout
+        self.realtime = self.realtime or self.step_timeout is not None
         self._wake: SimpleQueue | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._updated: set[str] | None = None
@@ -243,15 +247,26 @@ class Run(StartMixin):
         if not self.realtime:
             drain()
         remaining = len(todo)
+        deadline = None if self.step_timeout is None else time.monotonic() + self.step_timeout
         try:
             while remaining:
-                item = wake.get()
+                item = wake.get() if deadline is None else self._next_before(wake, deadline)
                 if item is not None:
                     self._finish(item, step)
                     remaining -= 1
                 yield from self._drain()
         finally:
             self._wake = None
+
+    def _next_before(self, wake: SimpleQueue, deadline: float) -> Any:
+        """The next report from a worker; ``TimeoutError("Timed out")`` past ``step_timeout`` (as LangGraph 1.2).
+
+        Threads cannot be killed: a node still running finishes in the background and its result is dropped.
+        """
+        try:
+            return wake.get(timeout=max(0.0, deadline - time.monotonic()))
+        except Empty:
+            raise TimeoutError("Timed out") from None
 
     def _run(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
         runtime = self.runtime_for(task)

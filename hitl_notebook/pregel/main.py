@@ -31,6 +31,8 @@ class Pregel:
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
+    step_timeout: float | None = None
+    """Seconds a superstep may take before the run fails with ``TimeoutError`` (set on the compiled graph)."""
     streams_calls = False
     """True when nodes are expected to call ``@task``s whose updates stream live (``@entrypoint``)."""
     input_type: Any = Any
