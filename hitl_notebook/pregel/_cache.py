@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cache.base import Namespace
+from ..constants import NO_WRITES
+
+if TYPE_CHECKING:
+    from ._algo import Task
+    from ._loop import Run
 
 CACHE_NS_WRITES = "__pregel_ns_writes"
 
@@ -41,6 +46,33 @@ def lookup(cache: Any, node_cache: NodeCache, *args: Any, **kwargs: Any) -> tupl
     key = node_cache.key(*args, **kwargs)
     found = cache.get([key])
     return key, found.get(key)
+
+
+def finish_cached(run: "Run", todo: list["Task"]) -> list["Task"]:
+    """Finish the step's tasks whose results are in the cache (streamed as cached); return those left to run."""
+    left = []
+    for task in todo:
+        node_cache = task.node.cache
+        if node_cache is None:
+            left.append(task)
+            continue
+        task.cache_key, hit = lookup(run.cache, node_cache, task.input)
+        if hit is None:
+            left.append(task)
+            continue
+        task.writes, task.update = [tuple(w) for w in hit[0]], hit[1]
+        task.done = True
+        run.store.put_writes(task, task.writes or [(NO_WRITES, None)])
+        run._emit("updates", {task.name: task.update, "__metadata__": {"cached": True}})
+    return left
+
+
+def clear(graph: Any, nodes: Any) -> None:
+    """``graph.clear_cache(nodes)``: drop the cache namespaces of those nodes (all nodes by default)."""
+    if not graph.cache:
+        raise ValueError("No cache is set for this graph. Cannot clear cache.")
+    chosen = [graph.nodes[n] for n in (nodes or graph.nodes) if n in graph.nodes]
+    graph.cache.clear([node.cache.namespace for node in chosen if node.cache is not None])
 
 
 def store(cache: Any, node_cache: NodeCache, key: Any, value: Any) -> None:

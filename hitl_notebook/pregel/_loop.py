@@ -196,26 +196,8 @@ class Run(StartMixin):
                 if not task.node.hidden:
                     self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
         if self.cache is not None:
-            todo = self._from_cache(todo)
+            todo = _cache.finish_cached(self, todo)
         return todo
-
-    def _from_cache(self, todo: list[Task]) -> list[Task]:
-        """Finish tasks whose results are in the cache (streamed as cached); return those left to run."""
-        left = []
-        for task in todo:
-            node_cache = task.node.cache
-            if node_cache is None:
-                left.append(task)
-                continue
-            task.cache_key, hit = _cache.lookup(self.cache, node_cache, task.input)
-            if hit is None:
-                left.append(task)
-                continue
-            task.writes, task.update = [tuple(w) for w in hit[0]], hit[1]
-            task.done = True
-            self.store.put_writes(task, task.writes or [(NO_WRITES, None)])
-            self._emit("updates", {task.name: task.update, "__metadata__": {"cached": True}})
-        return left
 
     def _execute(self, todo: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
         """Run several tasks (or stream in real time): on worker threads, each finished one saved as it arrives."""

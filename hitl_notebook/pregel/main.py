@@ -11,7 +11,7 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
-from . import _async, _state
+from . import _async, _cache, _jsonschema, _state
 from ._algo import classify_writes
 from ._channels import Channel
 from ._context import running_task
@@ -31,13 +31,10 @@ class Pregel:
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
-    step_timeout: float | None = None
-    """Seconds a superstep may take before the run fails with ``TimeoutError`` (set on the compiled graph)."""
-    streams_calls = False
-    """True when nodes are expected to call ``@task``s whose updates stream live (``@entrypoint``)."""
-    input_type: Any = Any
+    step_timeout: float | None = None  # seconds a superstep may take before the run raises TimeoutError
+    streams_calls = False  # True for @entrypoint: the updates of its @task calls stream as each one finishes
+    input_type: Any = Any  # the input and output value types of an @entrypoint, for its JSON Schemas
     output_type: Any = Any
-    """Value types of a single-channel graph's input and output (``@entrypoint``), for its JSON Schemas."""
 
     def __init__(
         self,
@@ -320,10 +317,7 @@ class Pregel:
 
     def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
         """Forget cached results of ``nodes`` (default: all nodes); ``ValueError`` without a cache (as LangGraph)."""
-        if not self.cache:
-            raise ValueError("No cache is set for this graph. Cannot clear cache.")
-        chosen = [self.nodes[n] for n in (nodes or self.nodes) if n in self.nodes]
-        self.cache.clear([node.cache.namespace for node in chosen if node.cache is not None])
+        _cache.clear(self, nodes)
 
     async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
         self.clear_cache(nodes)
@@ -333,15 +327,11 @@ class Pregel:
 
     def get_input_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
         """JSON Schema of the input, titled ``<name>Input`` (as LangGraph 1.2; needs pydantic)."""
-        from ._jsonschema import root_model_schema
-
-        return root_model_schema(self.name + "Input", self.input_type)
+        return _jsonschema.root_model_schema(self.name + "Input", self.input_type)
 
     def get_output_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
         """JSON Schema of what ``invoke`` returns, titled ``<name>Output``."""
-        from ._jsonschema import root_model_schema
-
-        return root_model_schema(self.name + "Output", self.output_type)
+        return _jsonschema.root_model_schema(self.name + "Output", self.output_type)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"
