@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -17,6 +18,8 @@ __all__ = [
     "ParentCommand",
     "TaskNotFound",
     "CheckpointConflictError",
+    "NodeError",
+    "NodeTimeoutError",
     "create_error_message",
 ]
 
@@ -81,7 +84,8 @@ class NodeInterrupt(GraphInterrupt):
     def __init__(self, value: Any, id: str | None = None) -> None:
         from .types import Interrupt
 
-        super().__init__([Interrupt(value=value, id=id or "")])
+        # No id: LangGraph's placeholder, which a resume cannot address by id (answer it with a plain value).
+        super().__init__([Interrupt(value=value) if id is None else Interrupt(value=value, id=id)])
 
 
 class ParentCommand(GraphBubbleUp):
@@ -89,3 +93,37 @@ class ParentCommand(GraphBubbleUp):
 
     def __init__(self, command: Any) -> None:
         super().__init__(command)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeError:
+    """What an error handler (``add_node(..., error_handler=h)``) is told: declare ``error: NodeError`` in ``h``.
+
+    As LangGraph 1.2: ``node`` is the failed node's name, ``error`` the exception it raised.
+    """
+
+    node: str
+    error: BaseException
+
+
+class NodeTimeoutError(Exception):
+    """A node attempt ran past its ``timeout`` (as LangGraph 1.2; not a ``TimeoutError``, so retries apply)."""
+
+    def __init__(self, node: str, elapsed: float, *, kind: str, idle_timeout: float | None = None,
+                 run_timeout: float | None = None) -> None:
+        if kind == "idle":
+            if idle_timeout is None:
+                raise ValueError("idle_timeout is required when kind='idle'")
+            message = (f"Node '{node}' exceeded its idle timeout of {idle_timeout:.3f}s without making progress "
+                       f"(elapsed: {elapsed:.3f}s).")
+            self.timeout = idle_timeout
+        elif kind == "run":
+            if run_timeout is None:
+                raise ValueError("run_timeout is required when kind='run'")
+            message = f"Node '{node}' exceeded its run timeout of {run_timeout:.3f}s (elapsed: {elapsed:.3f}s)."
+            self.timeout = run_timeout
+        else:
+            raise ValueError("kind must be 'idle' or 'run'")
+        super().__init__(message)
+        self.node, self.elapsed, self.kind = node, elapsed, kind
+        self.idle_timeout, self.run_timeout = idle_timeout, run_timeout

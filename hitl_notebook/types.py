@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar, Union
 
 __all__ = [
     "All",
+    "CachePolicy",
     "Command",
     "Durability",
     "Interrupt",
@@ -20,6 +21,7 @@ __all__ = [
     "StateUpdate",
     "StreamMode",
     "StreamWriter",
+    "TimeoutPolicy",
     "interrupt",
 ]
 
@@ -41,7 +43,7 @@ class Interrupt:
     id: str
     response_schema: dict[str, Any] | None = None
 
-    def __init__(self, value: Any, id: str = "", response_schema: dict[str, Any] | None = None) -> None:
+    def __init__(self, value: Any, id: str = "placeholder-id", response_schema: dict[str, Any] | None = None) -> None:
         self.value = value
         self.id = id
         self.response_schema = response_schema
@@ -147,6 +149,36 @@ def default_retry_on(exc: Exception) -> bool:
         (ValueError, TypeError, ArithmeticError, ImportError, LookupError, NameError,
          SyntaxError, RuntimeError, ReferenceError, StopIteration, StopAsyncIteration, OSError),
     )
+
+
+def default_cache_key(*args: Any, **kwargs: Any) -> bytes:
+    """Key of a node's input (or a task's arguments): their pickled bytes, with dicts/lists made order-stable.
+
+    Only ever dumped and hashed, never loaded, so no code runs from it (as LangGraph's default key).
+    """
+    import pickle
+
+    return pickle.dumps((_freeze(args), _freeze(kwargs)), protocol=5, fix_imports=False)
+
+
+def _freeze(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return tuple(sorted(((k, _freeze(v)) for k, v in obj.items()), key=lambda kv: repr(kv[0])))
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = [_freeze(v) for v in obj]
+        return tuple(sorted(items, key=repr)) if isinstance(obj, (set, frozenset)) else tuple(items)
+    return obj
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    """Cache a node's (or ``@task``'s) result: ``key_func`` maps its input to a key; ``ttl`` is in seconds."""
+
+    key_func: Callable[..., str | bytes] = default_cache_key
+    ttl: int | None = None
+
+
+from .pregel._timeouts import TimeoutPolicy  # noqa: E402  (defined with its coercion rules)
 
 
 class PregelTask(NamedTuple):

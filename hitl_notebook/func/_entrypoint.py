@@ -5,11 +5,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args, get_origin
 
 from ..constants import END, START
 from ..pregel import Pregel
 from ..pregel._async import run_coroutine
+from ..pregel._cache import NodeCache
 from ..pregel._channels import Ephemeral, LastValue
 from ..pregel._context import current_task
 from ..pregel._node import PregelNode
@@ -42,14 +43,22 @@ class entrypoint:
                  **kwargs: Any) -> None:
         self.checkpointer = checkpointer
         self.store = store
+        self.cache = cache
+        self.cache_policy = cache_policy
         self.retry_policy = retry_policy
 
     def __call__(self, func: Callable[..., Any]) -> Pregel:
+        """Build the workflow graph; a generator function raises ``NotImplementedError`` (as LangGraph 1.2)."""
+        if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
+            raise NotImplementedError("Generators are not supported in the Functional API.")
         name = func.__name__
         channels = {START: Ephemeral(START), END: LastValue(END), PREVIOUS: LastValue(PREVIOUS)}
         graph = Pregel(channels=channels, state_keys=(END, PREVIOUS), input_keys=(START,), output_keys=(END,),
-                       checkpointer=self.checkpointer, store=self.store, name=name)
+                       checkpointer=self.checkpointer, store=self.store, cache=self.cache,
+                       name="LangGraph")
         graph.output_channel = END
+        graph.streams_calls = True
+        graph.input_type, graph.output_type = _io_types(func)
         policies = self.retry_policy
         graph.nodes[name] = PregelNode(
             name=name,
@@ -59,10 +68,30 @@ class entrypoint:
             write=_write,
             is_async=inspect.iscoroutinefunction(func),
             retry_policy=as_retry_policies(policies),
+            cache=NodeCache.build(self.cache_policy, func, name),
         )
         graph.__doc__ = func.__doc__
         graph.__wrapped__ = func  # type: ignore[attr-defined]
         return graph
+
+
+def _io_types(func: Callable[..., Any]) -> tuple[Any, Any]:
+    """Input and output types from the signature, as LangGraph reads them (``final[R, S]`` gives ``R``).
+
+    String annotations (``from __future__ import annotations``) are resolved when they can be.
+    """
+    try:
+        sig = inspect.signature(func, eval_str=True)
+    except Exception:  # an unresolvable forward reference: keep the raw annotations
+        sig = inspect.signature(func)
+    first = next(iter(sig.parameters.values()), None)
+    input_type = first.annotation if first is not None and first.annotation is not first.empty else Any
+    output_type = sig.return_annotation
+    if output_type is sig.empty or output_type is entrypoint.final:
+        output_type = Any
+    elif get_origin(output_type) is entrypoint.final:
+        output_type = get_args(output_type)[0]
+    return input_type, output_type
 
 
 def _write(output: Any, config: dict[str, Any]) -> tuple[list[tuple[str, Any]], Any]:

@@ -14,12 +14,16 @@ class TaskFunction:
     """What ``@task`` returns: call it inside a run to get a future (``.result()``, or ``await`` in async code)."""
 
     def __init__(self, func: Callable[..., Any], *, name: str | None = None,
-                 retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None) -> None:
+                 retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None, cache_policy: Any = None) -> None:
+        from ..pregel._cache import NodeCache
+
         self.func = func
-        self.name = name or func.__name__
-        self.is_async = inspect.iscoroutinefunction(func)
+        target = func.func if isinstance(func, functools.partial) else func  # a partial is named after its function
+        self.name = name or target.__name__
+        self.is_async = inspect.iscoroutinefunction(target)
         self.retry_policy = as_retry_policies(retry_policy)
-        functools.update_wrapper(self, func)
+        self.cache = NodeCache.build(cache_policy, target, self.name)
+        functools.update_wrapper(self, target)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from ..pregel._context import current_task
@@ -40,5 +44,5 @@ def task(func: Callable[..., Any] | None = None, *, name: str | None = None, ret
          cache_policy: Any = None, timeout: Any = None) -> Any:
     """Mark a function as a task of the functional API."""
     if func is None:
-        return lambda f: TaskFunction(f, name=name, retry_policy=retry_policy)
-    return TaskFunction(func, name=name, retry_policy=retry_policy)
+        return lambda f: TaskFunction(f, name=name, retry_policy=retry_policy, cache_policy=cache_policy)
+    return TaskFunction(func, name=name, retry_policy=retry_policy, cache_policy=cache_policy)

@@ -60,6 +60,8 @@ class Branch:
     path: Callable[..., Any]
     ends: dict[Hashable, str] | None
     is_async: bool
+    input_schema: Any = None
+    """The router's first-parameter type hint: it reads the state through it (its keys become channels)."""
 
     @classmethod
     def build(cls, path: Callable[..., Any], path_map: dict[Hashable, str] | Sequence[str] | None) -> "Branch":
@@ -74,7 +76,9 @@ class Branch:
             hint = return_hint(path)  # LangGraph reads only a plain Literal[...] return hint
             ends = {n: n for n in get_args(hint)} if get_origin(hint) is Literal else None
         is_async = inspect.iscoroutinefunction(path) or inspect.iscoroutinefunction(getattr(path, "__call__", None))
-        return cls(name=name, path=path, ends=ends, is_async=is_async)
+        from ._schema import first_param_schema
+
+        return cls(name=name, path=path, ends=ends, is_async=is_async, input_schema=first_param_schema(path))
 
     def resolve(self, result: Any) -> list[str | Send]:
         """Map the router's return value to node names and Sends (a value missing from the map is a KeyError)."""

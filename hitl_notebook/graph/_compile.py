@@ -7,20 +7,23 @@ from collections.abc import Callable
 from typing import Any
 
 from ..constants import END, START, TASKS
-from ..errors import ErrorCode, InvalidUpdateError, ParentCommand, create_error_message
+from ..errors import ErrorCode, InvalidUpdateError, NodeError, ParentCommand, create_error_message
 from ..pregel import Pregel
 from ..pregel._algo import send_targets, trigger_name
-from ..pregel._async import run_coroutine
+from ..pregel import _timeouts
+from ..pregel._async import in_async_run, run_coroutine
+from ..pregel._cache import NodeCache
+from ..pregel._handlers import CONFIG_KEY_NODE_ERROR
 from ..pregel._channels import Channel, Ephemeral, NamedBarrier, Topic
 from ..pregel._node import PregelNode, Writes
 from ..types import Command, as_retry_policies
 from . import _schema
-from ._branch import Branch
 from ._runnable import is_runnable, runnable_caller
 from .state import NodeSpec, StateGraph
 
 CONFIG_KEY_READ = "__pregel_read"
-_INJECTABLE = ("config", "writer", "store", "runtime")
+_INJECTABLE = ("config", "writer", "store", "runtime", "error")
+
 
 
 class CompiledStateGraph(Pregel):
@@ -49,26 +52,27 @@ class CompiledStateGraph(Pregel):
             **options,
         )
         graph.builder = builder
-        state_reader = _schema.make_reader(builder.state_schema, builder.schemas[builder.state_schema])
-        graph.nodes[START] = _start_node(builder, graph, state_reader)
+        if builder.schemas[builder.output_schema] == (_schema.ROOT,):
+            graph.output_channel = _schema.ROOT  # a non-dict state: invoke returns the bare value
+        graph.nodes[START] = _start_node(builder, graph)
         for name, spec in builder.nodes.items():
-            graph.nodes[name] = _user_node(builder, graph, spec, state_reader, tuple(joins.get(name, ())))
+            graph.nodes[name] = _user_node(builder, graph, spec, tuple(joins.get(name, ())))
         return graph
 
 
     def get_input_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
-        """JSON Schema of the graph's input (its ``input_schema``), built with pydantic."""
-        return _json_schema(self.builder.input_schema)
+        """JSON Schema of the graph's input (its ``input_schema``), built with pydantic as LangGraph 1.2."""
+        return self._state_jsonschema(self.builder.input_schema, "Input")
 
     def get_output_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
         """JSON Schema of what ``invoke`` returns (its ``output_schema``)."""
-        return _json_schema(self.builder.output_schema)
+        return self._state_jsonschema(self.builder.output_schema, "Output")
 
+    def _state_jsonschema(self, schema: Any, suffix: str) -> dict[str, Any]:
+        from ..pregel._jsonschema import state_schema
 
-def _json_schema(schema: Any) -> dict[str, Any]:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(schema).json_schema()
+        types = {k: getattr(c, "type_", Any) for k, c in self.builder.channels.items()}
+        return state_schema(self.name + suffix, schema, self.builder.schemas[schema], types)
 
 
 def _edge_writes(builder: StateGraph, source: str) -> Writes:
@@ -79,17 +83,25 @@ def _edge_writes(builder: StateGraph, source: str) -> Writes:
     return writes
 
 
-def _router(graph: Pregel, branches: list[Branch], source: str, state_reader: Callable[[dict[str, Any]], Any]):
-    """Evaluate ``source``'s conditional edges on the state as updated by its own writes."""
+def _router(builder: StateGraph, graph: Pregel, source: str, default_schema: Any):
+    """Evaluate ``source``'s conditional edges on the state as updated by its own writes.
+
+    Each router reads the state through its own input hint, else through the source node's input schema
+    (as LangGraph 1.2).
+    """
+    branches = list(builder.branches.get(source, {}).values())
     if not branches:
         return None
+    readers = {}
+    for branch in branches:
+        schema = branch.input_schema or default_schema
+        readers[branch.name] = _schema.make_reader(schema, builder.schemas[schema])
 
     def route(writes: Writes, config: dict[str, Any]) -> Writes:
         fresh = config["configurable"][CONFIG_KEY_READ](writes)
-        state = state_reader(fresh)
         out: Writes = []
         for branch in branches:
-            result = branch.path(state)
+            result = branch.path(readers[branch.name](fresh))
             if branch.is_async:
                 result = run_coroutine(result, branch.name)
             out.extend(send_targets(branch.resolve(result), graph.nodes, source))
@@ -98,9 +110,9 @@ def _router(graph: Pregel, branches: list[Branch], source: str, state_reader: Ca
     return route
 
 
-def _start_node(builder: StateGraph, graph: Pregel, state_reader: Callable) -> PregelNode:
+def _start_node(builder: StateGraph, graph: Pregel) -> PregelNode:
     edges = _edge_writes(builder, START)
-    route = _router(graph, list(builder.branches.get(START, {}).values()), START, state_reader)
+    route = _router(builder, graph, START, builder.state_schema)
     input_schema, input_keys = builder.input_schema, builder.schemas[builder.input_schema]
 
     def write(value: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
@@ -117,17 +129,19 @@ def _start_node(builder: StateGraph, graph: Pregel, state_reader: Callable) -> P
 
 
 def _user_node(
-    builder: StateGraph, graph: Pregel, spec: NodeSpec, state_reader: Callable, joins: tuple[str, ...]
+    builder: StateGraph, graph: Pregel, spec: NodeSpec, joins: tuple[str, ...]
 ) -> PregelNode:
     keys = builder.schemas[spec.input_schema]
     call = _caller(spec)
     edges = _edge_writes(builder, spec.name)
-    route = _router(graph, list(builder.branches.get(spec.name, {}).values()), spec.name, state_reader)
+    route = _router(builder, graph, spec.name, spec.input_schema)
     channel_keys = frozenset(builder.channels)
     name = spec.name
 
+    outputs = _root_writes if channel_keys == {_schema.ROOT} else _output_writes
+
     def write(output: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
-        writes, update = _output_writes(output, channel_keys, graph, name)
+        writes, update = outputs(output, channel_keys, graph, name)
         n_state = len(writes)
         writes.extend(edges)
         if route is not None:
@@ -154,19 +168,25 @@ def _user_node(
         retry_policy=as_retry_policies(policies),
         metadata=metadata,
         subgraph=spec.subgraph,
+        cache=NodeCache.build(spec.cache_policy, spec.action, name),
+        error_handler=spec.error_handler,
     )
 
 
 def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
     action = spec.action
     if spec.subgraph is not None:
+        if spec.timeout is not None:
+            raise NotImplementedError(f"Node {spec.name!r}: timeouts on subgraph nodes are not supported by "
+                                      "hitl_notebook. Set the timeout on the subgraph's own async nodes.")
         subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer and namespace from this task
         return lambda value, config: subgraph.invoke(value)
     if is_runnable(action):
         return runnable_caller(spec.name, action)
     wanted, takes_input = _injected_params(action)
+    _timeouts.check_supported(spec.name, spec.timeout, _is_async(action))
     if _is_async(action):
-        return _async_caller(spec.name, action, wanted, takes_input)
+        return _async_caller(spec.name, action, wanted, takes_input, spec.timeout)
     return _sync_caller(action, wanted, takes_input)
 
 
@@ -183,6 +203,8 @@ def _sync_caller(action: Callable, wanted: tuple[str, ...], takes_input: bool) -
                 extra["config"] = config
             elif param == "writer":
                 extra["writer"] = current_task().writer
+            elif param == "error":
+                extra["error"] = config["configurable"].get(CONFIG_KEY_NODE_ERROR)
             else:
                 extra[param] = None
         return action(value, **extra) if takes_input else action(**extra)
@@ -190,9 +212,18 @@ def _sync_caller(action: Callable, wanted: tuple[str, ...], takes_input: bool) -
     return call
 
 
-def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_input: bool) -> Callable:
+def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_input: bool,
+                  timeout: Any = None) -> Callable:
     sync_call = _sync_caller(action, wanted, takes_input)
-    return lambda value, config: run_coroutine(sync_call(value, config), name)
+    if timeout is None:
+        return lambda value, config: run_coroutine(sync_call(value, config), name)
+
+    def call_with_timeout(value: Any, config: dict[str, Any]) -> Any:
+        if not in_async_run():  # as LangGraph: a timed node cannot run under the sync API
+            raise _timeouts.sync_unsupported(name)
+        return run_coroutine(_timeouts.with_run_timeout(name, timeout, lambda: sync_call(value, config))(), name)
+
+    return call_with_timeout
 
 
 def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:
@@ -203,7 +234,15 @@ def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     takes_input = bool(positional) or any(p.kind is p.VAR_POSITIONAL for p in params)
     rest = positional[1:] + [p for p in params if p.kind is p.KEYWORD_ONLY]
-    return tuple(p.name for p in rest if p.name in _INJECTABLE), takes_input
+    return tuple(p.name for p in rest if p.name in _INJECTABLE and _injects(p)), takes_input
+
+
+def _injects(param: inspect.Parameter) -> bool:
+    """``error`` is injected only when typed ``NodeError`` (as LangGraph); other names by name alone."""
+    if param.name != "error":
+        return True
+    hint = param.annotation
+    return hint is NodeError or hint == "NodeError"
 
 
 def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
@@ -214,14 +253,12 @@ def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) 
         return writes, dict(writes)
     if isinstance(output, Command):
         return _command_writes(output, keys, graph, name)
-    if isinstance(output, (list, tuple)) and output and all(isinstance(o, Command) for o in output):
+    if isinstance(output, (list, tuple)) and output and any(isinstance(o, Command) for o in output):
+        # Several updates from one node (Commands, and dicts beside them), applied in order as LangGraph 1.2.
         writes = []
-        updates = []
-        for command in output:
-            w, u = _command_writes(command, keys, graph, name)
-            writes.extend(w)
-            updates.extend({k: v} for k, v in (u or {}).items())  # LangGraph shows one dict per write here
-        return writes, updates or None
+        for item in output:
+            writes.extend((_command_writes if isinstance(item, Command) else _output_writes)(item, keys, graph, name)[0])
+        return writes, _update_view([w for w in writes if w[0] in keys])
     if _schema.has_schema_fields(output):
         writes = [(k, v) for k, v in _schema.update_as_tuples(output) if k in keys]
         return writes, dict(writes)
@@ -231,12 +268,35 @@ def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) 
     ))
 
 
+def _root_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
+    """A non-dict state: the node's return value is the whole update (Commands still route), as LangGraph."""
+    if isinstance(output, Command):
+        return _command_writes(output, keys, graph, name)[0], output.update
+    if isinstance(output, (list, tuple)) and output and any(isinstance(o, Command) for o in output):
+        writes: Writes = []
+        for item in output:
+            if isinstance(item, Command):
+                writes.extend(_command_writes(item, keys, graph, name)[0])
+            else:
+                writes.append((_schema.ROOT, item))
+        return writes, output
+    if output is None:
+        return [], None
+    return [(_schema.ROOT, output)], output
+
+
 def _command_writes(command: Command, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
     if command.graph == Command.PARENT:
         raise ParentCommand(command)
     updates = [(k, v) for k, v in command._update_as_tuples() if k in keys]
     writes = updates + send_targets(command._goto_as_list(), graph.nodes, name)
-    return writes, (dict(updates) if command.update is not None else None)
+    return writes, (_update_view(updates) if command.update is not None else None)
+
+
+def _update_view(writes: Writes) -> Any:
+    """What ``updates`` shows for a node's state writes: a dict, or one dict per write when a key repeats."""
+    view = dict(writes)
+    return view if len(view) == len(writes) else [{k: v} for k, v in writes]
 
 
 def _is_async(fn: Any) -> bool:

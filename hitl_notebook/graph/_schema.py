@@ -13,6 +13,8 @@ from ..errors import InvalidUpdateError
 from ..pregel._channels import BinaryOperatorAggregate, Channel, LastValue
 
 _MISSING = object()
+ROOT = "__root__"
+"""The one channel of a non-dict state (``StateGraph(Annotated[list, operator.add])``), as LangGraph names it."""
 
 
 def _is_pydantic_model(schema: Any) -> bool:
@@ -28,6 +30,8 @@ def schema_hints(schema: Any) -> dict[str, Any]:
     """Field name -> annotation (with ``Annotated`` extras) for any supported schema kind."""
     if schema is None or schema is Any:
         return {}
+    if not hasattr(schema, "__annotations__") and schema is not dict:
+        return {ROOT: schema}  # a bare type (list[str], Annotated[list, add]): the whole state is one value
     if _is_pydantic_model(schema):
         hints = typing.get_type_hints(schema, include_extras=True)
         return {name: hints.get(name, info.annotation) for name, info in schema.model_fields.items()}
@@ -36,13 +40,10 @@ def schema_hints(schema: Any) -> dict[str, Any]:
         if dataclasses.is_dataclass(schema):
             return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(schema)}
         return hints
-    if isinstance(schema, type) and getattr(schema, "__annotations__", None):
-        return typing.get_type_hints(schema, include_extras=True)
     if schema is dict:
         return {}
-    raise TypeError(
-        f"Unsupported state schema {schema!r}: use a TypedDict, a dataclass or a pydantic BaseModel."
-    )
+    hints = typing.get_type_hints(schema, include_extras=True)  # a plain class: its annotations are the keys
+    return {k: v for k, v in hints.items() if k != "__slots__"}
 
 
 def _reducer_of(annotation: Any) -> Callable[[Any, Any], Any] | None:
@@ -89,6 +90,8 @@ def same_channel_kind(a: Channel, b: Channel) -> bool:
 def make_reader(schema: Any, keys: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
     """Build the function that turns channel values into what a node receives."""
     keys = tuple(keys)
+    if keys == (ROOT,):
+        return _read_root
     if _is_pydantic_model(schema):
         def read_model(values: dict[str, Any]) -> Any:
             return schema(**_present(values, keys))
@@ -104,26 +107,27 @@ def make_reader(schema: Any, keys: Sequence[str]) -> Callable[[dict[str, Any]], 
     return read_dict
 
 
+def _read_root(values: dict[str, Any]) -> Any:
+    return values.get(ROOT)
+
+
 def _present(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: values[k] for k in keys if k in values}
 
 
 def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str, Any]]:
-    """Map graph input to channel writes, validating pydantic input like LangGraph does."""
+    """Map graph input to channel writes.
+
+    As LangGraph 1.2, input is not validated here: a pydantic state is validated when a node reads it (so each
+    validator runs once per read, and bad input fails at the first node with pydantic's ``ValidationError``).
+    """
     if value is None:
         return []
-    if _is_pydantic_model(schema):
-        if isinstance(value, dict):
-            validated = schema.model_validate(value)  # raises on bad input; only the given keys are written
-            return [(k, getattr(validated, k)) for k in keys if k in value]
-        if isinstance(value, schema):
-            fields_set = value.model_fields_set
-            return [(k, getattr(value, k)) for k in keys if k in fields_set or getattr(value, k, None) is not None]
+    if tuple(keys) == (ROOT,):
+        return [(ROOT, value)]
     if isinstance(value, dict):
         return [(k, value[k]) for k in keys if k in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [(k, getattr(value, k)) for k in keys if hasattr(value, k)]
-    if _is_pydantic_model(type(value)):
+    if has_schema_fields(value):
         return update_as_tuples(value, keys)
     raise InvalidUpdateError(
         f"Expected dict as graph input, got {value!r}. Pass a dict of state keys (or an instance of the state schema)."
@@ -131,12 +135,14 @@ def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str
 
 
 def update_as_tuples(update: Any, keys: Sequence[str] | None = None) -> list[tuple[str, Any]]:
-    """Normalise a node's update (dict, list of pairs, dataclass, pydantic model) to (key, value) pairs."""
+    """Normalise an update (dict, list of pairs, dataclass, pydantic model, bare value) to (key, value) pairs."""
     if update is None:
         return []
     if isinstance(update, dict):
         return list(update.items())
-    if isinstance(update, (list, tuple)) and all(isinstance(u, tuple) and len(u) == 2 for u in update):
+    if isinstance(update, (list, tuple)) and all(
+        isinstance(u, tuple) and len(u) == 2 and isinstance(u[0], str) for u in update
+    ):
         return list(update)
     fields: Sequence[str] | None = None
     defaults: dict[str, Any] = {}
@@ -148,8 +154,8 @@ def update_as_tuples(update: Any, keys: Sequence[str] | None = None) -> list[tup
     elif dataclasses.is_dataclass(update) and not isinstance(update, type):
         fields = [f.name for f in dataclasses.fields(update)]
         defaults = {f.name: f.default for f in dataclasses.fields(update)}
-    if fields is None:
-        raise InvalidUpdateError(f"Expected dict, got {update!r}")
+    if fields is None:  # as LangGraph: any other value updates a non-dict state's one channel (else it is dropped)
+        return [(ROOT, update)]
     out = []
     for k in keys if keys is not None else fields:
         value = getattr(update, k, _MISSING)
@@ -174,6 +180,14 @@ def first_param_schema(fn: Callable) -> Any | None:
     except (TypeError, ValueError, NameError):
         return None
     hint = hints.get(params[0].name)
-    if isinstance(hint, type) and (is_typed_dict(hint) or dataclasses.is_dataclass(hint) or _is_pydantic_model(hint)):
+    # As LangGraph: any class with annotations (their keys become channels); bare types such as dict do not count.
+    if isinstance(hint, type) and hint is not dict and _has_hints(hint):
         return hint
     return None
+
+
+def _has_hints(cls: type) -> bool:
+    try:
+        return bool(typing.get_type_hints(cls))
+    except Exception:  # unresolvable forward references
+        return False

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constants import END, RESERVED_CHARS, START
 from ..types import All, RetryPolicy
+from ..pregel import _timeouts
 from . import _schema
 from ._branch import Branch, command_destinations, return_hint
 from ._runnable import is_runnable, runnable_name
@@ -35,6 +36,24 @@ class NodeSpec:
     ends: tuple[str, ...] | dict[str, str] = ()
     subgraph: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    cache_policy: Any = None
+    error_handler: str | None = None
+    """Name of the node that runs when this one fails (``__error_handler__<name>`` or the graph default)."""
+    is_error_handler: bool = False
+    timeout: Any = None
+
+
+@dataclass(slots=True)
+class NodeDefaults:
+    """``set_node_defaults(...)``: policies for nodes that set none themselves, applied at compile time."""
+
+    retry_policy: Any = None
+    cache_policy: Any = None
+    error_handler: Any = None
+    timeout: Any = None
+
+
+DEFAULT_ERROR_HANDLER = "__default_error_handler__"
 
 
 class StateGraph:
@@ -77,6 +96,7 @@ class StateGraph:
         self.channels: dict[str, Any] = {}
         self.schemas: dict[Any, tuple[str, ...]] = {}
         self.compiled = False
+        self.node_defaults = NodeDefaults()
         for schema in (state_schema, self.input_schema, self.output_schema):
             self._add_schema(schema)
 
@@ -104,10 +124,17 @@ class StateGraph:
         input_schema: Any = None,
         retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None,
         cache_policy: Any = None,
+        error_handler: Callable[..., Any] | None = None,
         destinations: dict[str, str] | tuple[str, ...] | None = None,
+        timeout: Any = None,
         **kwargs: Any,
     ) -> "StateGraph":
-        """Add a node; ``add_node(fn)`` names it after the function."""
+        """Add a node; ``add_node(fn)`` names it after the function.
+
+        ``error_handler`` (as LangGraph 1.2) becomes the node ``__error_handler__<name>``: when this node fails
+        (after its retries), the handler runs in the same step on the same input instead of the error ending the
+        run, and may declare ``error: NodeError`` to see what failed. Its update and ``Command`` take effect.
+        """
         if self.compiled:
             logger.warning(
                 "Adding a node to a graph that has already been compiled. This will not be reflected in the compiled graph."
@@ -139,11 +166,61 @@ class StateGraph:
             ends = dict(destinations) if isinstance(destinations, dict) else tuple(destinations)
         elif subgraph is None:
             ends = command_destinations(return_hint(action))
+        handler_name = None
+        if error_handler is not None:
+            handler_name = f"__error_handler__{node}"
+            if handler_name in self.nodes:
+                raise ValueError(f"Auto-generated error handler node `{handler_name}` already exists.")
+            self.nodes[handler_name] = NodeSpec(
+                name=handler_name, action=error_handler, input_schema=input_schema, is_error_handler=True,
+            )
         self.nodes[node] = NodeSpec(
             name=node, action=action, input_schema=input_schema, defer=defer, metadata=metadata,
-            retry_policy=retry_policy, ends=ends, subgraph=subgraph, extra=kwargs,
+            retry_policy=retry_policy, ends=ends, subgraph=subgraph, extra=kwargs, cache_policy=cache_policy,
+            error_handler=handler_name, timeout=_timeouts.coerce(timeout),
         )
         return self
+
+    def set_node_defaults(
+        self,
+        *,
+        retry_policy: RetryPolicy | Sequence[RetryPolicy] | None = None,
+        cache_policy: Any = None,
+        error_handler: Callable[..., Any] | None = None,
+        timeout: Any = None,
+    ) -> "StateGraph":
+        """Policies for every node that sets none itself, applied at ``compile()`` (as LangGraph 1.2).
+
+        Retry and timeout defaults also reach error-handler nodes; cache and error-handler defaults do not.
+        """
+        defaults = self.node_defaults
+        if retry_policy is not None:
+            defaults.retry_policy = retry_policy
+        if cache_policy is not None:
+            defaults.cache_policy = cache_policy
+        if error_handler is not None:
+            defaults.error_handler = error_handler
+        if timeout is not None:
+            defaults.timeout = _timeouts.coerce(timeout)
+        return self
+
+    def _apply_node_defaults(self) -> None:
+        defaults = self.node_defaults
+        if defaults.error_handler is not None and DEFAULT_ERROR_HANDLER not in self.nodes:
+            self.nodes[DEFAULT_ERROR_HANDLER] = NodeSpec(
+                name=DEFAULT_ERROR_HANDLER, action=defaults.error_handler, input_schema=self.state_schema,
+                is_error_handler=True,
+            )
+        for spec in self.nodes.values():
+            if not spec.is_error_handler:
+                if defaults.error_handler is not None and spec.error_handler is None:
+                    spec.error_handler = DEFAULT_ERROR_HANDLER
+                if spec.cache_policy is None:
+                    spec.cache_policy = defaults.cache_policy
+            if spec.retry_policy is None:
+                spec.retry_policy = defaults.retry_policy
+            if spec.timeout is None:
+                spec.timeout = defaults.timeout
 
     def add_sequence(self, nodes: Sequence[Callable[..., Any] | tuple[str, Callable[..., Any]]]) -> "StateGraph":
         """Add nodes chained one after the other (no edge from START)."""
@@ -194,6 +271,8 @@ class StateGraph:
         if branch.name in self.branches[source]:
             raise ValueError(f"Branch with name `{branch.name}` already exists for node `{source}`")
         self.branches[source][branch.name] = branch
+        if branch.input_schema is not None:
+            self._add_schema(branch.input_schema)
         return self
 
     def set_entry_point(self, key: str) -> "StateGraph":
@@ -255,9 +334,10 @@ class StateGraph:
         before = _as_list(interrupt_before)
         after = _as_list(interrupt_after)
         self.validate([*before, *after])
+        self._apply_node_defaults()
         self.compiled = True
         return CompiledStateGraph.build(
-            self, checkpointer=checkpointer, store=store, interrupt_before=interrupt_before,
+            self, checkpointer=checkpointer, store=store, cache=cache, interrupt_before=interrupt_before,
             interrupt_after=interrupt_after, debug=debug, name=name or "LangGraph",
         )
 

@@ -180,7 +180,8 @@ class Segment:
             self._open.pop(chunk["id"], None)
         fields: dict[str, Any] = {}
         if chunk.get("error"):
-            fields.update(status="error", error=chunk["error"])
+            error = chunk["error"]  # the exception itself, as LangGraph streams it
+            fields.update(status="error", error=error if isinstance(error, str) else repr(error))
             self.journal.node_status(name, NodeStatus.ERROR)
         elif chunk.get("interrupts"):
             fields.update(status="interrupted")

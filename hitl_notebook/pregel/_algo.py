@@ -38,6 +38,7 @@ class Task:
     interrupts: tuple[Interrupt, ...] = ()
     paused: bool = False  # stopped by interrupt() or by a subgraph's breakpoint (then with no interrupts)
     answers: list[Any] = field(default_factory=list)
+    cache_key: Any = None  # set when the task's result is to be stored in the graph's cache
 
     @property
     def namespace(self) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constants import ERROR, INTERRUPT, PUSH, RESUME, RETURN
 from ..errors import GraphInterrupt
-from . import _events
+from . import _cache, _events
 from ._algo import Task, task_id
 from ._async import run_coroutine
 from ._context import TaskRuntime
@@ -43,14 +43,27 @@ class TaskCalls:
             node = PregelNode(
                 name=fn.name, triggers=(), read=lambda values: None,
                 call=_caller(fn, args, kwargs), write=lambda output, config: ([(RETURN, output)], output),
-                retry_policy=fn.retry_policy,
+                retry_policy=fn.retry_policy, cache=fn.cache,
             )
             task = Task(call_id, fn.name, path, node, (PUSH,), input=(args, kwargs),
                         answers=list(saved["answers"]) if saved else [])
             if self.run.modes & {"tasks", "debug"}:
                 self.run._emit_task_event("task", step, _events.task_start(task))
+            if self.run.cache is not None and fn.cache is not None and self._from_cache(task, future, args, kwargs):
+                return future
             self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step)
         return future
+
+    def _from_cache(self, task: Task, future: Future, args: tuple, kwargs: dict) -> bool:
+        """Answer a call from the cache (streamed as cached, as LangGraph); False on a miss."""
+        run = self.run
+        task.cache_key, hit = _cache.lookup(run.cache, task.node.cache, *args, **kwargs)
+        if hit is None:
+            return False
+        run.store.put_writes(task, [(RETURN, hit)])
+        run._emit("updates", {task.name: hit, "__metadata__": {"cached": True}})
+        future.set_result(hit)
+        return True
 
     def _execute(self, task: Task, future: Future, step: int) -> None:
         try:
@@ -76,6 +89,8 @@ class TaskCalls:
             future.set_exception(GraphInterrupt(task.interrupts))
         else:
             run.store.put_writes(task, task.writes + answers)
+            if task.cache_key is not None:
+                _cache.store(run.cache, task.node.cache, task.cache_key, task.update)
             run._emit("updates", {task.name: task.update})
             if run.modes & {"tasks", "debug"}:
                 run._emit_task_event("task_result", step, _events.task_result(task, frozenset({RETURN})))

@@ -14,16 +14,14 @@ def task_start(task: Task) -> dict[str, Any]:
 
 
 def task_result(task: Task, state_keys: frozenset[str]) -> dict[str, Any]:
-    if task.paused:
+    if task.paused or task.error is not None:  # LangGraph shows {} (and the exception itself)
         result: Any = {}
-    elif task.error is not None:
-        result = None
     else:
         result = {k: v for k, v in task.writes if k in state_keys}
     return {
         "id": task.id,
         "name": task.name,
-        "error": None if task.error is None else repr(task.error),
+        "error": task.error,
         "result": result,
         "interrupts": [interrupt_dict(i) for i in task.interrupts],
     }

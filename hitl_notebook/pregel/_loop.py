@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
 from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..types import Interrupt
-from . import _callbacks, _events
+from . import _cache, _callbacks, _events, _handlers
 from ._algo import Task, apply_writes, prepare_tasks, read_values
 from ._calls import TaskCalls
 from ._channels import MISSING
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 
 _TASK_MODES = frozenset({"tasks", "debug"})
+_CALL_MODES = frozenset({"updates", "tasks", "debug"})
 
 
 class Run(StartMixin):
@@ -79,7 +81,12 @@ class Run(StartMixin):
         self.interrupts: list[Interrupt] = []
         self.paused = False  # stopped at a static breakpoint
         self.resuming = False  # continuing a saved checkpoint, until the first step commits
-        self.realtime = bool(modes & {"custom", "messages"})
+        # Chunks must reach the consumer while a node still runs: custom/messages output, and the updates of the
+        # @task calls an @entrypoint makes (streamed as each one finishes, as LangGraph 1.2).
+        self.realtime = bool(modes & {"custom", "messages"}) or (graph.streams_calls and bool(modes & _CALL_MODES))
+        # A step_timeout needs the calling thread free to watch the clock while workers run the step.
+        self.step_timeout = graph.step_timeout
+        self.realtime = self.realtime or self.step_timeout is not None
         self._wake: SimpleQueue | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._updated: set[str] | None = None
@@ -96,6 +103,7 @@ class Run(StartMixin):
         self._task_events = bool(self.modes & _TASK_MODES)
         # LangChain callbacks (the "messages" mode, user callbacks): only built when asked for, else no cost.
         self.callbacks = _callbacks.RunCallbacks(self, parent is not None) if _callbacks.needed(self, parent) else None
+        self.cache = graph.cache if graph.cache is not None else (parent.cache if parent is not None else None)
 
     # -- public driver ---------------------------------------------------------------------------------------------
 
@@ -207,6 +215,8 @@ class Run(StartMixin):
                 if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
                     update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
                     self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
+        if self.cache is not None:
+            todo = _cache.finish_cached(self, todo)
         return todo
 
     def _execute(self, todo: list[Task]) -> Iterator[tuple[tuple[str, ...], str, Any]]:
@@ -239,15 +249,26 @@ class Run(StartMixin):
         if not self.realtime:
             drain()
         remaining = len(todo)
+        deadline = None if self.step_timeout is None else time.monotonic() + self.step_timeout
         try:
             while remaining:
-                item = wake.get()
+                item = wake.get() if deadline is None else self._next_before(wake, deadline)
                 if item is not None:
                     self._finish(item, step)
                     remaining -= 1
                 yield from self._drain()
         finally:
             self._wake = None
+
+    def _next_before(self, wake: SimpleQueue, deadline: float) -> Any:
+        """The next report from a worker; ``TimeoutError("Timed out")`` past ``step_timeout`` (as LangGraph 1.2).
+
+        Threads cannot be killed: a node still running finishes in the background and its result is dropped.
+        """
+        try:
+            return wake.get(timeout=max(0.0, deadline - time.monotonic()))
+        except Empty:
+            raise TimeoutError("Timed out") from None
 
     def _run(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
         runtime = self.runtime_for(task)
@@ -308,10 +329,14 @@ class Run(StartMixin):
                 self._emit("values", {**shown, INTERRUPT: task.interrupts})
         else:
             self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers)
+            if task.cache_key is not None:
+                _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
+        if task.error is not None and _handlers.handles(task):
+            _handlers.run_error_handler(self, task, step)
 
     def _step_interrupted(self, tasks: list[Task]) -> bool:
         errors = [t.error for t in tasks if t.error is not None]

@@ -31,6 +31,10 @@ class PregelNode:
     retry_policy: Sequence[RetryPolicy] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
     subgraph: Any = None
+    cache: Any = None
+    """A ``NodeCache`` when the node has a cache policy (used only if the graph was compiled with a cache)."""
+    error_handler: str | None = None
+    """The node that runs, in the same step and on the same input, when this one fails."""
 
     def run(self, value: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
         return self.write(self.call(value, config), config)

@@ -38,6 +38,8 @@ def run_task(task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
                 task.error = exc
                 return
             except Exception as exc:
+                if hasattr(exc, "add_note"):  # Python 3.11+: LangGraph's note naming the failed task
+                    exc.add_note(f"During task with name '{task.name}' and id '{task.id}'")
                 policy = _matching_policy(task, exc)
                 if policy is None or attempt >= policy.max_attempts:
                     task.error = exc

@@ -10,8 +10,8 @@ from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
-from ..types import Command, StateSnapshot, StreamMode
-from . import _async, _nesting, _printing, _state
+from ..types import StateSnapshot, StreamMode
+from . import _async, _cache, _jsonschema, _nesting, _printing, _state
 from ._channels import Channel
 from ._context import running_task
 from ._loop import Run, _names
@@ -30,6 +30,10 @@ class Pregel:
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
+    step_timeout: float | None = None  # seconds a superstep may take before the run raises TimeoutError
+    streams_calls = False  # True for @entrypoint: the updates of its @task calls stream as each one finishes
+    input_type: Any = Any  # the input and output value types of an @entrypoint, for its JSON Schemas
+    output_type: Any = Any
 
     def __init__(
         self,
@@ -40,6 +44,7 @@ class Pregel:
         output_keys: Sequence[str],
         checkpointer: Any = None,
         store: Any = None,
+        cache: Any = None,
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         debug: bool = False,
@@ -53,6 +58,7 @@ class Pregel:
         self.output_keys = tuple(output_keys)
         self.checkpointer = checkpointer
         self.store = store
+        self.cache = cache
         self.interrupt_before = _names(interrupt_before)
         self.interrupt_after = _names(interrupt_after)
         self.debug = debug
@@ -334,8 +340,23 @@ class Pregel:
 
         return DrawableGraphMixin._repr_mimebundle_(self, include, exclude)  # type: ignore[arg-type]
 
+    def clear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        """Forget cached results of ``nodes`` (default: all nodes); ``ValueError`` without a cache (as LangGraph)."""
+        _cache.clear(self, nodes)
+
+    async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
+        self.clear_cache(nodes)
+
     def get_name(self) -> str:
         return self.name
+
+    def get_input_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON Schema of the input, titled ``<name>Input`` (as LangGraph 1.2; needs pydantic)."""
+        return _jsonschema.root_model_schema(self.name + "Input", self.input_type)
+
+    def get_output_jsonschema(self, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON Schema of what ``invoke`` returns, titled ``<name>Output``."""
+        return _jsonschema.root_model_schema(self.name + "Output", self.output_type)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"

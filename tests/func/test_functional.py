@@ -189,3 +189,26 @@ def test_task_futures_can_be_gathered_in_an_async_entrypoint():
         return list(await asyncio.gather(*(double(i) for i in range(n))))
 
     assert asyncio.run(workflow.ainvoke(3, {"configurable": {"thread_id": "g"}})) == [0, 2, 4]
+
+
+def test_task_of_a_partial_is_named_after_the_function_and_cached_calls_stream_as_cached():
+    import functools
+
+    from hitl_notebook.cache.memory import InMemoryCache
+    from hitl_notebook.types import CachePolicy
+
+    calls = []
+
+    def add(a, b):
+        calls.append(b)
+        return a + b
+
+    plus_ten = task(functools.partial(add, 10), cache_policy=CachePolicy())
+
+    @entrypoint(cache=InMemoryCache())
+    def flow(x):
+        return plus_ten(x).result()
+
+    assert list(flow.stream(1)) == [{"add": 11}, {"flow": 11}]
+    assert list(flow.stream(1)) == [{"add": 11, "__metadata__": {"cached": True}}, {"flow": 11}]
+    assert calls == [1]
