@@ -11,6 +11,7 @@ this package's graphs and LangGraph's (see :mod:`._engine`).
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from typing import Any
 
@@ -55,7 +56,7 @@ class Segment:
         """
         try:
             with _capture.routed(self.on_print):
-                stream = graph.stream(input, config, stream_mode=list(MODES), subgraphs=True,
+                stream = graph.stream(input, config, stream_mode=_modes(), subgraphs=True,
                                       **self.engine.stream_options)
                 try:
                     for ns, mode, chunk in stream:
@@ -234,6 +235,12 @@ class Segment:
             for update in updates:
                 self.journal.add("node", node=node, update=update, status="done")
         self._stash.clear()
+
+
+def _modes() -> list[str]:
+    """The stream modes to ask for. Chat-model tokens (``messages``) only once langchain-core is loaded: a graph
+    whose nodes call a chat model has imported it, and asking for them otherwise would load it for nothing."""
+    return list(MODES) if "langchain_core" in sys.modules else [m for m in MODES if m != "messages"]
 
 
 def _key(task_id: str) -> str:

@@ -205,3 +205,42 @@ def test_parallel_nodes_answer_by_id(eng, start):
     panels["b?"].button("Reject").click()
     assert sorted(handle.wait(5)["log"]) == ["a=approve", "b=reject"]
     assert [d.applied for d in handle.record.decisions] == [True, True]
+
+
+def test_langgraph_and_langchain_stay_unimported_for_this_engines_graphs():
+    """They are optional: the view imports ``langgraph`` only when the graph comes from it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from typing import TypedDict\n"
+        "from hitl_notebook.graph import StateGraph, START\n"
+        "from hitl_notebook.types import interrupt\n"
+        "from hitl_notebook.checkpoint.memory import InMemorySaver\n"
+        "from hitl_notebook.notebook import run\n"
+        "class S(TypedDict, total=False):\n"
+        "    v: str\n"
+        "g = StateGraph(S).add_node('ask', lambda s: {'v': interrupt('ok?')}).add_edge(START, 'ask')\n"
+        "h = run(g.compile(checkpointer=InMemorySaver()), {}, policy='approve', ui='console')\n"
+        "assert h.result == {'v': 'approve'}, h.result\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('langgraph', 'langchain', 'langchain_core')})\n"
+        "assert not bad, bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_chat_model_tokens_stream_into_the_nodes_entry(eng, start):
+    fake = pytest.importorskip("langchain_core.language_models.fake_chat_models")
+    model = fake.GenericFakeChatModel(messages=iter(["hello there friend"]))
+
+    def chat(s: Draft) -> dict:
+        return {"draft": model.invoke("hi").content}  # no config passed: tokens still stream, as in LangGraph
+
+    graph = (eng.StateGraph(Draft).add_node("chat", chat).add_edge(eng.START, "chat")
+             .compile(checkpointer=eng.InMemorySaver()))
+    handle = start(graph, {"draft": ""})
+    assert handle.wait(5) == {"draft": "hello there friend"}
+    (entry,) = [e for e in handle.record.entries if e.node == "chat"]
+    assert entry.text == "hello there friend"
