@@ -11,7 +11,7 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
-from . import _async, _nesting, _printing, _state
+from . import _async, _nesting, _printing, _state, _update
 from ._channels import Channel
 from ._context import running_task
 from ._loop import Run, _names
@@ -195,7 +195,7 @@ class Pregel:
         if isinstance(latest, dict) and INTERRUPT in latest:
             latest = {k: v for k, v in latest.items() if k != INTERRUPT}
         if run.interrupts:
-            latest = dict(latest) if isinstance(latest, dict) and self.output_channel is None else {}
+            latest = dict(latest) if isinstance(latest, dict) else {}  # an @entrypoint's dict output too
             latest[INTERRUPT] = list(run.interrupts)
         return latest
 
@@ -275,7 +275,7 @@ class Pregel:
         config = _merge_config(config)
         child = _nesting.subgraph_for(self, config)
         if child is not None:
-            return _state.get_state(child, config, subgraphs=subgraphs, saver=_state._saver(self))
+            return _state.get_state(child, config, subgraphs=subgraphs, saver=_state.saver_of(self))
         return _state.get_state(self, config, subgraphs=subgraphs)
 
     def get_state_history(
@@ -290,7 +290,7 @@ class Pregel:
         config = _merge_config(config)
         child = _nesting.subgraph_for(self, config)
         return _state.get_state_history(child or self, config, filter=filter, before=before, limit=limit,
-                                        saver=_state._saver(self) if child is not None else None)
+                                        saver=_state.saver_of(self) if child is not None else None)
 
     def update_state(
         self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None
@@ -298,19 +298,17 @@ class Pregel:
         """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config.
 
         A subgraph's config (``state.tasks[i].state``) edits that subgraph's state; the parent then continues it.
+        ``as_node`` may also be ``"__input__"``, ``"__copy__"`` or ``END`` (with ``None``), as in LangGraph 1.2.
         """
         config = _merge_config(config)
-        child = _nesting.subgraph_for(self, config, for_update=True)
-        if child is not None:
-            return _state.update_state(child, config, values, as_node, saver=_state._saver(self))
-        return _state.update_state(self, config, values, as_node)
+        target = _nesting.subgraph_for(self, config, for_update=True) or self
+        return _update.update_state(target, _state.saver_of(self), config, values, as_node, task_id)
 
     def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-        """Apply several ``update_state`` calls in order (one list of ``StateUpdate`` per superstep)."""
-        for superstep in supersteps:
-            for update in superstep:
-                config = self.update_state(config, update.values, update.as_node, update.task_id)
-        return config
+        """Apply updates in supersteps (a list of ``StateUpdate`` each): one checkpoint per superstep."""
+        config = _merge_config(config)
+        target = _nesting.subgraph_for(self, config, for_update=True) or self
+        return _update.bulk_update_state(target, _state.saver_of(self), config, supersteps)
 
     def with_config(self, config: dict[str, Any] | None = None, **kwargs: Any) -> "Pregel":
         """A copy whose runs merge ``config`` into the config they are given."""
