@@ -165,7 +165,7 @@ class Checkpointing:
 
     def fork(self, channels: Mapping[str, Channel]) -> None:
         """Replaying from an old checkpoint first writes a ``fork`` copy of it (LangGraph 1.2)."""
-        self.save(channels, "fork", next_tasks=None, updated=set())
+        self.save(channels, "fork", next_tasks=None, updated=set(), list_updated=False)
 
     def pending_interrupts(self) -> list[tuple[str, Interrupt]]:
         found = []

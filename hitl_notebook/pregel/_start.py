@@ -70,6 +70,11 @@ class StartMixin:
             if not replay:  # LangGraph streams the checkpoint it continues from after the values
                 store.announce(self.channels, saved, self._plan)
         else:
+            if saved is not None:  # a Command(update=...) sent after the thread finished counts (LangGraph 1.2)
+                null_writes = store.adopt_pending(saved)
+                if null_writes:
+                    self._apply_null(null_writes)
+                    store.settle()
             self._start_fresh(input)
 
     def _start_fresh(self: "Run", input: Any) -> None:

@@ -29,6 +29,8 @@ class Pregel:
 
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
+    config: dict[str, Any] | None = None
+    """Config merged into every run's config (set by ``with_config``)."""
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
 
     def __init__(
@@ -45,6 +47,7 @@ class Pregel:
         debug: bool = False,
         name: str = "LangGraph",
     ) -> None:
+        _check_checkpointer(checkpointer)
         self.channels = channels
         self.nodes: dict[str, PregelNode] = {}
         self.state_keys = tuple(state_keys)
@@ -212,7 +215,7 @@ class Pregel:
     def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
              interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
              cancel: threading.Event | None, subgraphs: bool = False) -> Run:
-        config = _merge_config({**getattr(self, "_default_config", {}), **(config or {})})
+        config = _merge_config(merge_configs(self.config, config) if self.config else config)
         options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
                        output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
         parent = running_task()
@@ -311,11 +314,14 @@ class Pregel:
         return _update.bulk_update_state(target, _state.saver_of(self), config, supersteps)
 
     def with_config(self, config: dict[str, Any] | None = None, **kwargs: Any) -> "Pregel":
-        """A copy whose runs merge ``config`` into the config they are given."""
+        """A copy whose runs merge ``config`` (and ``kwargs``) into the config they are given.
+
+        ``configurable`` and ``metadata`` keys are merged and ``tags`` added up, as LangGraph's ``merge_configs``.
+        """
         import copy
 
         clone = copy.copy(self)
-        clone._default_config = {**getattr(self, "_default_config", {}), **(config or {}), **kwargs}
+        clone.config = merge_configs(self.config, config, kwargs)
         return clone
 
     # -- drawing (imported on first use: the engine does not depend on the drawing package) -------------------
@@ -379,6 +385,35 @@ def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> 
         else:
             selected[name] = {k: v for k, v in update.items() if k in output_keys}
     return selected
+
+
+def merge_configs(*configs: dict[str, Any] | None) -> dict[str, Any]:
+    """Merge configs left to right as LangGraph 1.2 does: ``configurable``/``metadata`` dicts are merged, ``tags``
+    concatenated, other keys replaced; empty values are skipped."""
+    merged: dict[str, Any] = {}
+    for config in configs:
+        for key, value in (config or {}).items():
+            if not value:
+                continue
+            if key in ("configurable", "metadata") and merged.get(key):
+                merged[key] = {**merged[key], **value}
+            elif key == "tags" and merged.get(key):
+                merged[key] = [*merged[key], *value]
+            else:
+                merged[key] = value
+    return merged
+
+
+def _check_checkpointer(checkpointer: Any) -> None:
+    """Refuse a checkpointer argument that is not a saver (LangGraph 1.2's ``TypeError``)."""
+    from ..checkpoint.base import BaseCheckpointSaver
+
+    if checkpointer not in (None, True, False) and not isinstance(checkpointer, BaseCheckpointSaver):
+        raise TypeError(
+            "Invalid checkpointer provided. Expected an instance of `BaseCheckpointSaver`, `True`, `False`, or "
+            f"`None`. Received {type(checkpointer).__name__}. Pass a proper saver (e.g., InMemorySaver, "
+            "AsyncPostgresSaver)."
+        )
 
 
 def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:
