@@ -13,6 +13,7 @@ from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command, StateSnapshot, StreamMode
 from . import _async, _nesting, _printing, _state, _update
 from ._channels import Channel
+from ._config import check_checkpointer, merge_configs
 from ._context import running_task
 from ._loop import Run, _names
 from ._node import PregelNode
@@ -47,7 +48,7 @@ class Pregel:
         debug: bool = False,
         name: str = "LangGraph",
     ) -> None:
-        _check_checkpointer(checkpointer)
+        check_checkpointer(checkpointer)
         self.channels = channels
         self.nodes: dict[str, PregelNode] = {}
         self.state_keys = tuple(state_keys)
@@ -387,33 +388,11 @@ def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> 
     return selected
 
 
-def merge_configs(*configs: dict[str, Any] | None) -> dict[str, Any]:
-    """Merge configs left to right as LangGraph 1.2 does: ``configurable``/``metadata`` dicts are merged, ``tags``
-    concatenated, other keys replaced; empty values are skipped."""
-    merged: dict[str, Any] = {}
-    for config in configs:
-        for key, value in (config or {}).items():
-            if not value:
-                continue
-            if key in ("configurable", "metadata") and merged.get(key):
-                merged[key] = {**merged[key], **value}
-            elif key == "tags" and merged.get(key):
-                merged[key] = [*merged[key], *value]
-            else:
-                merged[key] = value
-    return merged
-
-
-def _check_checkpointer(checkpointer: Any) -> None:
-    """Refuse a checkpointer argument that is not a saver (LangGraph 1.2's ``TypeError``)."""
-    from ..checkpoint.base import BaseCheckpointSaver
-
-    if checkpointer not in (None, True, False) and not isinstance(checkpointer, BaseCheckpointSaver):
-        raise TypeError(
-            "Invalid checkpointer provided. Expected an instance of `BaseCheckpointSaver`, `True`, `False`, or "
-            f"`None`. Received {type(checkpointer).__name__}. Pass a proper saver (e.g., InMemorySaver, "
-            "AsyncPostgresSaver)."
-        )
+def _is_paused(saved: Any) -> bool:
+    if saved is None:
+        return False
+    entries = classify_writes(saved.pending_writes or []).values()
+    return any(e["interrupts"] and not e["ok"] for e in entries)
 
 
 def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from hitl_notebook.config import get_config
 from hitl_notebook.errors import InvalidUpdateError
 from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.pregel._channels import MISSING, BinaryOperatorAggregate, overwrite_value
-from hitl_notebook.pregel.main import merge_configs
+from hitl_notebook.pregel._config import merge_configs
 from hitl_notebook.types import Command, Overwrite
 
 
