@@ -47,22 +47,26 @@ def schema_hints(schema: Any) -> dict[str, Any]:
 
 
 def _reducer_of(annotation: Any) -> Callable[[Any, Any], Any] | None:
-    if get_origin(annotation) is Annotated:
-        for meta in reversed(annotation.__metadata__):
-            if callable(meta) and _takes_two_args(meta):
-                return meta
-    return None
+    """The reducer of ``Annotated[T, reducer]``: its last metadata item, when callable (as LangGraph 1.2).
 
-
-def _takes_two_args(fn: Callable) -> bool:
+    Raises ``ValueError`` (LangGraph's text) when that callable does not take exactly two positional arguments.
+    """
+    if get_origin(annotation) is not Annotated:
+        return None
+    reducer = annotation.__metadata__[-1]
+    if not callable(reducer):
+        return None
     try:
-        params = [
-            p for p in inspect.signature(fn).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-        ]
-    except (TypeError, ValueError):  # builtins such as operator.add
-        return True
-    return len(params) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params)
+        signature = inspect.signature(reducer)
+    except ValueError as exc:  # a builtin without a signature: LangGraph refuses it the same way
+        raise ValueError(f"{exc}. Wrap it in a function of two arguments, e.g. lambda a, b: ...") from exc
+    positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in signature.parameters.values())
+    if positional != 2:
+        raise ValueError(
+            f"Invalid reducer signature. Expected (a, b) -> c. Got {signature}. A reducer receives the current "
+            "value and one update and returns the new value."
+        )
+    return reducer
 
 
 def _base_type(annotation: Any) -> Any:
@@ -125,8 +129,8 @@ def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str
         return []
     if tuple(keys) == (ROOT,):
         return [(ROOT, value)]
-    if isinstance(value, dict):
-        return [(k, value[k]) for k in keys if k in value]
+    if isinstance(value, dict):  # in the input's own order, as LangGraph writes (and versions) them
+        return [(k, v) for k, v in value.items() if k in keys]
     if has_schema_fields(value):
         return update_as_tuples(value, keys)
     raise InvalidUpdateError(

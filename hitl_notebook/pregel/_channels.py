@@ -14,6 +14,23 @@ from ..errors import EmptyChannelError, ErrorCode, InvalidUpdateError, create_er
 from ..types import Overwrite
 
 MISSING: Any = object()
+_OVERWRITE = "__overwrite__"
+
+
+def overwrite_value(value: Any) -> Any:
+    """The value an overwrite carries, or ``MISSING`` when ``value`` is a plain write.
+
+    LangGraph 1.2 accepts ``Overwrite(v)``, ``{"__overwrite__": v}`` and the JSON form of ``Overwrite``,
+    ``{"type": "__overwrite__", "value": v}``.
+    """
+    if isinstance(value, Overwrite):
+        return value.value
+    if isinstance(value, dict):
+        if len(value) == 1 and _OVERWRITE in value:
+            return value[_OVERWRITE]
+        if value.get("type") == _OVERWRITE and "value" in value:
+            return value["value"]
+    return MISSING
 
 
 class Channel:
@@ -126,13 +143,15 @@ class BinaryOperatorAggregate(Channel):
         overwritten = False
         value = self.value
         for item in values:
-            if isinstance(item, Overwrite):
+            replacement = overwrite_value(item)
+            if replacement is not MISSING:
                 if overwritten:
-                    raise InvalidUpdateError(
-                        f"At key '{self.key}': Can receive only one Overwrite value per step."
-                    )
+                    raise InvalidUpdateError(create_error_message(
+                        message="Can receive only one Overwrite value per super-step.",
+                        error_code=ErrorCode.INVALID_CONCURRENT_GRAPH_UPDATE,
+                    ))
                 overwritten = True
-                value = item.value
+                value = replacement
             elif value is MISSING:
                 value = item
             elif not overwritten:
@@ -142,8 +161,9 @@ class BinaryOperatorAggregate(Channel):
 
     def update_one(self, value: Any) -> bool:
         """``update([value])`` without the loop."""
-        if isinstance(value, Overwrite):
-            self.value = value.value
+        if (value.__class__ is Overwrite or isinstance(value, dict)) and \
+                (replacement := overwrite_value(value)) is not MISSING:
+            self.value = replacement
         elif self.value is MISSING:
             self.value = value
         else:
@@ -233,6 +253,7 @@ class Topic(Channel):
     """``__pregel_tasks``: accumulates ``Send`` packets until the next step picks them up."""
 
     __slots__ = ()
+    plain = False  # stored as [] once emptied, as LangGraph stores it
 
     def update(self, values: Sequence[Any]) -> bool:
         if not values:
@@ -246,5 +267,8 @@ class Topic(Channel):
         self.value = MISSING
         return True
 
+    def checkpoint(self) -> Any:
+        return [] if self.value is MISSING else self.value
+
     def restore(self, stored: Any) -> None:
-        self.value = list(stored)
+        self.value = list(stored) if stored else MISSING

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import random
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..checkpoint.base import (
@@ -13,10 +14,10 @@ from ..checkpoint.base import (
     new_checkpoint_id,
     require_thread_id,
 )
-from ..constants import NULL_TASK_ID
+from ..constants import INTERRUPT, NULL_TASK_ID
 from ..types import Interrupt
 from . import _events
-from ._algo import Task, classify_writes, read_values
+from ._algo import Task, _path, classify_writes, read_values
 from ._channels import MISSING, Channel
 
 if TYPE_CHECKING:
@@ -54,11 +55,16 @@ class Checkpointing:
         self.checkpoint_id = ""
         self.checkpoint_config: dict[str, Any] | None = None  # last persisted checkpoint
         self.versions: dict[str, str] = {}
+        """``channel_versions``: the version each channel got when it last changed (LangGraph's format)."""
+        self.seen: dict[str, dict[str, str]] = {}
+        """``versions_seen``: per node, the versions of its triggers when it last ran."""
+        self._counter = 0  # the number in the newest version
         self.pending_by_task: dict[str, dict[str, Any]] = {}
         self._unsaved: tuple[Mapping[str, Channel], dict[str, Any], dict[str, Any]] | None = None
         self._buffered_writes: list[tuple[Task | None, list[tuple[str, Any]]]] = []
         self._dirty: set[str] = set()
         self._marked: set[str] = set()
+        self._marked_order: list[str] = []
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -71,6 +77,8 @@ class Checkpointing:
             if key in channels:
                 channels[key].restore(value)
         self.versions = dict(checkpoint["channel_versions"])
+        self.seen = {node: dict(seen) for node, seen in (checkpoint.get("versions_seen") or {}).items()}
+        self._counter = max(map(version_number, self.versions.values()), default=0)
         self.step = saved.metadata.get("step", -1)
         self.checkpoint_id = checkpoint["id"]
         self.checkpoint_config = saved.config
@@ -90,9 +98,53 @@ class Checkpointing:
         self._null_writes = list(null["writes"]) if null else []
         return self._null_writes
 
-    def mark_updated(self, channels: set[str]) -> None:
-        """Channels changed outside a step (a Command's update) get new versions at the next save."""
+    def mark_updated(self, channels: set[str], writes: Iterable[tuple[str, Any]] = ()) -> None:
+        """Channels changed outside a step (a Command's update); ``settle`` versions them all at once."""
         self._marked |= channels
+        self._marked_order.extend(k for k, _ in writes)
+
+    def settle(self) -> None:
+        """Version what ``mark_updated`` collected, as LangGraph versions the writes of its input task."""
+        self.seen.setdefault("__input__", {})
+        if self._marked:
+            self.bump(self._marked, self._marked_order)
+        self._marked, self._marked_order = set(), []
+
+    def see_interrupt(self, channels: Iterable[str]) -> None:
+        """A resumed run records every channel's version under ``__interrupt__`` (LangGraph's ``versions_seen``)."""
+        if self.versions:
+            versions = self.versions
+            self.seen.setdefault(INTERRUPT, {}).update({k: versions[k] for k in channels if k in versions})
+
+    def see(self, tasks: list[Task]) -> None:
+        """Record, per node, the versions of the triggers its tasks ran on (before this step's new versions)."""
+        seen, versions = self.seen, self.versions
+        for task in tasks:
+            if task.name not in seen:  # new entries in task-path order, as LangGraph inserts them
+                for t in sorted(tasks, key=_path):
+                    seen.setdefault(t.name, {})
+                break
+        for task in tasks:
+            for trigger in task.triggers:
+                version = versions.get(trigger)
+                if version is not None:
+                    seen[task.name][trigger] = version
+
+    def bump(self, changed: set[str], order: Iterable[str] = ()) -> None:
+        """Give ``changed`` one new version; channels versioned for the first time are added in ``order``."""
+        if not changed:
+            return
+        self._counter += 1
+        version = f"{self._counter:032}.{random.random():016}"
+        versions = self.versions
+        if not changed <= versions.keys():
+            for key in order:
+                if key in changed and key not in versions:
+                    versions[key] = version
+            for key in sorted(changed - versions.keys()):
+                versions[key] = version
+        versions.update(dict.fromkeys(changed, version))
+        self._dirty |= changed
 
     def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]]) -> None:
         """On resume, LangGraph first re-emits the checkpoint it continues from (``checkpoints``/``debug``)."""
@@ -113,7 +165,7 @@ class Checkpointing:
 
     def fork(self, channels: Mapping[str, Channel]) -> None:
         """Replaying from an old checkpoint first writes a ``fork`` copy of it (LangGraph 1.2)."""
-        self.save(channels, "fork", next_tasks=None, updated=set())
+        self.save(channels, "fork", next_tasks=None, updated=set(), list_updated=False)
 
     def pending_interrupts(self) -> list[tuple[str, Interrupt]]:
         found = []
@@ -132,31 +184,32 @@ class Checkpointing:
         next_tasks: Callable[[], list[Task]] | None,
         updated: set[str],
         ran: list[Task] | None = None,
+        list_updated: bool = True,
     ) -> None:
+        """Write a checkpoint after ``ran`` changed ``updated``; ``list_updated=False`` stores
+        ``updated_channels=None`` (LangGraph's update_state and copies)."""
         self.step += 1
         self.checkpoint_id = checkpoint_id = new_checkpoint_id(self.step)
         self.pending_by_task = {}
-        # A channel's version is the id of the checkpoint that last changed it: unique across forks.
-        changed = updated
+        if ran:
+            self.see(ran)
         if self._marked:
-            changed = updated | self._marked
-            self._marked = set()
-        self.versions.update(dict.fromkeys(changed, checkpoint_id))
-        self._dirty |= changed
+            self.settle()
+        if updated:
+            self.bump(updated, [k for t in ran or () for k, _ in t.writes] if ran else ())
         if not self.enabled:
             return
-        state_keys = self.graph.state_key_set
         header = {
             "v": 4,
-            "id": checkpoint_id,
             "ts": _events.now_iso(),
-            # Which nodes produced this checkpoint; update_state() without as_node attributes edits to them.
-            "versions_seen": {t.name: {} for t in ran or ()},
-            "updated_channels": sorted(updated & state_keys),
+            "id": checkpoint_id,
+            # Channels still set after the step: the next step looks only at nodes they trigger (LangGraph 1.2).
+            "updated_channels": sorted(k for k in updated if channels[k].is_available()) if list_updated else None,
         }
         metadata = {"source": source, "step": self.step, "parents": dict(self.parents)}
         if self.durability == "exit":
             self._unsaved = (channels, header, metadata)  # built and persisted once, at exit
+            self._buffered_writes = []  # they belonged to the checkpoint this one replaces
         else:
             self._persist(self._checkpoint(channels, header, self._dirty), metadata)
         if self.emits_checkpoints:
@@ -171,12 +224,16 @@ class Checkpointing:
     def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
         """The checkpoint to store (completes ``header``, used once); ``channel_values`` carries the changed channels
         (savers keep the rest)."""
-        header["channel_values"] = {
+        values = {
             key: stored for key in changed
             if (stored := (ch.value if (ch := channels[key]).plain else ch.checkpoint())) is not MISSING
         }
-        header["channel_versions"] = dict(self.versions)
-        return header  # type: ignore[return-value]
+        # LangGraph's key order, so a printed checkpoint reads the same.
+        return {  # type: ignore[return-value]
+            "v": header["v"], "ts": header["ts"], "id": header["id"], "channel_versions": dict(self.versions),
+            "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
+            "updated_channels": header["updated_channels"], "channel_values": values,
+        }
 
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
@@ -250,3 +307,12 @@ class Checkpointing:
         }
 
     _task_base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
+
+
+def version_number(version: Any) -> int:
+    """The counter in a LangGraph-style version (``"<32 digits>.<random>"``); 0 for versions saved by older
+    releases of this package (checkpoint ids), so numbering restarts above them without clashing."""
+    if isinstance(version, int):
+        return version
+    head = str(version).split(".", 1)[0]
+    return int(head) if head.isdigit() else 0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..constants import NULL_TASK_ID, START
 from ..errors import EmptyInputError
 from ..types import Command
-from ._algo import Task, apply_writes, send_targets
+from ._algo import Task, apply_writes, prepare_tasks, send_targets
 from ._channels import Ephemeral, Topic
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class StartMixin:
             self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
             replay = store.is_replay(input)
             if replay:
+                store.see_interrupt(self.channels)
                 store.fork(self.channels)
             else:
                 self._apply_null(store.adopt_pending(saved))
@@ -62,21 +63,34 @@ class StartMixin:
                 if input.resume is not None and not store.enabled:
                     raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
                 self._apply_command(input)
+            store.settle()
+            store.see_interrupt(self.channels)
             self._skip_before = True
             self._emit_values()
             if not replay:  # LangGraph streams the checkpoint it continues from after the values
                 store.announce(self.channels, saved, self._plan)
         else:
+            if saved is not None:  # a Command(update=...) sent after the thread finished counts (LangGraph 1.2)
+                null_writes = store.adopt_pending(saved)
+                if null_writes:
+                    self._apply_null(null_writes)
+                    store.settle()
             self._start_fresh(input)
 
     def _start_fresh(self: "Run", input: Any) -> None:
-        """Write an ``input`` checkpoint: pending triggers are dropped and ``__start__`` holds the input."""
-        for channel in self.channels.values():
-            if isinstance(channel, (Ephemeral, Topic)):
-                channel.consume()
+        """Write an ``input`` checkpoint: pending tasks are dropped and ``__start__`` holds the input."""
+        store = self.store
+        # As LangGraph: the dropped tasks count as seen, and the input is written by a task named ``__input__``.
+        dropped = prepare_tasks(self.graph.nodes, self.channels, store.checkpoint_id, store.step + 1, store.ns) \
+            if store.versions else []
+        updated = {k for k, c in self.channels.items() if isinstance(c, (Ephemeral, Topic)) and c.consume()}
         if input is not None:
             self.channels[START].update([input])
-        self.store.save(self.channels, "input", next_tasks=self._plan, updated=set(self.channels))
+            updated.add(START)
+        writes = [(START, input)]
+        store.save(self.channels, "input", next_tasks=self._plan, updated=updated,
+                   ran=[Task(NULL_TASK_ID, "__input__", (), self.graph.nodes[START] if START in self.graph.nodes
+                             else next(iter(self.graph.nodes.values())), (), writes=writes), *dropped])
         self._updated = None
 
     def _apply_command(self: "Run", command: Command) -> None:
@@ -109,5 +123,5 @@ class StartMixin:
         if writes:
             null = Task(NULL_TASK_ID, "__input__", ("~",), next(iter(self.graph.nodes.values())), (),
                         writes=writes, done=True)
-            self.store.mark_updated(apply_writes(self.channels, [null]))
+            self.store.mark_updated(apply_writes(self.channels, [null]), writes)
             self._updated = None

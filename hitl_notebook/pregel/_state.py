@@ -6,19 +6,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..checkpoint.base import CheckpointTuple, require_thread_id
-from ..constants import END, NULL_TASK_ID, PULL, START
-from ..errors import InvalidUpdateError
+from ..constants import NULL_TASK_ID
 from ..types import PregelTask, StateSnapshot
-from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, task_id
-from ._channels import Ephemeral, Topic
-from ._checkpointing import Checkpointing
+from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values
 from ._nesting import stateful_ns
 
 if TYPE_CHECKING:
     from .main import Pregel
 
 
-def _saver(graph: "Pregel", saver: Any = None) -> Any:
+def saver_of(graph: "Pregel", saver: Any = None) -> Any:
+    """The checkpointer the state API reads and writes; ``ValueError`` naming the fix when there is none."""
     if saver is not None:
         return saver
     if graph.checkpointer is True:
@@ -31,7 +29,7 @@ def _saver(graph: "Pregel", saver: Any = None) -> Any:
 
 
 def get_state(graph: "Pregel", config: dict[str, Any], *, subgraphs: bool = False, saver: Any = None) -> StateSnapshot:
-    saver = _saver(graph, saver)
+    saver = saver_of(graph, saver)
     require_thread_id(config)
     saved = saver.get_tuple(config)
     if saved is None:
@@ -50,7 +48,7 @@ def get_state_history(
     limit: int | None,
     saver: Any = None,
 ) -> Iterator[StateSnapshot]:
-    saver = _saver(graph, saver)
+    saver = saver_of(graph, saver)
     require_thread_id(config)
     # The graph's own namespace only: its subgraphs' checkpoints are not its history (as LangGraph 1.2).
     configurable = {"checkpoint_ns": "", **{k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}}
@@ -135,83 +133,4 @@ def with_checkpoint_map(config: dict[str, Any] | None, metadata: Any) -> dict[st
     return {**config, "configurable": {
         **configurable, "checkpoint_map": {**parents, configurable["checkpoint_ns"]: configurable["checkpoint_id"]},
     }}
-
-
-def update_state(graph: "Pregel", config: dict[str, Any], values: Any, as_node: str | None,
-                 saver: Any = None) -> dict[str, Any]:
-    """Apply ``values`` as the output of ``as_node`` (its edges fire too) in a new ``update`` checkpoint."""
-    saver = _saver(graph, saver)
-    require_thread_id(config)
-    saved = saver.get_tuple(config)
-    parents = saved.metadata.get("parents") if saved is not None else None
-    store = Checkpointing(graph, config, frozenset(), "sync", lambda *_: None, saver, parents)
-    channels = {k: c.fresh() for k, c in graph.channels.items()}
-    if saved is not None:
-        store.restore(channels, saved)
-    else:
-        store.step = -1  # a fresh thread's first update lands at step 0, as in LangGraph
-    as_node = _resolve_as_node(graph, saved, as_node)
-    if as_node == START:  # treated as new input: pending triggers are dropped
-        for channel in channels.values():
-            if isinstance(channel, (Ephemeral, Topic)):
-                channel.consume()
-    if as_node not in graph.nodes:
-        raise InvalidUpdateError(f"Node {as_node} does not exist")
-    node = graph.nodes[as_node]
-    state_values = read_values(channels, graph.state_keys)
-
-    def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
-        preview = {k: c.copy() for k, c in channels.items()}
-        _apply(preview, node, writes)
-        return read_values(preview, graph.state_keys)
-
-    task_config = {**config, "configurable": {**config["configurable"], "__pregel_read": read_fresh}}
-    writes, _ = node.write(values, task_config)
-    _apply(channels, node, writes)
-    del state_values
-    store.save(channels, "update", next_tasks=None, updated=_changed(channels, saved, graph), ran=[_as_task(node, writes)])
-    return with_checkpoint_map(store.checkpoint_config, {"parents": parents})
-
-
-def _apply(channels: dict[str, Any], node: Any, writes: list[tuple[str, Any]]) -> None:
-    apply_writes(channels, [Task("update", node.name, (PULL, node.name), node, node.triggers, writes=writes)])
-
-
-def _as_task(node: Any, writes: list[tuple[str, Any]]) -> Task:
-    return Task(task_id("update", "", 0, node.name, (PULL, node.name)), node.name, (PULL, node.name), node, (),
-                writes=writes)
-
-
-def _changed(channels: dict[str, Any], saved: CheckpointTuple | None, graph: "Pregel") -> set[str]:
-    before = saved.checkpoint["channel_values"] if saved else {}
-    from ._channels import MISSING
-
-    changed = set()
-    for key, channel in channels.items():
-        stored = channel.checkpoint()
-        old = before.get(key, MISSING)
-        if stored is MISSING and old is MISSING:
-            continue
-        if stored is MISSING or old is MISSING or stored is not old and stored != old:
-            changed.add(key)
-    return changed
-
-
-def _resolve_as_node(graph: "Pregel", saved: CheckpointTuple | None, as_node: str | None) -> str:
-    if as_node is not None:
-        return START if as_node == START else as_node
-    if saved is None:
-        return START
-    writers = [w for w in saved.checkpoint.get("versions_seen", {}) if w in graph.nodes]
-    if not writers or writers == [START]:
-        return START
-    named = [w for w in writers if w != START]
-    if len(set(named)) == 1:
-        return named[0]
-    raise InvalidUpdateError(
-        f"Ambiguous update, specify as_node: the last step ran {sorted(set(named))}. "
-        "Pass update_state(config, values, as_node='<one of them>')."
-    )
-
-
-__all__ = ["get_state", "get_state_history", "update_state", "snapshot", "END"]
+__all__ = ["get_state", "get_state_history", "snapshot", "saver_of", "with_checkpoint_map"]

@@ -11,8 +11,9 @@ from typing import Any
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..types import StateSnapshot, StreamMode
-from . import _async, _cache, _jsonschema, _nesting, _printing, _state
+from . import _async, _cache, _jsonschema, _nesting, _printing, _state, _update
 from ._channels import Channel
+from ._config import check_checkpointer, merge_configs
 from ._context import running_task
 from ._loop import Run, _names
 from ._node import PregelNode
@@ -30,6 +31,8 @@ class Pregel:
     stream_mode: StreamMode = "updates"
     output_channel: str | None = None
     """Set when the output is one channel's value rather than a dict of state keys (``@entrypoint``)."""
+    config: dict[str, Any] | None = None
+    """Config merged into every run's config (set by ``with_config``)."""
     step_timeout: float | None = None  # seconds a superstep may take before the run raises TimeoutError
     streams_calls = False  # True for @entrypoint: the updates of its @task calls stream as each one finishes
     input_type: Any = Any  # the input and output value types of an @entrypoint, for its JSON Schemas
@@ -50,6 +53,7 @@ class Pregel:
         debug: bool = False,
         name: str = "LangGraph",
     ) -> None:
+        check_checkpointer(checkpointer)
         self.channels = channels
         self.nodes: dict[str, PregelNode] = {}
         self.state_keys = tuple(state_keys)
@@ -201,7 +205,7 @@ class Pregel:
         if isinstance(latest, dict) and INTERRUPT in latest:
             latest = {k: v for k, v in latest.items() if k != INTERRUPT}
         if run.interrupts:
-            latest = dict(latest) if isinstance(latest, dict) and self.output_channel is None else {}
+            latest = dict(latest) if isinstance(latest, dict) else {}  # an @entrypoint's dict output too
             latest[INTERRUPT] = list(run.interrupts)
         return latest
 
@@ -218,7 +222,7 @@ class Pregel:
     def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
              interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
              cancel: threading.Event | None, subgraphs: bool = False) -> Run:
-        config = _merge_config({**getattr(self, "_default_config", {}), **(config or {})})
+        config = _merge_config(merge_configs(self.config, config) if self.config else config)
         options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
                        output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
         parent = running_task()
@@ -281,7 +285,7 @@ class Pregel:
         config = _merge_config(config)
         child = _nesting.subgraph_for(self, config)
         if child is not None:
-            return _state.get_state(child, config, subgraphs=subgraphs, saver=_state._saver(self))
+            return _state.get_state(child, config, subgraphs=subgraphs, saver=_state.saver_of(self))
         return _state.get_state(self, config, subgraphs=subgraphs)
 
     def get_state_history(
@@ -296,7 +300,7 @@ class Pregel:
         config = _merge_config(config)
         child = _nesting.subgraph_for(self, config)
         return _state.get_state_history(child or self, config, filter=filter, before=before, limit=limit,
-                                        saver=_state._saver(self) if child is not None else None)
+                                        saver=_state.saver_of(self) if child is not None else None)
 
     def update_state(
         self, config: dict[str, Any], values: Any, as_node: str | None = None, task_id: str | None = None
@@ -304,26 +308,27 @@ class Pregel:
         """Write ``values`` as if ``as_node`` had returned them; returns the new checkpoint's config.
 
         A subgraph's config (``state.tasks[i].state``) edits that subgraph's state; the parent then continues it.
+        ``as_node`` may also be ``"__input__"``, ``"__copy__"`` or ``END`` (with ``None``), as in LangGraph 1.2.
         """
         config = _merge_config(config)
-        child = _nesting.subgraph_for(self, config, for_update=True)
-        if child is not None:
-            return _state.update_state(child, config, values, as_node, saver=_state._saver(self))
-        return _state.update_state(self, config, values, as_node)
+        target = _nesting.subgraph_for(self, config, for_update=True) or self
+        return _update.update_state(target, _state.saver_of(self), config, values, as_node, task_id)
 
     def bulk_update_state(self, config: dict[str, Any], supersteps: Sequence[Sequence[Any]]) -> dict[str, Any]:
-        """Apply several ``update_state`` calls in order (one list of ``StateUpdate`` per superstep)."""
-        for superstep in supersteps:
-            for update in superstep:
-                config = self.update_state(config, update.values, update.as_node, update.task_id)
-        return config
+        """Apply updates in supersteps (a list of ``StateUpdate`` each): one checkpoint per superstep."""
+        config = _merge_config(config)
+        target = _nesting.subgraph_for(self, config, for_update=True) or self
+        return _update.bulk_update_state(target, _state.saver_of(self), config, supersteps)
 
     def with_config(self, config: dict[str, Any] | None = None, **kwargs: Any) -> "Pregel":
-        """A copy whose runs merge ``config`` into the config they are given."""
+        """A copy whose runs merge ``config`` (and ``kwargs``) into the config they are given.
+
+        ``configurable`` and ``metadata`` keys are merged and ``tags`` added up, as LangGraph's ``merge_configs``.
+        """
         import copy
 
         clone = copy.copy(self)
-        clone._default_config = {**getattr(self, "_default_config", {}), **(config or {}), **kwargs}
+        clone.config = merge_configs(self.config, config, kwargs)
         return clone
 
     # -- drawing (imported on first use: the engine does not depend on the drawing package) -------------------

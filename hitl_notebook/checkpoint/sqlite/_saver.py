@@ -221,7 +221,9 @@ class SqliteSaver(ConnectionMixin, BaseCheckpointSaver):
             blob = blobs.get((thread_id, ns, channel, str(version)))
             if blob is not None and blob[0] != "empty":
                 values[channel] = loads(blob)
-        checkpoint: Checkpoint = {**header, "channel_values": values}  # type: ignore[typeddict-item]
+        # LangGraph's SqliteSaver puts the values right after the id (its InMemorySaver puts them last).
+        checkpoint: Checkpoint = {"v": header.get("v"), "ts": header.get("ts"), "id": header.get("id"),  # type: ignore
+                                  "channel_values": values, **header}
         return CheckpointTuple(
             config=config_for(thread_id, ns, checkpoint_id),
             checkpoint=checkpoint,
