@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from ..constants import NULL_TASK_ID
 from ..types import Interrupt
 from . import _events
 from ._algo import Task, classify_writes, read_values
+from ._async import current_bridge
 from ._channels import MISSING, Channel
 
 if TYPE_CHECKING:
@@ -59,6 +61,13 @@ class Checkpointing:
         self._buffered_writes: list[tuple[Task | None, list[tuple[str, Any]]]] = []
         self._dirty: set[str] = set()
         self._marked: set[str] = set()
+        bridge = current_bridge()
+        if bridge is not None:
+            bridge.register(self)
+
+    def disarm(self) -> None:
+        """The async caller was cancelled: save no more checkpoints (tasks' pending writes still go through)."""
+        self.save = self.flush = _cancelled  # type: ignore[method-assign]
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -250,3 +259,7 @@ class Checkpointing:
         }
 
     _task_base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
+
+
+def _cancelled(*args: Any, **kwargs: Any) -> None:
+    raise asyncio.CancelledError()
