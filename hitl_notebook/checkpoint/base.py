@@ -7,11 +7,12 @@ checkpoint, the *pending writes* of tasks that finished in the step that follows
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypedDict
 
 from .serde import SafeSerializer, SerializationError
@@ -163,6 +164,52 @@ class BaseCheckpointSaver(ABC):
     def get(self, config: dict[str, Any]) -> Checkpoint | None:
         found = self.get_tuple(config)
         return found.checkpoint if found else None
+
+    # -- async twins, as LangGraph's BaseCheckpointSaver has them ------------------------------------------------
+
+    _blocking = True
+    """The sync methods do I/O, so the async twins run them on a worker thread (``False``: call them inline)."""
+
+    async def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._blocking:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
+
+    async def aget(self, config: dict[str, Any]) -> Checkpoint | None:
+        """Async ``get``."""
+        found = await self.aget_tuple(config)
+        return found.checkpoint if found else None
+
+    async def aget_tuple(self, config: dict[str, Any]) -> CheckpointTuple | None:
+        """Async ``get_tuple``; runs without blocking the event loop."""
+        return await self._call(self.get_tuple, config)
+
+    async def alist(
+        self,
+        config: dict[str, Any] | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        """Async ``list``: the same checkpoints, newest first."""
+        found = await self._call(lambda: list(self.list(config, filter=filter, before=before, limit=limit)))
+        for item in found:
+            yield item
+
+    async def aput(self, config: dict[str, Any], checkpoint: Checkpoint, metadata: CheckpointMetadata,
+                   new_versions: dict[str, Any]) -> dict[str, Any]:
+        """Async ``put``."""
+        return await self._call(self.put, config, checkpoint, metadata, new_versions)
+
+    async def aput_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str,
+                          task_path: str = "") -> None:
+        """Async ``put_writes``."""
+        await self._call(self.put_writes, config, writes, task_id, task_path)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        """Async ``delete_thread``."""
+        await self._call(self.delete_thread, thread_id)
 
     def get_next_version(self, current: int | None, channel: str | None = None) -> int:
         return (current or 0) + 1

@@ -45,6 +45,8 @@ class InMemorySaver(BaseCheckpointSaver):
     Values are serialized (not kept by reference) so a node mutating its state cannot rewrite history.
     """
 
+    _blocking = False  # no I/O: the async twins call the sync methods directly, as LangGraph's InMemorySaver does
+
     def __init__(self, *, serde: SafeSerializer | None = None) -> None:
         super().__init__(serde=serde)
         # thread -> ns -> checkpoint id -> stored

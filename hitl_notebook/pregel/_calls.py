@@ -76,10 +76,13 @@ class TaskCalls:
         run = self.run
         runtime = run.runtime_for(task)
         runtime.config = run.store.task_config(task, step, None)
-        if run.callbacks is None:
-            run_task(task, runtime.config, runtime)
-        else:
-            run.callbacks.run_task(task, runtime.config, runtime)
+        try:
+            if run.callbacks is None:
+                run_task(task, runtime.config, runtime)
+            else:
+                run.callbacks.run_task(task, runtime.config, runtime)
+        except asyncio.CancelledError as exc:  # the async caller was cancelled: saved as the call's error
+            task.error = exc
         answers = [(RESUME, task.answers)] if task.answers else []
         if task.error is not None:
             run.store.put_writes(task, [(ERROR, repr(task.error)), *answers])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from ..constants import INTERRUPT, NULL_TASK_ID
 from ..types import Interrupt
 from . import _events
 from ._algo import Task, _path, classify_writes, read_values
+from ._async import current_bridge
 from ._channels import MISSING, Channel
 
 if TYPE_CHECKING:
@@ -65,6 +67,13 @@ class Checkpointing:
         self._dirty: set[str] = set()
         self._marked: set[str] = set()
         self._marked_order: list[str] = []
+        bridge = current_bridge()
+        if bridge is not None:
+            bridge.register(self)
+
+    def disarm(self) -> None:
+        """The async caller was cancelled: save no more checkpoints (tasks' pending writes still go through)."""
+        self.save = self.flush = _cancelled  # type: ignore[method-assign]
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -316,3 +325,7 @@ def version_number(version: Any) -> int:
         return version
     head = str(version).split(".", 1)[0]
     return int(head) if head.isdigit() else 0
+
+
+def _cancelled(*args: Any, **kwargs: Any) -> None:
+    raise asyncio.CancelledError()

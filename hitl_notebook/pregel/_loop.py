@@ -8,6 +8,7 @@ re-plans the same tasks and re-runs only those without saved writes.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import threading
 import time
@@ -22,6 +23,7 @@ from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..types import Interrupt
 from . import _cache, _callbacks, _events, _handlers
 from ._algo import Task, apply_writes, prepare_tasks, read_values
+from ._async import current_bridge
 from ._calls import TaskCalls
 from ._channels import MISSING
 from ._checkpointing import Checkpointing
@@ -74,7 +76,8 @@ class Run(StartMixin):
         self.output_keys = output_keys or graph.state_keys
         single = graph.output_channel
         self._output_key_set = frozenset((single,) if single is not None else self.output_keys)
-        self.cancel = cancel
+        # Under ainvoke/astream the call's bridge stops the root run when the caller is cancelled (see _async).
+        self.cancel = cancel if cancel is not None or parent is not None else current_bridge()
         self.store = Checkpointing(graph, config, self.modes, durability or "async", self._emit, saver, parents)
         self.channels = {k: c.fresh() for k, c in graph.channels.items()}
         self.out: deque[tuple[tuple[str, ...], str, Any]] = deque()
@@ -236,6 +239,8 @@ class Run(StartMixin):
                     return
                 try:
                     self._run(task, step, step_values)
+                except asyncio.CancelledError as exc:  # the async caller was cancelled: saved as the task's error
+                    task.error = exc
                 finally:
                     wake.put(task)
 
@@ -273,10 +278,15 @@ class Run(StartMixin):
     def _run(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
         runtime = self.runtime_for(task)
         runtime.config = self.store.task_config(task, step, self._fresh_reader(step_values))
-        if self.callbacks is None:
-            run_task(task, runtime.config, runtime)
-        else:
-            self.callbacks.run_task(task, runtime.config, runtime)
+        try:
+            if self.callbacks is None:
+                run_task(task, runtime.config, runtime)
+            else:
+                self.callbacks.run_task(task, runtime.config, runtime)
+        except asyncio.CancelledError as exc:
+            if not runtime.subcalls:
+                raise  # a lone cancelled node saves nothing (LangGraph 1.2's single-task path)
+            task.error = exc  # one that scheduled @task calls is saved as failed with them, as LangGraph does
 
     def runtime_for(self, task: Task) -> TaskRuntime:
         """The context ``interrupt()``, ``get_stream_writer()`` and ``@task`` calls reach inside ``task``."""

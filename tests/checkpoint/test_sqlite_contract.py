@@ -1,13 +1,16 @@
-"""The engine's persistence scenarios, run on InMemorySaver and on SqliteSaver (with a simulated kernel restart).
+"""The engine's persistence scenarios, run on InMemorySaver, SqliteSaver and AsyncSqliteSaver (with a simulated
+kernel restart).
 
 Each test gets a ``store``: ``store.saver`` is the current checkpointer and ``store.restart()`` stands for a kernel
 restart. On SQLite it closes the connection and reopens the same file with a brand-new saver; the in-memory saver
 cannot survive a restart, so there it keeps the same saver. Graphs are rebuilt after every restart, as a notebook
-user would re-run the cells.
+user would re-run the cells. The AsyncSqliteSaver lives on an event loop in a background thread, so the sync scenarios
+reach it through its thread bridge (as the engine's worker does under ``ainvoke``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import enum
@@ -20,6 +23,7 @@ import pytest
 from hitl_notebook.checkpoint.base import BaseCheckpointSaver, PausedThread
 from hitl_notebook.checkpoint.memory import InMemorySaver
 from hitl_notebook.checkpoint.sqlite import SqliteSaver
+from hitl_notebook.checkpoint.sqlite.aio import AsyncSqliteSaver
 from hitl_notebook.func import entrypoint, task
 from hitl_notebook.graph import END, START, StateGraph
 from hitl_notebook.types import Command, Interrupt, Send, interrupt
@@ -31,28 +35,61 @@ class S(TypedDict, total=False):
     items: list
 
 
+class LoopThread:
+    """An event loop running in a daemon thread (what owns an AsyncSqliteSaver in these tests)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+async def open_async_saver(path) -> AsyncSqliteSaver:
+    import aiosqlite
+
+    return AsyncSqliteSaver(await aiosqlite.connect(path, isolation_level=None))
+
+
 class Store:
     def __init__(self, kind: str, path) -> None:
         self.kind = kind
         self.path = path / "runs.sqlite"
+        self.loop = LoopThread() if kind == "aiosqlite" else None
         self.saver: BaseCheckpointSaver = self._open()
 
     def _open(self) -> BaseCheckpointSaver:
+        if self.loop is not None:
+            return self.loop.run(open_async_saver(self.path))
         return InMemorySaver() if self.kind == "memory" else SqliteSaver(self.path)
+
+    def close(self) -> None:
+        if isinstance(self.saver, SqliteSaver):
+            self.saver.close()
+        elif self.loop is not None:
+            self.loop.run(self.saver.conn.close())
 
     def restart(self) -> BaseCheckpointSaver:
         if self.kind != "memory":
-            self.saver.close()
+            self.close()
             self.saver = self._open()
         return self.saver
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "aiosqlite"])
 def store(request, tmp_path):
     s = Store(request.param, tmp_path)
     yield s
-    if isinstance(s.saver, SqliteSaver):
-        s.saver.close()
+    s.close()
+    if s.loop is not None:
+        s.loop.stop()
 
 
 def cfg(thread_id: str = "t1", **extra: Any) -> dict:

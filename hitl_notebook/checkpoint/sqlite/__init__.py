@@ -30,6 +30,9 @@ Guarantees:
 * **No code on load.** Values go through the saver's ``serde`` (:class:`SafeSerializer`: msgpack, never pickle); a
   file from an untrusted source cannot execute code when read.
 
+Under asyncio, ``hitl_notebook.checkpoint.sqlite.aio.AsyncSqliteSaver`` runs the same statements (``_ops``) on an
+``aiosqlite`` connection: same guarantees, same file format.
+
 Nodes may run on worker threads: the connection is opened with ``check_same_thread=False`` and every use of it holds
 the saver's lock.
 """

@@ -6,13 +6,23 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ._sql import _REQUIRED_COLUMNS, _SCHEMA, _SCHEMA_VERSION
+from ._ops import MANY, drive
 
 if TYPE_CHECKING:
     from ..serde import SafeSerializer
     from ._saver import SqliteSaver
+
+
+def execute(conn: sqlite3.Connection, statement: tuple[str, str, Any]) -> Any:
+    """Run one statement of an operation on a sqlite3 connection (see ``_ops``)."""
+    kind, sql, params = statement
+    if kind is MANY:
+        conn.executemany(sql, params)
+        return None
+    return conn.execute(sql, params).fetchall()
 
 
 class ConnectionMixin:
@@ -58,37 +68,12 @@ class ConnectionMixin:
             if conn.in_transaction:
                 conn.commit()
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError as exc:  # a read-only file keeps its journal mode
-                if "readonly" not in str(exc):
-                    raise
-            if self.synchronous is not None:
-                conn.execute(f"PRAGMA synchronous={self.synchronous}")
-            if not self._tables_ok(conn):
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                    if not self._tables_ok(conn):
-                        raise RuntimeError(
-                            "This SQLite file already has checkpoint tables in another layout (written by another "
-                            "checkpointer, e.g. langgraph's SqliteSaver?). Use a separate file for hitl_notebook."
-                        )
-                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                        conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-                    conn.commit()
-                except BaseException:
+                drive(self._setup_ops(), partial(execute, conn))
+            except BaseException:
+                if conn.in_transaction:
                     conn.rollback()
-                    raise
+                raise
             self.is_setup = True
-
-    @staticmethod
-    def _tables_ok(conn: sqlite3.Connection) -> bool:
-        for table, required in _REQUIRED_COLUMNS.items():
-            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            if not required <= columns:
-                return False
-        return True
 
     @contextmanager
     def _thread_hint(self) -> Iterator[None]:
