@@ -10,6 +10,7 @@ from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
+from ..runtime import coerce_context
 from ..types import StateSnapshot, StreamMode
 from . import _async, _cache, _jsonschema, _nesting, _printing, _state
 from ._channels import Channel
@@ -34,6 +35,8 @@ class Pregel:
     streams_calls = False  # True for @entrypoint: the updates of its @task calls stream as each one finishes
     input_type: Any = Any  # the input and output value types of an @entrypoint, for its JSON Schemas
     output_type: Any = Any
+    context_schema: Any = None
+    """The type of ``invoke(..., context=...)``: a dict is turned into it when it is a dataclass or pydantic model."""
 
     def __init__(
         self,
@@ -116,9 +119,12 @@ class Pregel:
         subgraphs: bool = False,
         debug: bool | None = None,
         custom_source: bool = False,
+        context: Any = None,
         **kwargs: Any,
     ) -> Iterator[Any]:
         """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default), as LangGraph.
+
+        ``context`` is the run's static context, which nodes read as ``runtime.context`` (see ``hitl_notebook.runtime``).
 
         As in LangGraph, a superstep's ``tasks`` start events are yielded before any of its tasks runs, so a
         consumer that closes the stream on one (``break``) stops the run before that superstep; the checkpoints of
@@ -142,7 +148,7 @@ class Pregel:
         bare_key = output_keys if isinstance(output_keys, str) else None
         wanted = frozenset(modes)
         run = self._run(input, config, wanted | printed, interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys), cancel, subgraphs)
+                        _output_keys(output_keys), cancel, subgraphs, context)
         run.tag_custom = tag_custom
         with _nested_errors(run):
             for ns, m, chunk in run:
@@ -169,9 +175,12 @@ class Pregel:
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         durability: str | None = None,
+        context: Any = None,
         **kwargs: Any,
     ) -> Any:
         """Run the graph to the end (or to an interrupt) and return the final state.
+
+        ``context`` is the run's static context, which nodes read as ``runtime.context``.
 
         While paused on ``interrupt()``, the result carries the pending interrupts under ``"__interrupt__"``.
         ``subgraphs``, ``print_mode`` and ``debug`` are ``stream``'s, as LangGraph 1.2 accepts them here.
@@ -180,17 +189,17 @@ class Pregel:
                                         or self.debug):
             return _printing.invoke_from_stream(self, input, config, output_keys=output_keys,
                                                 interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                                durability=durability, **kwargs)
+                                                durability=durability, context=context, **kwargs)
         if stream_mode != "values":
             return list(self.stream(input, config, stream_mode=stream_mode, output_keys=output_keys,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                    durability=durability, **kwargs))
+                                    durability=durability, context=context, **kwargs))
         for off in ("subgraphs", "print_mode", "debug"):  # given but off
             kwargs.pop(off, None)
         cancel = kwargs.pop("_cancel", None)
         _check_options(kwargs)
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys) or self.output_keys, cancel)
+                        _output_keys(output_keys) or self.output_keys, cancel, context=context)
         latest: Any = None
         with _nested_errors(run):
             for _, mode, chunk in run:
@@ -217,15 +226,20 @@ class Pregel:
 
     def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
              interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
-             cancel: threading.Event | None, subgraphs: bool = False) -> Run:
+             cancel: threading.Event | None, subgraphs: bool = False, context: Any = None) -> Run:
         config = _merge_config({**getattr(self, "_default_config", {}), **(config or {})})
         options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
                        output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
         parent = running_task()
+        context = coerce_context(self.context_schema, context)
         if parent is None or parent.run is None or _nesting.addresses_own_thread(config):
             if self.checkpointer is True:
                 raise RuntimeError("checkpointer=True cannot be used for root graphs.")
-            return Run(self, input, config, modes, **options)
+            return Run(self, input, config, modes, context=context, kv_store=self.store, **options)
+        # Nested: the parent run's store and, unless given its own, its context (LangGraph merges the parent
+        # runtime); a graph on its own thread above starts afresh, as in LangGraph.
+        outer = parent.run
+        options.update(context=context or outer.context, kv_store=outer.kv_store)
         return _nesting.nested_run(self, parent, input, config, modes, options)
 
     # -- async API (see _async: same loop, driven from a worker thread) ------------------------------------------
@@ -374,8 +388,8 @@ def _nested_errors(run: Run) -> Iterator[None]:
         raise GraphInterrupt(run.interrupts)
 
 
-_IGNORED_OPTIONS = frozenset({"context", "checkpoint_during"})
-"""LangGraph options that change nothing here (no runtime context schema; old durability flag)."""
+_IGNORED_OPTIONS = frozenset({"checkpoint_during"})
+"""LangGraph options that change nothing here (the old durability flag)."""
 
 
 def _check_options(options: dict[str, Any]) -> None:
