@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, is_typeddict
 
 from .store.base import BaseStore
 from .types import StreamWriter
@@ -111,3 +111,24 @@ def coerce_context(context_schema: Any, context: Any) -> Any:
 def _is_pydantic_model(schema: Any) -> bool:
     pydantic = sys.modules.get("pydantic")  # a pydantic class can only exist once pydantic is imported
     return pydantic is not None and isinstance(schema, type) and issubclass(schema, pydantic.BaseModel)
+
+
+def context_jsonschema(context_schema: Any) -> dict[str, Any] | None:
+    """JSON Schema of a graph's ``context_schema`` (pydantic model, TypedDict or dataclass), as LangGraph 1.2."""
+    if context_schema is None:
+        return None
+    if _is_pydantic_model(context_schema):
+        return context_schema.model_json_schema()
+    if _is_typeddict(context_schema) or is_dataclass(context_schema):
+        from pydantic import TypeAdapter  # pydantic builds the schema, as for get_input_jsonschema
+
+        return TypeAdapter(context_schema).json_schema()
+    raise ValueError(
+        f"Invalid context schema type: {context_schema}. Must be a BaseModel, TypedDict or dataclass."
+    )
+
+
+def _is_typeddict(schema: Any) -> bool:
+    """``typing`` or ``typing_extensions`` TypedDict (the latter is what pydantic wants before Python 3.12)."""
+    extensions = sys.modules.get("typing_extensions")
+    return is_typeddict(schema) or (extensions is not None and extensions.is_typeddict(schema))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, TypedDict
 
 import pytest
+import typing_extensions
 
 from hitl_notebook.checkpoint.memory import InMemorySaver
 from hitl_notebook.func import entrypoint, task
@@ -117,3 +118,30 @@ def test_entrypoint_previous_reaches_its_tasks() -> None:
     cfg = {"configurable": {"thread_id": "t"}}
     assert wf.invoke(1, cfg) == [1, None, None]
     assert wf.invoke(2, cfg) == [2, [1, None, None], [1, None, None]]
+
+
+class TD(typing_extensions.TypedDict):  # pydantic needs this one before Python 3.12
+    n: int
+
+
+def test_context_jsonschema() -> None:
+    def compiled(schema: object) -> object:
+        return StateGraph(S, context_schema=schema).add_node("a", lambda s: {}).add_edge(START, "a").compile()
+
+    assert compiled(None).get_context_jsonschema() is None
+    assert compiled(Ctx).get_context_jsonschema()["properties"] == {"user": {"title": "User", "type": "string"}}
+    assert compiled(TD).get_context_jsonschema()["required"] == ["n"]
+    with pytest.raises(ValueError, match="Invalid context schema type: <class 'int'>. Must be a BaseModel"):
+        compiled(int).get_context_jsonschema()
+
+
+def test_router_asking_for_runtime_under_update_state_gets_langgraphs_error() -> None:
+    def route(state: S, runtime: Runtime) -> str:
+        return "b"
+
+    g = (StateGraph(S).add_node("a", lambda s: {}).add_node("b", lambda s: {}).add_edge(START, "a")
+         .add_conditional_edges("a", route, ["b"]).compile(checkpointer=InMemorySaver(), interrupt_before=["a"]))
+    cfg = {"configurable": {"thread_id": "t"}}
+    g.invoke({}, cfg)
+    with pytest.raises(ValueError, match="^Missing required config key 'N/A' for 'route'. "):
+        g.update_state(cfg, {"log": ["x"]}, as_node="a")

@@ -4,8 +4,7 @@
 LangGraph 1.2 decides from the signature, once, which of these a node, router, ``@task`` or ``@entrypoint``
 function takes: the name must match and, for ``config``/``writer``/``store``/``error``, so must the annotation
 (none, or the expected type by object or by name; ``error`` must be typed ``NodeError``). ``previous`` and
-``runtime`` take any annotation. We inspect once when
-the graph is built; each call then only fetches the values.
+``runtime`` take any annotation. We inspect once when the graph is built; each call then only fetches the values.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..types import StreamWriter
-from ._context import current_task
+from ._context import TaskRuntime, running_task
+from ._handlers import CONFIG_KEY_NODE_ERROR
 
 Getter = Callable[[dict[str, Any]], Any]
 
@@ -29,21 +29,48 @@ def _config(config: dict[str, Any]) -> Any:
     return config
 
 
-def _writer(config: dict[str, Any]) -> Any:
-    return current_task().writer
+def _node_error(config: dict[str, Any]) -> Any:
+    """The ``NodeError`` an error handler runs for (``None`` for an ordinary node)."""
+    return config["configurable"].get(CONFIG_KEY_NODE_ERROR)
 
 
-def _store(config: dict[str, Any]) -> Any:
-    run = current_task().run
-    return run.kv_store if run is not None else None
+def _writer(task: TaskRuntime) -> Any:
+    return task.writer
 
 
-def _previous(config: dict[str, Any]) -> Any:
-    return current_task().public_runtime().previous
+def _store(task: TaskRuntime) -> Any:
+    return task.run.kv_store if task.run is not None else None
 
 
-def _runtime(config: dict[str, Any]) -> Any:
-    return current_task().public_runtime()
+def _previous(task: TaskRuntime) -> Any:
+    return task.public_runtime().previous
+
+
+def _runtime(task: TaskRuntime) -> Any:
+    return task.public_runtime()
+
+
+def _no_op_writer(_chunk: Any) -> None:
+    return None
+
+
+def _from_task(read: Callable[[TaskRuntime], Any], key: str, default: Any, fn: Any) -> Getter:
+    """A getter reading the running task; outside a run (``update_state`` evaluating a router) it falls back to
+    LangGraph's default for the parameter, or raises LangGraph's error when there is none."""
+
+    def get(config: dict[str, Any]) -> Any:
+        task = running_task()
+        if task is not None:
+            return read(task)
+        if default is _EMPTY:
+            raise ValueError(
+                f"Missing required config key '{key}' for '{getattr(fn, '__name__', fn)}'. This value exists only "
+                "while the graph runs, and update_state(as_node=...) evaluates this function outside a run: read "
+                "what it needs from the state instead."
+            )
+        return default
+
+    return get
 
 
 def _named(annotation: Any, *names: str) -> bool:
@@ -82,15 +109,6 @@ def _accepts_store(annotation: Any) -> bool:
     return annotation is _EMPTY or _named(annotation, "BaseStore") or _optional_of(annotation, "BaseStore")
 
 
-_RULES: tuple[tuple[str, Callable[[Any], bool], Getter], ...] = (
-    ("config", _accepts_config, _config),
-    ("writer", _accepts_writer, _writer),
-    ("store", _accepts_store, _store),
-    ("previous", lambda annotation: True, _previous),
-    ("runtime", lambda annotation: True, _runtime),
-)
-
-
 def injected(fn: Callable[..., Any], *, skip_first: bool = True) -> tuple[tuple[tuple[str, Getter], ...], bool]:
     """Which keywords to fill in for ``fn``, and whether it takes a positional input.
 
@@ -105,12 +123,22 @@ def injected(fn: Callable[..., Any], *, skip_first: bool = True) -> tuple[tuple[
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     takes_input = bool(positional) or any(p.kind is p.VAR_POSITIONAL for p in params)
     first = positional[0].name if skip_first and positional else None
-    by_name = {p.name: p for p in params if p.kind in _KINDS and p.name != first}
-    wanted = []
-    for name, accepts, getter in _RULES:
-        param = by_name.get(name)
-        if param is not None and accepts(param.annotation):
-            wanted.append((name, getter))
+    by_name = {p.name: p.annotation for p in params if p.kind in _KINDS and p.name != first}
+    wanted: list[tuple[str, Getter]] = []
+    if "config" in by_name and _accepts_config(by_name["config"]):
+        wanted.append(("config", _config))
+    if "writer" in by_name and _accepts_writer(by_name["writer"]):
+        wanted.append(("writer", _from_task(_writer, "stream_writer", _no_op_writer, fn)))
+    if "store" in by_name and _accepts_store(by_name["store"]):
+        # LangGraph: a plain ``BaseStore`` store is required, an ``Optional[BaseStore]`` one defaults to None.
+        default = None if _optional_of(by_name["store"], "BaseStore") else _EMPTY
+        wanted.append(("store", _from_task(_store, "store", default, fn)))
+    if "previous" in by_name:
+        wanted.append(("previous", _from_task(_previous, "previous", _EMPTY, fn)))
+    if "runtime" in by_name:
+        wanted.append(("runtime", _from_task(_runtime, "N/A", _EMPTY, fn)))
+    if "error" in by_name and _named(by_name["error"], "NodeError"):
+        wanted.append(("error", _node_error))
     return tuple(wanted), takes_input
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
-from ..runtime import coerce_context
+from ..runtime import coerce_context, context_jsonschema
 from ..types import StateSnapshot, StreamMode
 from . import _async, _cache, _jsonschema, _nesting, _printing, _state
 from ._channels import Channel
@@ -360,6 +360,10 @@ class Pregel:
 
     async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
         self.clear_cache(nodes)
+
+    def get_context_jsonschema(self) -> dict[str, Any] | None:
+        """JSON Schema of ``context_schema`` (``None`` without one); raises ``ValueError`` for other types."""
+        return context_jsonschema(self.context_schema)
 
     def get_name(self) -> str:
         return self.name

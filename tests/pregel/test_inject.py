@@ -84,3 +84,16 @@ def test_annotation_objects_match_by_identity_or_name() -> None:
 
     g.__annotations__ = {"store": InMemoryLike}
     assert names(g) == ((), True)
+
+
+def test_error_is_injected_only_when_typed_node_error() -> None:
+    from hitl_notebook.errors import NodeError
+
+    def handler(state, error: NodeError): ...
+
+    def other(state, error=None): ...
+
+    assert names(handler) == (("error",), True)
+    assert names(other) == ((), True)
+    wanted, _ = _inject.injected(handler)
+    assert wanted[0][1]({"configurable": {"__pregel_node_error": "E"}}) == "E"
