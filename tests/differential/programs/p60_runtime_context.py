@@ -150,6 +150,29 @@ async def main():
 
 asyncio.run(main())
 
+# a graph invoked in a node on its own thread starts afresh: no parent context, its own store
+from langgraph.store.memory import InMemoryStore
+
+own_store = InMemoryStore()
+
+
+def where(state: Plain, runtime: Runtime):
+    return {"v": f"context={runtime.context!r} own store={runtime.store is own_store}"}
+
+
+other_builder = StateGraph(Plain).add_node(where).add_edge(START, "where")
+other = other_builder.compile(checkpointer=InMemorySaver(), store=own_store)
+nested = other_builder.compile(store=own_store)
+
+
+def calls_other(state: Plain):
+    return {"v": other.invoke({"v": ""}, {"configurable": {"thread_id": "own"}})["v"] + " / nested: "
+            + nested.invoke({"v": ""})["v"]}
+
+
+print(StateGraph(Plain).add_node(calls_other).add_edge(START, "calls_other").compile(store=InMemoryStore())
+      .invoke({"v": ""}, context="parent"))
+
 # outside a run
 try:
     get_runtime()
