@@ -17,6 +17,10 @@ from ._channels import Channel
 from ._context import running_task
 from ._loop import Run, _names
 from ._node import PregelNode
+from ._options import check_options as _check_options
+from ._options import merge_config as _merge_config
+from ._options import output_keys_tuple as _output_keys
+from ._options import select_updates as _select_updates
 
 _MODES = frozenset({"values", "updates", "custom", "tasks", "debug", "checkpoints", "messages"})
 
@@ -390,46 +394,3 @@ def _nested_errors(run: Run) -> Iterator[None]:
         raise
     if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
         raise GraphInterrupt(run.interrupts)
-
-
-_IGNORED_OPTIONS = frozenset({"checkpoint_during"})
-"""LangGraph options that change nothing here (the old durability flag)."""
-
-
-def _check_options(options: dict[str, Any]) -> None:
-    """Refuse options we would otherwise ignore silently, so a program never gets output it did not ask for."""
-    version = options.pop("version", "v1")
-    if version != "v1":
-        raise NotImplementedError(
-            f"version={version!r} is not supported: hitl_notebook streams LangGraph's default v1 chunks. "
-            "Drop the version argument."
-        )
-    unknown = sorted(k for k in options if k not in _IGNORED_OPTIONS)
-    if unknown:
-        raise TypeError(f"Unexpected keyword argument(s) {', '.join(unknown)}; see help(graph.stream) for the options.")
-
-
-def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> dict[str, Any]:
-    """``output_keys`` narrows each node's update too (a str gives the bare value)."""
-    selected = {}
-    for name, update in chunk.items():
-        if name.startswith("__") or not isinstance(update, dict):
-            selected[name] = update
-        elif isinstance(output_keys, str):
-            selected[name] = update.get(output_keys)
-        else:
-            selected[name] = {k: v for k, v in update.items() if k in output_keys}
-    return selected
-
-
-def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:
-    config = dict(config or {})
-    if "recursion_limit" in config and config["recursion_limit"] < 1:
-        raise ValueError("recursion_limit must be at least 1")
-    return config
-
-
-def _output_keys(output_keys: str | Sequence[str] | None) -> tuple[str, ...] | None:
-    if output_keys is None:
-        return None
-    return (output_keys,) if isinstance(output_keys, str) else tuple(output_keys)
