@@ -9,10 +9,10 @@ from typing import Any, Generic, TypeVar, get_args, get_origin
 
 from ..constants import END, START
 from ..pregel import Pregel
+from ..pregel import _inject
 from ..pregel._async import run_coroutine
 from ..pregel._cache import NodeCache
 from ..pregel._channels import Ephemeral, LastValue
-from ..pregel._context import current_task
 from ..pregel._node import PregelNode
 from ..types import as_retry_policies
 
@@ -20,15 +20,14 @@ R = TypeVar("R")
 S = TypeVar("S")
 
 PREVIOUS = "__previous__"
-_INJECTABLE = ("previous", "config", "writer", "store", "runtime")
 
 
 class entrypoint:
     """Decorator: ``@entrypoint(checkpointer=...)`` makes ``func(input)`` a workflow with ``invoke``/``stream``/state API.
 
     ``func`` takes one positional input and may declare ``previous`` (the value saved by the last run on the
-    thread), ``config`` and ``writer``. Its return value is both the output and the saved state, unless it
-    returns ``entrypoint.final(value=..., save=...)``.
+    thread), ``config``, ``writer``, ``store`` and ``runtime`` (see ``hitl_notebook.runtime``). Its return value
+    is both the output and the saved state, unless it returns ``entrypoint.final(value=..., save=...)``.
     """
 
     @dataclass(frozen=True)
@@ -46,6 +45,7 @@ class entrypoint:
         self.cache = cache
         self.cache_policy = cache_policy
         self.retry_policy = retry_policy
+        self.context_schema = context_schema or kwargs.get("config_schema")
 
     def __call__(self, func: Callable[..., Any]) -> Pregel:
         """Build the workflow graph; a generator function raises ``NotImplementedError`` (as LangGraph 1.2)."""
@@ -59,6 +59,7 @@ class entrypoint:
         graph.output_channel = END
         graph.streams_calls = True
         graph.input_type, graph.output_type = _io_types(func)
+        graph.context_schema = self.context_schema
         policies = self.retry_policy
         graph.nodes[name] = PregelNode(
             name=name,
@@ -101,31 +102,23 @@ def _write(output: Any, config: dict[str, Any]) -> tuple[list[tuple[str, Any]], 
 
 
 def _caller(func: Callable[..., Any]) -> Callable[[Any, dict[str, Any]], Any]:
+    wanted, _ = _inject.injected(func)
+    injected = {n for n, _ in wanted}
     params = inspect.signature(func).parameters
     required = [p.name for p in params.values()
                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-                and p.name not in _INJECTABLE]
-    wanted = [p for p in _INJECTABLE if p in params]
+                and p.name not in injected]
+    call = _inject.bind(func, wanted, True)
     is_async = inspect.iscoroutinefunction(func)
     name = func.__name__
 
-    def call(value: Any, config: dict[str, Any]) -> Any:
+    def run(value: Any, config: dict[str, Any]) -> Any:
         if len(required) > 1:
             raise TypeError(
                 f"{name}() takes one positional input but declares {len(required)} ({', '.join(required)}). "
                 f"Pass several values in one dict: {name}.invoke({{{', '.join(repr(r) + ': ...' for r in required)}}})."
             )
-        extra: dict[str, Any] = {}
-        for param in wanted:
-            if param == "previous":
-                extra["previous"] = config["configurable"]["__pregel_read"]([]).get(PREVIOUS)
-            elif param == "config":
-                extra["config"] = config
-            elif param == "writer":
-                extra["writer"] = current_task().writer
-            else:
-                extra[param] = None
-        result = func(value, **extra)
+        result = call(value, config)
         return run_coroutine(result, name) if is_async else result
 
-    return call
+    return run

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
+from ..pregel import _inject
 from ..types import RetryPolicy, as_retry_policies
 
 
@@ -23,6 +24,8 @@ class TaskFunction:
         self.is_async = inspect.iscoroutinefunction(target)
         self.retry_policy = as_retry_policies(retry_policy)
         self.cache = NodeCache.build(cache_policy, target, self.name)
+        # Keywords the engine fills in when the caller does not pass them (``runtime``, ``store``, ...).
+        self.injected, _ = _inject.injected(func, skip_first=False)
         functools.update_wrapper(self, target)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

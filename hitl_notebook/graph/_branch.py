@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
+from ..pregel import _inject
 from ..types import Send
 
 
@@ -62,6 +63,9 @@ class Branch:
     is_async: bool
     input_schema: Any = None
     """The router's first-parameter type hint: it reads the state through it (its keys become channels)."""
+    call: Callable[[Any, dict[str, Any]], Any] | None = None
+    """``path(state, **injected)`` when the router declares ``runtime``, ``config``, ``store`` or ``writer`` (as a
+    node can); ``None`` when it declares none, so the common router is called directly."""
 
     @classmethod
     def build(cls, path: Callable[..., Any], path_map: dict[Hashable, str] | Sequence[str] | None) -> "Branch":
@@ -78,7 +82,10 @@ class Branch:
         is_async = inspect.iscoroutinefunction(path) or inspect.iscoroutinefunction(getattr(path, "__call__", None))
         from ._schema import first_param_schema
 
-        return cls(name=name, path=path, ends=ends, is_async=is_async, input_schema=first_param_schema(path))
+        wanted, takes_input = _inject.injected(path)
+        call = _inject.bind(path, wanted, takes_input) if wanted else None
+        return cls(name=name, path=path, ends=ends, is_async=is_async, input_schema=first_param_schema(path),
+                   call=call)
 
     def resolve(self, result: Any) -> list[str | Send]:
         """Map the router's return value to node names and Sends (a value missing from the map is a KeyError)."""

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..constants import END, START, TASKS
-from ..errors import ErrorCode, InvalidUpdateError, NodeError, ParentCommand, create_error_message
+from ..errors import ErrorCode, InvalidUpdateError, ParentCommand, create_error_message
 from ..pregel import Pregel
 from ..pregel._algo import send_targets, trigger_name
-from ..pregel import _timeouts
+from ..pregel import _inject, _timeouts
 from ..pregel._async import in_async_run, run_coroutine
 from ..pregel._cache import NodeCache
-from ..pregel._handlers import CONFIG_KEY_NODE_ERROR
 from ..pregel._channels import Channel, Ephemeral, NamedBarrier, Topic
 from ..pregel._node import PregelNode, Writes
 from ..types import Command, as_retry_policies
@@ -22,8 +21,6 @@ from ._runnable import is_runnable, runnable_caller
 from .state import NodeSpec, StateGraph
 
 CONFIG_KEY_READ = "__pregel_read"
-_INJECTABLE = ("config", "writer", "store", "runtime", "error")
-
 
 
 class CompiledStateGraph(Pregel):
@@ -54,6 +51,7 @@ class CompiledStateGraph(Pregel):
         graph.builder = builder
         if builder.schemas[builder.output_schema] == (_schema.ROOT,):
             graph.output_channel = _schema.ROOT  # a non-dict state: invoke returns the bare value
+        graph.context_schema = builder.context_schema
         graph.nodes[START] = _start_node(builder, graph)
         for name, spec in builder.nodes.items():
             graph.nodes[name] = _user_node(builder, graph, spec, tuple(joins.get(name, ())))
@@ -101,7 +99,8 @@ def _router(builder: StateGraph, graph: Pregel, source: str, default_schema: Any
         fresh = config["configurable"][CONFIG_KEY_READ](writes)
         out: Writes = []
         for branch in branches:
-            result = branch.path(readers[branch.name](fresh))
+            state = readers[branch.name](fresh)
+            result = branch.path(state) if branch.call is None else branch.call(state, config)
             if branch.is_async:
                 result = run_coroutine(result, branch.name)
             out.extend(send_targets(branch.resolve(result), graph.nodes, source))
@@ -179,42 +178,18 @@ def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
         if spec.timeout is not None:
             raise NotImplementedError(f"Node {spec.name!r}: timeouts on subgraph nodes are not supported by "
                                       "hitl_notebook. Set the timeout on the subgraph's own async nodes.")
-        subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer and namespace from this task
+        subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer, context and store from this task
         return lambda value, config: subgraph.invoke(value)
     if is_runnable(action):
         return runnable_caller(spec.name, action)
-    wanted, takes_input = _injected_params(action)
     _timeouts.check_supported(spec.name, spec.timeout, _is_async(action))
+    call = _inject.bind(action, *_inject.injected(action))
     if _is_async(action):
-        return _async_caller(spec.name, action, wanted, takes_input, spec.timeout)
-    return _sync_caller(action, wanted, takes_input)
-
-
-def _sync_caller(action: Callable, wanted: tuple[str, ...], takes_input: bool) -> Callable[[Any, dict[str, Any]], Any]:
-    if not wanted:
-        return (lambda value, config: action(value)) if takes_input else (lambda value, config: action())
-
-    def call(value: Any, config: dict[str, Any]) -> Any:
-        from ..pregel._context import current_task
-
-        extra = {}
-        for param in wanted:
-            if param == "config":
-                extra["config"] = config
-            elif param == "writer":
-                extra["writer"] = current_task().writer
-            elif param == "error":
-                extra["error"] = config["configurable"].get(CONFIG_KEY_NODE_ERROR)
-            else:
-                extra[param] = None
-        return action(value, **extra) if takes_input else action(**extra)
-
+        return _async_caller(spec.name, call, spec.timeout)
     return call
 
 
-def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_input: bool,
-                  timeout: Any = None) -> Callable:
-    sync_call = _sync_caller(action, wanted, takes_input)
+def _async_caller(name: str, sync_call: Callable[[Any, dict[str, Any]], Any], timeout: Any = None) -> Callable:
     if timeout is None:
         return lambda value, config: run_coroutine(sync_call(value, config), name)
 
@@ -224,25 +199,6 @@ def _async_caller(name: str, action: Callable, wanted: tuple[str, ...], takes_in
         return run_coroutine(_timeouts.with_run_timeout(name, timeout, lambda: sync_call(value, config))(), name)
 
     return call_with_timeout
-
-
-def _injected_params(fn: Callable) -> tuple[tuple[str, ...], bool]:
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        return (), True
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    takes_input = bool(positional) or any(p.kind is p.VAR_POSITIONAL for p in params)
-    rest = positional[1:] + [p for p in params if p.kind is p.KEYWORD_ONLY]
-    return tuple(p.name for p in rest if p.name in _INJECTABLE and _injects(p)), takes_input
-
-
-def _injects(param: inspect.Parameter) -> bool:
-    """``error`` is injected only when typed ``NodeError`` (as LangGraph); other names by name alone."""
-    if param.name != "error":
-        return True
-    hint = param.annotation
-    return hint is NodeError or hint == "NodeError"
 
 
 def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:

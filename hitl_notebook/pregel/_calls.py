@@ -17,6 +17,7 @@ from . import _cache, _events
 from ._algo import Task, task_id
 from ._async import run_coroutine
 from ._context import TaskRuntime
+from ._inject import fill
 from ._node import PregelNode
 from ._runner import run_task
 
@@ -101,9 +102,10 @@ class TaskCalls:
 
 
 def _caller(fn: Any, args: tuple, kwargs: dict):
+    wanted = fn.injected
     if fn.is_async:
-        return lambda value, config: run_coroutine(fn.func(*args, **kwargs), fn.name)
-    return lambda value, config: fn.func(*args, **kwargs)
+        return lambda value, config: run_coroutine(fn.func(*args, **fill(wanted, config, kwargs)), fn.name)
+    return lambda value, config: fn.func(*args, **fill(wanted, config, kwargs))
 
 
 class TaskFuture(Future):

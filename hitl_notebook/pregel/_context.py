@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from ..errors import GraphInterrupt
 from ..types import Interrupt
 from ._channels import MISSING
+
+_PREVIOUS = "__previous__"  # the @entrypoint channel holding the last run's saved value
 
 _current: ContextVar["TaskRuntime | None"] = ContextVar("hitl_notebook_task", default=None)
 
@@ -28,7 +31,7 @@ class TaskRuntime:
     """What a running task knows about itself: config, stream writer and interrupt answers."""
 
     __slots__ = ("config", "writer", "namespace", "answers", "new_answers", "single_answer", "_calls",
-                 "scheduler", "subcalls", "run", "retrying", "graph_calls")
+                 "scheduler", "subcalls", "run", "retrying", "graph_calls", "attempt", "started", "_public")
 
     def __init__(
         self,
@@ -51,6 +54,9 @@ class TaskRuntime:
         self.run: Any = None  # the Run this task belongs to (nested graphs inherit from it)
         self.retrying = False  # set once a retry policy runs the task again
         self.graph_calls = 0  # graphs invoked so far by this task: the second one gets its own namespace
+        self.attempt = 1
+        self.started = time.time()
+        self._public: Any = None  # the Runtime handed to user code, built on first request
 
     def call_task(self, fn: Any, args: tuple, kwargs: dict) -> Any:
         """Schedule a ``@task`` call from this task; returns a future (results are cached across resumes)."""
@@ -65,6 +71,35 @@ class TaskRuntime:
         self._calls = 0
         self.subcalls = 0
         self.graph_calls = 0
+        self.attempt += 1
+        self._public = None
+
+    def public_runtime(self) -> Any:
+        """The ``hitl_notebook.runtime.Runtime`` for user code (built lazily: most nodes never ask for it)."""
+        public = self._public
+        if public is None:
+            from ..runtime import ExecutionInfo, Runtime
+
+            run, config = self.run, self.config
+            configurable = config.get("configurable") or {}
+            run_id = config.get("run_id")
+            public = self._public = Runtime(
+                context=run.context if run is not None else None,
+                store=run.kv_store if run is not None else None,
+                stream_writer=self.writer,
+                # Only an @entrypoint has one; its @task calls (same step) see it too, as in LangGraph.
+                previous=run._step_values.get(_PREVIOUS) if run is not None else None,
+                execution_info=ExecutionInfo(
+                    checkpoint_id=configurable.get("checkpoint_id"),
+                    checkpoint_ns=configurable.get("checkpoint_ns", self.namespace),
+                    task_id=self.namespace.rsplit(":", 1)[-1],
+                    thread_id=configurable.get("thread_id"),
+                    run_id=str(run_id) if run_id else None,
+                    node_attempt=self.attempt,
+                    node_first_attempt_time=self.started,
+                ),
+            )
+        return public
 
     def interrupt(self, value: Any, response_schema: Any = None) -> Any:
         index = self._calls
@@ -106,8 +141,9 @@ def current_task() -> TaskRuntime:
     runtime = _current.get()
     if runtime is None:
         raise RuntimeError(
-            "Called get_config outside of a runnable context. interrupt(), get_config() and get_stream_writer() "
-            "only work inside a node, a @task or an @entrypoint while the graph runs."
+            "Called get_config outside of a runnable context. interrupt(), get_config(), get_stream_writer(), "
+            "get_store() and get_runtime() only work inside a node, a router, a @task or an @entrypoint while the "
+            "graph runs."
         )
     return runtime
 

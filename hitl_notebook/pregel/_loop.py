@@ -60,6 +60,8 @@ class Run(StartMixin):
         saver: Any = None,
         parents: dict[str, str] | None = None,
         tag_custom: bool = False,
+        context: Any = None,
+        kv_store: Any = None,
     ) -> None:
         self.graph = graph
         self.tag_custom = tag_custom  # custom chunks as (task id, chunk), for observers such as the notebook view
@@ -71,6 +73,7 @@ class Run(StartMixin):
         self.forward = parent if parent is not None and parent.subgraphs else None
         self.modes = modes | (parent.modes if self.forward is not None else frozenset())
         self.namespace = namespace
+        self.context, self.kv_store = context, kv_store  # what Runtime hands to nodes (see Pregel._run)
         self.interrupt_before = graph.interrupt_before if interrupt_before is None else _names(interrupt_before)
         self.interrupt_after = graph.interrupt_after if interrupt_after is None else _names(interrupt_after)
         self.output_keys = output_keys or graph.state_keys

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
+from ..runtime import coerce_context, context_jsonschema
 from ..types import StateSnapshot, StreamMode
 from . import _async, _cache, _jsonschema, _nesting, _printing, _state, _update
 from ._channels import Channel
@@ -17,6 +18,10 @@ from ._config import check_checkpointer, merge_configs
 from ._context import running_task
 from ._loop import Run, _names
 from ._node import PregelNode
+from ._options import check_options as _check_options
+from ._options import merge_config as _merge_config
+from ._options import output_keys_tuple as _output_keys
+from ._options import select_updates as _select_updates
 
 _MODES = frozenset({"values", "updates", "custom", "tasks", "debug", "checkpoints", "messages"})
 
@@ -37,6 +42,8 @@ class Pregel:
     streams_calls = False  # True for @entrypoint: the updates of its @task calls stream as each one finishes
     input_type: Any = Any  # the input and output value types of an @entrypoint, for its JSON Schemas
     output_type: Any = Any
+    context_schema: Any = None
+    """The type of ``invoke(..., context=...)``: a dict is turned into it when it is a dataclass or pydantic model."""
 
     def __init__(
         self,
@@ -120,9 +127,12 @@ class Pregel:
         subgraphs: bool = False,
         debug: bool | None = None,
         custom_source: bool = False,
+        context: Any = None,
         **kwargs: Any,
     ) -> Iterator[Any]:
         """Run the graph, yielding chunks in the requested ``stream_mode`` (``"updates"`` by default), as LangGraph.
+
+        ``context`` is the run's static context, which nodes read as ``runtime.context`` (see ``hitl_notebook.runtime``).
 
         As in LangGraph, a superstep's ``tasks`` start events are yielded before any of its tasks runs, so a
         consumer that closes the stream on one (``break``) stops the run before that superstep; the checkpoints of
@@ -146,7 +156,7 @@ class Pregel:
         bare_key = output_keys if isinstance(output_keys, str) else None
         wanted = frozenset(modes)
         run = self._run(input, config, wanted | printed, interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys), cancel, subgraphs)
+                        _output_keys(output_keys), cancel, subgraphs, context)
         run.tag_custom = tag_custom
         with _nested_errors(run):
             for ns, m, chunk in run:
@@ -173,9 +183,12 @@ class Pregel:
         interrupt_before: Any = None,
         interrupt_after: Any = None,
         durability: str | None = None,
+        context: Any = None,
         **kwargs: Any,
     ) -> Any:
         """Run the graph to the end (or to an interrupt) and return the final state.
+
+        ``context`` is the run's static context, which nodes read as ``runtime.context``.
 
         While paused on ``interrupt()``, the result carries the pending interrupts under ``"__interrupt__"``.
         ``subgraphs``, ``print_mode`` and ``debug`` are ``stream``'s, as LangGraph 1.2 accepts them here.
@@ -184,17 +197,17 @@ class Pregel:
                                         or self.debug):
             return _printing.invoke_from_stream(self, input, config, output_keys=output_keys,
                                                 interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                                durability=durability, **kwargs)
+                                                durability=durability, context=context, **kwargs)
         if stream_mode != "values":
             return list(self.stream(input, config, stream_mode=stream_mode, output_keys=output_keys,
                                     interrupt_before=interrupt_before, interrupt_after=interrupt_after,
-                                    durability=durability, **kwargs))
+                                    durability=durability, context=context, **kwargs))
         for off in ("subgraphs", "print_mode", "debug"):  # given but off
             kwargs.pop(off, None)
         cancel = kwargs.pop("_cancel", None)
         _check_options(kwargs)
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
-                        _output_keys(output_keys) or self.output_keys, cancel)
+                        _output_keys(output_keys) or self.output_keys, cancel, context=context)
         latest: Any = None
         with _nested_errors(run):
             for _, mode, chunk in run:
@@ -221,15 +234,20 @@ class Pregel:
 
     def _run(self, input: Any, config: dict[str, Any] | None, modes: frozenset[str], interrupt_before: Any,
              interrupt_after: Any, durability: str | None, output_keys: tuple[str, ...] | None,
-             cancel: threading.Event | None, subgraphs: bool = False) -> Run:
+             cancel: threading.Event | None, subgraphs: bool = False, context: Any = None) -> Run:
         config = _merge_config(merge_configs(self.config, config) if self.config else config)
         options = dict(interrupt_before=interrupt_before, interrupt_after=interrupt_after, durability=durability,
                        output_keys=output_keys, cancel=cancel, subgraphs=subgraphs)
         parent = running_task()
+        context = coerce_context(self.context_schema, context)
         if parent is None or parent.run is None or _nesting.addresses_own_thread(config):
             if self.checkpointer is True:
                 raise RuntimeError("checkpointer=True cannot be used for root graphs.")
-            return Run(self, input, config, modes, **options)
+            return Run(self, input, config, modes, context=context, kv_store=self.store, **options)
+        # Nested: the parent run's store and, unless given its own, its context (LangGraph merges the parent
+        # runtime); a graph on its own thread above starts afresh, as in LangGraph.
+        outer = parent.run
+        options.update(context=context or outer.context, kv_store=outer.kv_store)
         return _nesting.nested_run(self, parent, input, config, modes, options)
 
     # -- async API (see _async: same loop, driven from a worker thread) ------------------------------------------
@@ -352,6 +370,10 @@ class Pregel:
     async def aclear_cache(self, nodes: Sequence[str] | None = None) -> None:
         self.clear_cache(nodes)
 
+    def get_context_jsonschema(self) -> dict[str, Any] | None:
+        """JSON Schema of ``context_schema`` (``None`` without one); raises ``ValueError`` for other types."""
+        return context_jsonschema(self.context_schema)
+
     def get_name(self) -> str:
         return self.name
 
@@ -377,46 +399,3 @@ def _nested_errors(run: Run) -> Iterator[None]:
         raise
     if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
         raise GraphInterrupt(run.interrupts)
-
-
-_IGNORED_OPTIONS = frozenset({"context", "checkpoint_during"})
-"""LangGraph options that change nothing here (no runtime context schema; old durability flag)."""
-
-
-def _check_options(options: dict[str, Any]) -> None:
-    """Refuse options we would otherwise ignore silently, so a program never gets output it did not ask for."""
-    version = options.pop("version", "v1")
-    if version != "v1":
-        raise NotImplementedError(
-            f"version={version!r} is not supported: hitl_notebook streams LangGraph's default v1 chunks. "
-            "Drop the version argument."
-        )
-    unknown = sorted(k for k in options if k not in _IGNORED_OPTIONS)
-    if unknown:
-        raise TypeError(f"Unexpected keyword argument(s) {', '.join(unknown)}; see help(graph.stream) for the options.")
-
-
-def _select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> dict[str, Any]:
-    """``output_keys`` narrows each node's update too (a str gives the bare value)."""
-    selected = {}
-    for name, update in chunk.items():
-        if name.startswith("__") or not isinstance(update, dict):
-            selected[name] = update
-        elif isinstance(output_keys, str):
-            selected[name] = update.get(output_keys)
-        else:
-            selected[name] = {k: v for k, v in update.items() if k in output_keys}
-    return selected
-
-
-def _merge_config(config: dict[str, Any] | None) -> dict[str, Any]:
-    config = dict(config or {})
-    if "recursion_limit" in config and config["recursion_limit"] < 1:
-        raise ValueError("recursion_limit must be at least 1")
-    return config
-
-
-def _output_keys(output_keys: str | Sequence[str] | None) -> tuple[str, ...] | None:
-    if output_keys is None:
-        return None
-    return (output_keys,) if isinstance(output_keys, str) else tuple(output_keys)
