@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..constants import END, START, TASKS
+from ..managed.is_last_step import managed_keys, step_budget
 from ..errors import ErrorCode, InvalidUpdateError, ParentCommand, create_error_message
 from ..pregel import Pregel
 from ..pregel._algo import send_targets, trigger_name
@@ -132,6 +133,8 @@ def _user_node(
 ) -> PregelNode:
     keys = builder.schemas[spec.input_schema]
     call = _caller(spec)
+    read = _schema.make_reader(spec.input_schema, keys)
+    managed_read = _with_managed(read, spec.input_schema)
     edges = _edge_writes(builder, spec.name)
     route = _router(builder, graph, spec.name, spec.input_schema)
     channel_keys = frozenset(builder.channels)
@@ -159,7 +162,8 @@ def _user_node(
     return PregelNode(
         name=name,
         triggers=(trigger_name(name), *joins),
-        read=_schema.make_reader(spec.input_schema, keys),
+        read=managed_read or read,
+        managed=managed_read is not None,
         call=call,
         write=write,
         deferred=spec.defer,
@@ -170,6 +174,28 @@ def _user_node(
         cache=NodeCache.build(spec.cache_policy, spec.action, name),
         error_handler=spec.error_handler,
     )
+
+
+def _with_managed(read: Callable, input_schema: Any) -> Callable | None:
+    """A reader that adds the input schema's managed values (``RemainingSteps``...), as LangGraph 1.2 does.
+
+    None when the schema has none. The loop publishes the step and its budget before it reads task inputs.
+    """
+    managed = managed_keys(_schema.schema_hints(input_schema)) if input_schema is not None else {}
+    if not managed:
+        return None
+
+    def read_managed(values: dict[str, Any]) -> Any:
+        value = read(values)
+        step, stop = step_budget.get()
+        for key, manager in managed.items():
+            if isinstance(value, dict):
+                value[key] = manager.get(step, stop)
+            else:
+                object.__setattr__(value, key, manager.get(step, stop))
+        return value
+
+    return read_managed
 
 
 def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Annotated, Any, get_args, get_origin
 
 from ..errors import InvalidUpdateError
+from ..managed.is_last_step import managed_keys
 from ..pregel._channels import BinaryOperatorAggregate, Channel, LastValue
 
 _MISSING = object()
@@ -84,7 +85,10 @@ def channel_for(key: str, annotation: Any) -> Channel:
 
 
 def channels_from_schema(schema: Any) -> dict[str, Channel]:
-    return {key: channel_for(key, ann) for key, ann in schema_hints(schema).items()}
+    """One channel per schema key; managed values (``RemainingSteps``...) are computed per step, not stored."""
+    hints = schema_hints(schema)
+    managed = managed_keys(hints)
+    return {key: channel_for(key, ann) for key, ann in hints.items() if key not in managed}
 
 
 def same_channel_kind(a: Channel, b: Channel) -> bool:

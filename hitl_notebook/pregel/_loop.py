@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
 from ..errors import ErrorCode, GraphRecursionError, create_error_message
+from ..managed.is_last_step import step_budget
 from ..types import Interrupt
 from . import _cache, _callbacks, _events, _handlers
 from ._algo import Task, apply_writes, prepare_tasks, read_values
@@ -106,6 +107,7 @@ class Run(StartMixin):
         self._trigger_index, self._deferred = graph.trigger_index, graph.deferred_nodes
         self._node_order = graph.node_order
         self._read_keys = graph.read_keys
+        self._managed = any(node.managed for node in graph.nodes.values())
         self._task_events = bool(self.modes & _TASK_MODES)
         # LangChain callbacks (the "messages" mode, user callbacks): only built when asked for, else no cost.
         self.callbacks = _callbacks.RunCallbacks(self, parent is not None) if _callbacks.needed(self, parent) else None
@@ -119,6 +121,7 @@ class Run(StartMixin):
             yield from self._drain()
             limit = self.config.get("recursion_limit", self.graph.recursion_limit)
             stop = loaded_step + limit + 2  # LangGraph counts from the checkpoint the call started at
+            self.stop = stop
             store, out = self.store, self.out
             while True:
                 tasks = self._plan()
@@ -186,6 +189,8 @@ class Run(StartMixin):
             candidates = sorted(names, key=self._node_order.__getitem__) if len(names) > 1 else names
         tasks = prepare_tasks(self.graph.nodes, channels, store.checkpoint_id, store.step + 1, store.ns, candidates)
         if tasks:
+            if self._managed:
+                step_budget.set((store.step + 1, self.stop))
             values = self._step_values = read_values(channels, self._read_keys)
             restored = store.pending_by_task
             for task in tasks:

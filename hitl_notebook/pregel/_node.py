@@ -35,6 +35,7 @@ class PregelNode:
     """A ``NodeCache`` when the node has a cache policy (used only if the graph was compiled with a cache)."""
     error_handler: str | None = None
     """The node that runs, in the same step and on the same input, when this one fails."""
+    managed: bool = False  # its reader adds managed values (RemainingSteps), so the loop publishes the step budget
 
     def run(self, value: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
         return self.write(self.call(value, config), config)
