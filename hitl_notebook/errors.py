@@ -21,6 +21,7 @@ __all__ = [
     "NodeError",
     "NodeTimeoutError",
     "create_error_message",
+    "is_invalid_resume",
 ]
 
 _TROUBLESHOOTING = "https://docs.langchain.com/oss/python/langgraph/errors/"
@@ -127,3 +128,20 @@ class NodeTimeoutError(Exception):
         super().__init__(message)
         self.node, self.elapsed, self.kind = node, elapsed, kind
         self.idle_timeout, self.run_timeout = idle_timeout, run_timeout
+
+
+_INVALID_RESUME = "_langgraph_invalid_resume"
+
+
+def mark_invalid_resume(error: BaseException) -> None:
+    """Flag ``error`` as a resume value rejected by ``interrupt(response_schema=...)``."""
+    setattr(error, _INVALID_RESUME, True)
+
+
+def is_invalid_resume(error: BaseException) -> bool:
+    """Whether ``error`` was raised because a resume value didn't match ``response_schema`` (LangGraph 1.2).
+
+    ``ToolNode`` never turns such an error into a ToolMessage: the model cannot fix it, so the run fails and the
+    interrupt can be answered again.
+    """
+    return getattr(error, _INVALID_RESUME, False) is True

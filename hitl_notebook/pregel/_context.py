@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from ..errors import GraphInterrupt
+from ..errors import GraphInterrupt, mark_invalid_resume
 from ..types import Interrupt
 from ._channels import MISSING
 
@@ -132,9 +132,13 @@ def _validate(schema: Any, answer: Any) -> Any:
     """Check an answer against ``response_schema`` before the node sees it (pydantic raises on a bad value)."""
     if schema is None or isinstance(schema, dict):
         return answer
-    from pydantic import TypeAdapter
+    from pydantic import TypeAdapter, ValidationError
 
-    return TypeAdapter(schema).validate_python(answer)
+    try:
+        return TypeAdapter(schema).validate_python(answer)
+    except ValidationError as exc:
+        mark_invalid_resume(exc)
+        raise
 
 
 def current_task() -> TaskRuntime:

@@ -143,10 +143,14 @@ class Run(StartMixin):
                 while out:  # as LangGraph: a step is announced before it runs, so closing the stream here stops it
                     yield out.popleft()
                 if len(todo) == 1 and not self.realtime:  # the common case: run it right here
-                    self._run(todo[0], store.step + 1, self._step_values)
-                    self._finish(todo[0], store.step + 1)
-                    while out:  # inlined _drain(): this runs twice per step
-                        yield out.popleft()
+                    task = todo[0]
+                    self._run(task, store.step + 1, self._step_values)
+                    self._finish(task, store.step + 1)
+                    # As LangGraph, a lone task's chunks are yielded after the step is committed (so reducers such
+                    # as add_messages have given its messages their ids), unless nothing will be committed.
+                    if task.error is not None or task.interrupts:
+                        while out:  # inlined _drain()
+                            yield out.popleft()
                 else:
                     yield from self._execute(todo)
                 if self._step_interrupted(tasks):
