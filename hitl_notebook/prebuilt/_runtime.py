@@ -16,10 +16,8 @@ def graph_runtime() -> tuple[Any, Any, Any]:
     task = running_task()
     if task is None:
         return None, None, _no_writer
-    try:
-        from ..runtime import get_runtime
-    except ImportError:  # TEMP until runtime lands
-        return None, None, task.writer
+    from ..runtime import get_runtime
+
     runtime = get_runtime()
     return runtime.context, runtime.store, runtime.stream_writer
 

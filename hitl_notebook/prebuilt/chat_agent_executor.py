@@ -14,7 +14,7 @@ from typing import Any, Literal, get_type_hints
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
-from langchain_core.runnables import Runnable, RunnableBinding, RunnableLambda, RunnableSequence
+from langchain_core.runnables import Runnable, RunnableBinding, RunnableConfig, RunnableLambda, RunnableSequence
 from langchain_core.tools import BaseTool
 from typing_extensions import deprecated
 
@@ -211,7 +211,7 @@ def create_react_agent(
         all_direct = all(call["name"] in return_direct for call in response.tool_calls)
         return (remaining < 1 and all_direct) or (remaining < 2 and bool(response.tool_calls))
 
-    def agent(state: Any, config: dict[str, Any]) -> dict[str, Any]:
+    def agent(state: Any, config: RunnableConfig) -> dict[str, Any]:
         messages = state_value(state, "messages")
         if messages is None:
             raise ValueError(f"Expected input to call_model to have 'messages' key, but got {state}")
@@ -222,7 +222,7 @@ def create_react_agent(
             response = AIMessage(id=response.id, content="Sorry, need more steps to process this request.")
         return {"messages": [response]}
 
-    def generate_structured_response(state: Any, config: dict[str, Any]) -> dict[str, Any]:
+    def generate_structured_response(state: Any, config: RunnableConfig) -> dict[str, Any]:
         messages = state_value(state, "messages")
         schema = response_format
         if isinstance(response_format, tuple):
