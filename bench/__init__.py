@@ -7,6 +7,7 @@ only in the ``engine`` namespace they receive (see ``bench/_engines.py``).
 """
 
 from bench import (
+    agent_tools_sqlite,
     entrypoint_tasks,
     fanout_send,
     fanout_send_checkpoint,
@@ -28,6 +29,7 @@ WORKLOADS = (
     entrypoint_tasks,
     fanout_subgraph,
     sqlite_interrupt_resume,
+    agent_tools_sqlite,
 )
 
 __all__ = ["WORKLOADS"]
