@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, AnyMessage, RemoveMessage, ToolCall, ToolMessage, convert_to_messages
+from langchain_core.messages.tool import ToolOutputMixin
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import ensure_config, get_config_list, get_executor_for_config
 from langchain_core.tools import BaseTool
@@ -44,6 +45,12 @@ __all__ = [
 ]
 
 InputType = Literal["list", "dict", "tool_calls"]
+
+# LangGraph's Command is a langchain-core ToolOutputMixin, so a tool that returns one gets it back unwrapped instead
+# of stringified into a ToolMessage. The engine may not import langchain-core, so the base is added here, once, when
+# the first agent module loads (the class layout allows it: the mixin has no state).
+if not issubclass(Command, ToolOutputMixin):
+    Command.__bases__ = (*Command.__bases__, ToolOutputMixin)
 
 
 class ToolCallWithContext(TypedDict):

@@ -67,10 +67,12 @@ state = agent.get_state(config)
 print("after edit next:", state.next, len(state.values["messages"]), state.metadata["source"], state.metadata["step"])
 print("replaced:", [m.id for m in state.values["messages"][1:]], state.values["messages"][-1].tool_calls[1]["args"])
 
+lines = []  # the two tool calls run in parallel: their updates arrive in either order
 for chunk in agent.stream(None, config, stream_mode="updates"):
     for node, update in chunk.items():
         for message in update["messages"]:
-            print(node, type(message).__name__, message.name, repr(message.content), getattr(message, "tool_call_id", ""))
+            lines.append(f"{node} {type(message).__name__} {message.name} {message.content!r} {getattr(message, 'tool_call_id', '')}")
+print("\n".join(sorted(lines)))
 print("model saw:", model.seen[-1])
 print("final next:", agent.get_state(config).next)
 print("system first:", isinstance(model.seen[0], list) and model.seen[0][0])
