@@ -167,11 +167,23 @@ class Segment:
         for node, update in chunk.items():
             if node.startswith("__"):
                 continue
-            if cached:
-                self.journal.add("node", node=node, update=update, status="done", cached=True)
+            if cached:  # its task was announced (an open entry) but sends no result event: this ends it
+                entry = self._pop_open(node)
+                if entry is None:
+                    self.journal.add("node", node=node, update=update, status="done", cached=True)
+                else:
+                    self.journal.change(entry, update=update, status="done", cached=True)
                 self.journal.node_status(node, NodeStatus.DONE)
             else:
                 self._stash.setdefault(node, []).append(update)
+
+    def _pop_open(self, node: str) -> Entry | None:
+        """Close and return the first open entry of a run of ``node``, if any."""
+        with self._lock:
+            for task_id, entry in self._open.items():
+                if entry.node == node:
+                    return self._open.pop(task_id)
+        return None
 
     def _task_end(self, chunk: dict[str, Any]) -> None:
         self.journal.text.flush()  # the node's streamed text is complete before it is marked finished

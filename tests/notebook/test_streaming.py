@@ -198,3 +198,25 @@ def test_tokens_from_parallel_nodes_land_in_their_own_entries():
     journal.text.flush()
     texts = {e.node: e.text for e in journal.record.entries if e.node}
     assert texts["a"] == "alpha " * 3 and texts["b"] == "beta " * 3
+
+
+def test_a_cached_node_run_gets_one_entry_with_its_cached_update(eng):
+    import importlib
+
+    types, cache = (importlib.import_module(f"{eng.name}.{m}") for m in ("types", "cache.memory"))
+    runs: list = []
+
+    def costly(state: S) -> dict:
+        runs.append(state)
+        print("computing")
+        return {"n": 42}
+
+    graph = (eng.StateGraph(S).add_node("costly", costly, cache_policy=types.CachePolicy())
+             .add_edge(eng.START, "costly").compile(checkpointer=eng.InMemorySaver(), cache=cache.InMemoryCache()))
+    first = run(graph, {}, {"configurable": {"thread_id": "first"}}, ui="widgets", display=False)
+    assert first.wait(5) == {"n": 42}
+    again = run(graph, {}, {"configurable": {"thread_id": "again"}}, ui="widgets", display=False)
+    assert again.wait(5) == {"n": 42} and len(runs) == 1  # the second run reused the cached write
+    [entry] = [e for e in again.record.entries if e.kind == "node"]  # the task's start event made no second one
+    assert (entry.node, entry.status, entry.cached, entry.update, entry.text) == ("costly", "done", True, {"n": 42}, "")
+    assert again.journal.statuses["costly"] == "done"
