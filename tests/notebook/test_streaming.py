@@ -12,7 +12,7 @@ import time
 from html import unescape
 from typing import Any, TypedDict
 
-from hitl_notebook.notebook import run
+from hitl_notebook.notebook import RunStatus, run
 from hitl_notebook.notebook import _capture
 from hitl_notebook.notebook._coalesce import Coalescer
 
@@ -220,3 +220,26 @@ def test_a_cached_node_run_gets_one_entry_with_its_cached_update(eng):
     [entry] = [e for e in again.record.entries if e.kind == "node"]  # the task's start event made no second one
     assert (entry.node, entry.status, entry.cached, entry.update, entry.text) == ("costly", "done", True, {"n": 42}, "")
     assert again.journal.statuses["costly"] == "done"
+
+
+def test_a_task_that_asks_keeps_its_output_in_its_own_entry_across_the_resume(eng, start):
+    @eng.task
+    def ask(question: str) -> str:
+        print(f"asking {question}")
+        return eng.interrupt({"question": question})
+
+    @eng.entrypoint(checkpointer=eng.InMemorySaver())
+    def workflow(questions: list) -> list:
+        return [ask(q).result() for q in questions]
+
+    handle = start(workflow, ["one?", "two?"])
+    handle.view.panel().button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    handle.view.panels[-1].button("Reject").click()
+    assert handle.wait(5) == ["approve", "reject"]
+    asks = [e for e in handle.record.entries if e.node == "ask"]
+    assert len({e.key for e in asks}) == len(asks) == 2  # one entry per task run, across both resumes
+    # each task printed when it asked and again when it re-ran with its answer: all in its own entry
+    assert [e.text for e in asks] == ["asking one?\nasking one?\n", "asking two?\nasking two?\n"]
+    assert [(e.status, e.update, e.cached) for e in asks] == [("done", "approve", False), ("done", "reject", False)]
+    assert not "".join(e.text for e in handle.record.entries if e.node == "workflow")
