@@ -324,3 +324,16 @@ def test_show_answers_a_thread_paused_by_another_process(seeds, tmp_path):
         assert [d.applied for d in handle.record.decisions] == [True]
     with seeds.eng.SqliteSaver.from_conn_string(str(path)) as saver:  # and the answer is in the file
         assert seeds.seed000(saver).get_state(config).values["decision"] == "approved"
+
+
+def test_show_restores_a_paused_entrypoint_without_re_running_its_task(seeds):
+    saver, config = seeds.eng.InMemorySaver(), {"configurable": {"thread_id": "essay"}}
+    first = run(seeds.seed003(saver), "cat", config, ui="widgets", display=False)
+    assert first.wait_idle(5) is RunStatus.WAITING
+    handle = show(seeds.seed003(saver), config, ui="widgets", display=False, approve_value=True)
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    assert not [e for e in handle.record.entries if e.kind == "node"]
+    handle.view.panel().button("Approve").click()
+    assert handle.wait(5) == {"essay": "An essay about topic: cat", "is_approved": True}
+    # LangGraph announces the finished @task again on resume, this engine does not: either way it is not re-run
+    assert all(e.cached for e in handle.record.entries if e.node == "write_essay")
