@@ -96,7 +96,13 @@ class Segment:
                 self._at_boundary = False
                 earlier = self.journal.record.get(_key(chunk["id"]))
                 if earlier is not None and earlier.status == "done":
-                    return  # LangGraph announces a finished @task again on resume; its cached result is reused
+                    # A @task seen in an earlier segment is announced again on resume: LangGraph replays a
+                    # finished one (no result event follows), and a task that asked re-runs with its answer.
+                    # Either way it keeps its one entry, which takes the re-run's output and result.
+                    with self._lock:
+                        self._open.setdefault(chunk["id"], earlier)
+                        self._opened.notify_all()
+                    return
                 self._entry_for(chunk["id"], chunk["name"])
                 self.journal.node_status(chunk["name"], NodeStatus.RUNNING)
         elif mode == "updates":
@@ -167,11 +173,23 @@ class Segment:
         for node, update in chunk.items():
             if node.startswith("__"):
                 continue
-            if cached:
-                self.journal.add("node", node=node, update=update, status="done", cached=True)
+            if cached:  # its task was announced (an open entry) but sends no result event: this ends it
+                entry = self._pop_open(node)
+                if entry is None:
+                    self.journal.add("node", node=node, update=update, status="done", cached=True)
+                else:
+                    self.journal.change(entry, update=update, status="done", cached=True)
                 self.journal.node_status(node, NodeStatus.DONE)
             else:
                 self._stash.setdefault(node, []).append(update)
+
+    def _pop_open(self, node: str) -> Entry | None:
+        """Close and return the first open entry of a run of ``node``, if any."""
+        with self._lock:
+            for task_id, entry in self._open.items():
+                if entry.node == node:
+                    return self._open.pop(task_id)
+        return None
 
     def _task_end(self, chunk: dict[str, Any]) -> None:
         self.journal.text.flush()  # the node's streamed text is complete before it is marked finished
@@ -190,7 +208,7 @@ class Segment:
                 self.node_of[item["id"]] = name
             self.journal.node_status(name, NodeStatus.INTERRUPTED)
         else:
-            fields.update(status="done")
+            fields.update(status="done", cached=False)  # it ran: not a result reused from the checkpoint
             self.journal.node_status(name, NodeStatus.DONE)
         stashed = self._stash.get(name)
         if stashed and fields["status"] == "done":
@@ -222,9 +240,10 @@ class Segment:
     def _close(self, *, ended: bool) -> None:
         """Entries still open when the stream ended, and updates without a task.
 
-        After a stop or an error they are marked stopped. A stream that ``ended`` normally leaves a task open only
-        when it was replayed from the checkpoint: LangGraph announces a finished ``@task`` again on resume, with no
-        result event, as its cached result is reused.
+        After a stop or an error they are marked stopped. A stream that ``ended`` normally leaves a task open when
+        it was replayed from the checkpoint (LangGraph announces a finished ``@task`` again on resume, with no
+        result event, as its cached result is reused), or when a ``@task`` called ``interrupt()``: no result event
+        follows either. Such a task re-runs on resume, and its result event then completes the same entry.
         """
         with self._lock:
             left, self._open = list(self._open.values()), {}

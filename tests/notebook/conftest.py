@@ -10,13 +10,9 @@ from typing import Any, Literal, TypedDict
 import comm
 import pytest
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.constants import END
-from hitl_notebook.func import entrypoint, task
-from hitl_notebook.graph import StateGraph
 from hitl_notebook.notebook import RunHandle, run
 from hitl_notebook.notebook import _capture
-from hitl_notebook.types import Command, interrupt
+from tests.conftest import engine_api
 
 
 class CountingComm:
@@ -74,7 +70,7 @@ def start() -> Callable[..., RunHandle]:
     return go
 
 
-# -- the seed programs, imports switched to hitl_notebook -----------------------------------------------------
+# -- the seed programs, written against either engine's API (``eng``) ------------------------------------------
 
 
 class SeedState(TypedDict):
@@ -82,8 +78,11 @@ class SeedState(TypedDict):
     decision: str
 
 
-def seed000(checkpointer: Any = None) -> Any:
-    """Seed 000: approve or reject with interrupt (expects resume "approve" / "reject")."""
+def seed000(checkpointer: Any = None, eng: SimpleNamespace | None = None) -> Any:
+    """Seed 000: approve or reject with interrupt (expects resume "approve" / "reject"), compiled by ``eng``
+    (see ``tests/conftest.py``; this package's engine by default)."""
+    eng = eng or engine_api("hitl_notebook")
+    StateGraph, END, Command, interrupt = eng.StateGraph, eng.END, eng.Command, eng.interrupt
 
     def generate_llm_output(state: SeedState) -> SeedState:
         return {"llm_output": "This is the generated output."}
@@ -115,11 +114,13 @@ def seed000(checkpointer: Any = None) -> Any:
     builder.add_edge("generate_llm_output", "human_approval")
     builder.add_edge("approved_path", END)
     builder.add_edge("rejected_path", END)
-    return builder.compile(checkpointer=checkpointer if checkpointer is not None else InMemorySaver())
+    return builder.compile(checkpointer=checkpointer if checkpointer is not None else eng.InMemorySaver())
 
 
-def seed003(checkpointer: Any = None) -> Any:
-    """Seed 003: functional essay review (expects a boolean)."""
+def seed003(checkpointer: Any = None, eng: SimpleNamespace | None = None) -> Any:
+    """Seed 003: functional essay review (expects a boolean), compiled by ``eng`` (this package's by default)."""
+    eng = eng or engine_api("hitl_notebook")
+    task, entrypoint, interrupt = eng.task, eng.entrypoint, eng.interrupt
 
     @task
     def write_essay(topic: str) -> str:
@@ -127,7 +128,7 @@ def seed003(checkpointer: Any = None) -> Any:
         time.sleep(0.01)  # A placeholder for a long-running task.
         return f"An essay about topic: {topic}"
 
-    @entrypoint(checkpointer=checkpointer if checkpointer is not None else InMemorySaver())
+    @entrypoint(checkpointer=checkpointer if checkpointer is not None else eng.InMemorySaver())
     def workflow(topic: str) -> dict:
         """A simple workflow that writes an essay and asks for a review."""
         essay = write_essay("cat").result()
@@ -141,6 +142,8 @@ def seed003(checkpointer: Any = None) -> Any:
 
 
 @pytest.fixture
-def seeds() -> SimpleNamespace:
-    """``seeds.seed000(checkpointer=None)`` and ``seeds.seed003(checkpointer=None)`` build fresh seed graphs."""
-    return SimpleNamespace(seed000=seed000, seed003=seed003)
+def seeds(eng: SimpleNamespace) -> SimpleNamespace:
+    """``seeds.seed000(checkpointer=None)`` and ``seeds.seed003(checkpointer=None)`` build fresh seed graphs with
+    the ``eng`` engine, so a test that uses them runs once per engine; ``seeds.eng`` is that engine's API."""
+    return SimpleNamespace(seed000=lambda checkpointer=None: seed000(checkpointer, eng),
+                           seed003=lambda checkpointer=None: seed003(checkpointer, eng), eng=eng)

@@ -1,4 +1,7 @@
-"""Audit trail export: a run (at any status) written to a new notebook, readable by people and by tools."""
+"""Audit trail export: a run (at any status) written to a new notebook, readable by people and by tools.
+
+Tests that export a run run once per engine (``eng``): LangGraph runs export the same audit trail.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +15,8 @@ from typing import Annotated, Any, TypedDict
 import nbformat
 import pytest
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import RunStatus, export_audit, run, scripted
 from hitl_notebook.notebook._audit import jsonable
-from hitl_notebook.types import Send, interrupt
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
@@ -37,16 +37,16 @@ def cell_of(nb: Any, kind: str, key: str | None = None) -> str:
     return source
 
 
-def fan_out_graph() -> Any:
-    def fan_out(state: S) -> list[Send]:
-        return [Send("worker", {"items": [item]}) for item in state["items"]]
+def fan_out_graph(eng: Any) -> Any:
+    def fan_out(state: S) -> list:
+        return [eng.Send("worker", {"items": [item]}) for item in state["items"]]
 
     def worker(state: S) -> dict:
         item = state["items"][0]
-        return {"log": [f"{item}:{interrupt({'question': f'keep {item}?', 'options': ['keep', 'drop']})}"]}
+        return {"log": [f"{item}:{eng.interrupt({'question': f'keep {item}?', 'options': ['keep', 'drop']})}"]}
 
-    return (StateGraph(S).add_node("worker", worker).add_conditional_edges(START, fan_out, ["worker"])
-            .compile(checkpointer=InMemorySaver()))
+    return (eng.StateGraph(S).add_node("worker", worker).add_conditional_edges(eng.START, fan_out, ["worker"])
+            .compile(checkpointer=eng.InMemorySaver()))
 
 
 @pytest.mark.parametrize("policy, label", [("approve", "approved"), ("reject", "rejected")])
@@ -88,8 +88,8 @@ def test_seed000_run_exports_steps_interrupt_and_decision(seeds, policy, label):
     assert json.loads(json.dumps(meta)) == meta  # plain JSON all the way down
 
 
-def test_parallel_send_interrupts_answered_by_a_scripted_policy():
-    handle = run(fan_out_graph(), {"items": ["x", "y"]}, policy=scripted(["keep", "drop"]), ui="console")
+def test_parallel_send_interrupts_answered_by_a_scripted_policy(eng):
+    handle = run(fan_out_graph(eng), {"items": ["x", "y"]}, policy=scripted(["keep", "drop"]), ui="console")
     nb = export_audit(handle)
     nbformat.validate(nb)
     audit = nb.metadata["hitl_notebook"]["audit"]
@@ -124,8 +124,8 @@ def test_waiting_run_shows_pending_interrupts_awaiting_decision(start, seeds):
     assert done["status"] == "done" and done["pending"] == [] and done["audit"][-1]["kind"] == "result"
 
 
-def test_partly_answered_parallel_interrupts(start):
-    handle = start(fan_out_graph(), {"items": ["x", "y"]})
+def test_partly_answered_parallel_interrupts(eng, start):
+    handle = start(fan_out_graph(eng), {"items": ["x", "y"]})
     first, second = handle.pending
     handle.answer(first.id, "keep", by="alice")
     nb = export_audit(handle, by="auditor")
@@ -148,7 +148,7 @@ class Broken:
         raise RuntimeError("no repr for you")
 
 
-def test_odd_values_export_without_crashing():
+def test_odd_values_export_without_crashing(eng):
     cycle: list = [1]
     cycle.append(cycle)
 
@@ -158,7 +158,7 @@ def test_odd_values_export_without_crashing():
                         "bytes": b"\x00\xff", "surrogate": "\ud800", "cycle": cycle, (1, 2): "tuple key",
                         "when": datetime(2024, 1, 2, 3, 4, 5)}}
 
-    graph = StateGraph(S).add_node("weird", weird).add_edge(START, "weird").compile()
+    graph = eng.StateGraph(S).add_node("weird", weird).add_edge(eng.START, "weird").compile()
     handle = run(graph, {"odd": Opaque()}, ui="console")
     nb = export_audit(handle)
     nbformat.validate(nb)
@@ -185,7 +185,7 @@ def test_jsonable_never_raises():
     assert jsonable(float("inf")) == "inf"
 
 
-def test_running_and_failed_runs_export():
+def test_running_and_failed_runs_export(eng):
     go, reached = threading.Event(), threading.Event()
 
     def slow(state: S) -> dict:
@@ -197,7 +197,7 @@ def test_running_and_failed_runs_export():
     def boom(state: S) -> dict:
         raise ValueError("boom")
 
-    graph = StateGraph(S).add_node("slow", slow).add_node("boom", boom).add_edge(START, "slow") \
+    graph = eng.StateGraph(S).add_node("slow", slow).add_node("boom", boom).add_edge(eng.START, "slow") \
         .add_edge("slow", "boom").compile()
     handle = run(graph, {"log": []}, ui="widgets", display=False)
     assert reached.wait(5)
@@ -229,3 +229,37 @@ def test_write_refuses_to_overwrite_and_round_trips(tmp_path, seeds):
     assert path.read_text(encoding="utf-8") == before
     again = handle.export_notebook(path, overwrite=True)
     assert nbformat.read(path, as_version=4).metadata == again.metadata
+
+
+def test_entrypoint_run_exports_its_task_interrupt_and_decision(seeds):
+    handle = run(seeds.seed003(), "cat", {"configurable": {"thread_id": "essay"}}, policy="approve",
+                 approve_value=True, ui="console")
+    nb = export_audit(handle)
+    nbformat.validate(nb)
+    audit = nb.metadata["hitl_notebook"]["audit"]
+    assert [(a["kind"], a["node"], a["status"]) for a in audit] == [
+        ("node", "workflow", "interrupted"), ("node", "write_essay", "done"), ("interrupt", "workflow", "answered"),
+        ("node", "workflow", "done"), ("result", None, "done")]
+    assert audit[1]["update"] == "An essay about topic: cat"  # the @task's result, recorded once
+    decision = audit[2]["decision"]
+    assert decision["value"] is True and decision["applied"] is True and decision["by"] == "policy 'approve'"
+    assert audit[-1]["update"] == {"essay": "An essay about topic: cat", "is_approved": True}
+    assert "Interrupt in `workflow`" in "\n".join(sources(nb))
+
+
+def test_subgraph_interrupt_exports_under_its_root_node(eng):
+    def inner(state: S) -> dict:
+        print("inner works")
+        return {"log": [eng.interrupt({"question": "inner asks", "options": ["yes", "no"]})]}
+
+    sub = eng.StateGraph(S).add_node("inner", inner).add_edge(eng.START, "inner").compile()
+    graph = eng.StateGraph(S).add_node("sub", sub).add_edge(eng.START, "sub").compile(
+        checkpointer=eng.InMemorySaver())
+    handle = run(graph, {"log": []}, policy=scripted(["no"]), ui="console")
+    assert handle.result == {"log": ["no"]}
+    audit = export_audit(handle).metadata["hitl_notebook"]["audit"]
+    [asked] = [a for a in audit if a["kind"] == "interrupt"]
+    assert asked["node"] == "sub" and asked["interrupt"]["value"]["question"] == "inner asks"
+    assert asked["decision"]["value"] == "no" and asked["decision"]["applied"] is True
+    assert "inner works" in "".join(a["text"] for a in audit if a["node"] == "sub")
+    assert audit[-1]["kind"] == "result" and audit[-1]["update"] == {"log": ["no"]}

@@ -1,16 +1,20 @@
-"""Outside a notebook: console prompts, approval policies, environment variables, never hanging on stdin."""
+"""Outside a notebook: console prompts, approval policies, environment variables, never hanging on stdin.
+
+Each test runs once per engine (``eng``): the console driver and the policies drive LangGraph graphs too.
+"""
 
 from __future__ import annotations
 
 import builtins
-from typing import Any, TypedDict
+import importlib
+import operator
+from typing import Annotated, Any, TypedDict
 
 import pytest
 from pydantic import BaseModel
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import (
+    DecisionNotAppliedError,
     HumanInputRequired,
     RunStatus,
     auto_approve,
@@ -20,19 +24,20 @@ from hitl_notebook.notebook import (
     scripted,
 )
 from hitl_notebook.notebook import _run
-from hitl_notebook.types import interrupt
 
 
 class S(TypedDict, total=False):
     answer: Any
 
 
-def asking(payload: Any, **kwargs: Any) -> Any:
+def asking(eng: Any, payload: Any, **kwargs: Any) -> Any:
+    """A graph of ``eng`` whose one node asks ``payload`` and stores the answer."""
     def ask(state: S) -> dict:
-        answer = interrupt(payload, **kwargs)
+        answer = eng.interrupt(payload, **kwargs)
         return {"answer": answer.model_dump() if isinstance(answer, BaseModel) else answer}
 
-    return StateGraph(S).add_node("ask", ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
+    return eng.StateGraph(S).add_node("ask", ask).add_edge(eng.START, "ask").compile(
+        checkpointer=eng.InMemorySaver())
 
 
 @pytest.fixture
@@ -76,23 +81,23 @@ def test_console_prompt_json_answer_for_seed003(terminal, seeds):
     assert handle.result == {"essay": "An essay about topic: cat", "is_approved": False}
 
 
-def test_console_prompts_per_panel_kind(terminal):
+def test_console_prompts_per_panel_kind(eng, terminal):
     terminal(["Ada"])
-    assert run(asking("Your name?"), {}, ui="console").result == {"answer": "Ada"}
+    assert run(asking(eng, "Your name?"), {}, ui="console").result == {"answer": "Ada"}
     terminal(["2"])
-    assert run(asking({"options": ["x", "y"]}), {}, ui="console").result == {"answer": "y"}
+    assert run(asking(eng, {"options": ["x", "y"]}), {}, ui="console").result == {"answer": "y"}
 
     class Review(BaseModel):
         ok: bool
         score: int
 
     terminal(["yes", "many", "4"])  # a bad number is asked again
-    assert run(asking("rate", response_schema=Review), {}, ui="console").result == {"answer": {"ok": True,
+    assert run(asking(eng, "rate", response_schema=Review), {}, ui="console").result == {"answer": {"ok": True,
                                                                                                 "score": 4}}
     payload = {"action_requests": [{"name": "send", "args": {"to": "a", "n": 1}}],
                "review_configs": [{"action_name": "send", "allowed_decisions": ["approve", "edit", "reject"]}]}
     terminal(["edit", "", "5"])
-    assert run(asking(payload), {}, ui="console").result == {"answer": {"decisions": [
+    assert run(asking(eng, payload), {}, ui="console").result == {"answer": {"decisions": [
         {"type": "edit", "edited_action": {"name": "send", "args": {"to": "a", "n": 5}}}]}}
 
 
@@ -139,8 +144,8 @@ def test_console_policy_from_environment_uses_prompts(terminal, seeds, monkeypat
     assert run(seeds.seed000(), {}, ui="console").result["decision"] == "rejected"
 
 
-def test_exhausted_script_reports_and_stays_paused(no_terminal):
-    graph = asking("first?")
+def test_exhausted_script_reports_and_stays_paused(eng, no_terminal):
+    graph = asking(eng, "first?")
     with pytest.raises(HumanInputRequired, match="could not answer") as caught:
         run(graph, {}, ui="console", policy=scripted([]))
     assert "ran out of answers" in caught.value.handle.log_text()
@@ -177,10 +182,10 @@ def test_console_closed_stdin_is_an_answerless_policy_error(monkeypatch, seeds):
         run(seeds.seed000(), {}, ui="console")
 
 
-def test_policy_helpers_shape_answers_per_payload():
+def test_policy_helpers_shape_answers_per_payload(eng):
     from hitl_notebook.notebook import AnswerContext, auto_reject
-    from hitl_notebook.types import Interrupt
 
+    Interrupt = importlib.import_module(f"{eng.name}.types").Interrupt  # policies get the graph's own Interrupt
     ctx = AnswerContext(node="n", approve_value=True, reject_value=False)
     hitl = {"action_requests": [{"name": "t", "args": {}}],
             "review_configs": [{"action_name": "t", "allowed_decisions": ["approve", "reject"]}]}
@@ -195,3 +200,62 @@ def test_policy_helpers_shape_answers_per_payload():
     assert from_callable(lambda i: i.id).answer(Interrupt(None, "xyz"), ctx) == "xyz"
     assert policy_from_env({"HITL_NOTEBOOK_POLICY": ""}) is None
     assert policy_from_env({"HITL_NOTEBOOK_POLICY": "script:[1, 2]"}).answer(Interrupt(0, "1"), ctx) == 1
+
+
+# -- no policy answers the same interrupt twice ---------------------------------------------------------------
+
+
+class Rounds(TypedDict, total=False):
+    log: Annotated[list, operator.add]
+
+
+def looping(eng: Any, rounds: int) -> Any:
+    """``ask`` asks, then goes back to itself until it has ``rounds`` answers, and asks twice in one node run."""
+
+    def ask(state: Rounds) -> dict:
+        n = len(state.get("log") or [])
+        return {"log": [eng.interrupt(f"round {n}?"), eng.interrupt(f"round {n} again?")]}
+
+    def again(state: Rounds) -> str:
+        return "ask" if len(state["log"]) < 2 * rounds else eng.END
+
+    return (eng.StateGraph(Rounds).add_node("ask", ask).add_edge(eng.START, "ask")
+            .add_conditional_edges("ask", again, ["ask", eng.END]).compile(checkpointer=eng.InMemorySaver()))
+
+
+def test_a_policy_answers_each_interrupt_of_a_looping_graph_exactly_once(eng, no_terminal):
+    answers = [f"answer {i}" for i in range(6)]
+    handle = run(looping(eng, 3), {"log": []}, ui="console", policy=scripted(answers))
+    assert handle.result == {"log": answers}
+    decisions = handle.record.decisions
+    assert [d.value for d in decisions] == answers and all(d.applied for d in decisions)
+    assert len({d.interrupt_id for d in decisions}) == 6  # every question was a new interrupt, answered once
+
+
+def stubborn(eng: Any, calls: list) -> Any:
+    """A node that raises the same interrupt (a fixed id) whatever it is answered: a policy must not loop on it."""
+    errors, types = (importlib.import_module(f"{eng.name}.{m}") for m in ("errors", "types"))
+
+    def ask(state: S) -> dict:
+        calls.append(state)
+        raise errors.GraphInterrupt((types.Interrupt("again?", id="same-id"),))
+
+    return eng.StateGraph(S).add_node("ask", ask).add_edge(eng.START, "ask").compile(
+        checkpointer=eng.InMemorySaver())
+
+
+def test_a_policy_never_answers_the_same_interrupt_twice(eng, no_terminal, capsys):
+    calls: list = []
+    with pytest.raises(DecisionNotAppliedError, match="asked the same interrupt again"):
+        run(stubborn(eng, calls), {}, ui="console", policy="approve")
+    assert len(calls) == 2  # asked, answered once, asked again: stopped instead of answering again
+    assert capsys.readouterr().out.count("approved by policy 'approve'") == 2  # the answer, then "(NOT applied)"
+
+    calls.clear()  # the same in a headless widget view
+    handle = run(stubborn(eng, calls), {}, ui="widgets", display=False, policy="approve")
+    with pytest.raises(DecisionNotAppliedError, match="asked the same interrupt again"):
+        handle.wait(5)
+    assert handle.status is RunStatus.ERROR and len(calls) == 2
+    [decision] = handle.record.decisions
+    assert decision.interrupt_id == "same-id" and decision.applied is False
+    assert "NOT applied" in handle.view.panels[0].message.value

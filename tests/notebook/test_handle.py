@@ -1,17 +1,22 @@
-"""RunHandle: double clicks, result/wait/await, done callbacks, stop, errors, no checkpointer, restore."""
+"""RunHandle: double clicks, result/wait/await, done callbacks, stop, errors, no checkpointer, restore.
+
+Every test runs once per engine (``eng``): this package's graphs and graphs compiled by the real ``langgraph``.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
 from hitl_notebook.drawing.status import NodeStatus
-from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import (
     RunPendingError,
     RunStateError,
@@ -21,7 +26,6 @@ from hitl_notebook.notebook import (
     show,
 )
 from hitl_notebook.notebook import _controller
-from hitl_notebook.types import interrupt
 
 
 class S(TypedDict, total=False):
@@ -38,25 +42,25 @@ def eventually(check: Any, timeout: float = 5) -> bool:
     return True
 
 
-def counted(saver: Any = None) -> tuple[Any, list]:
-    """ask -> after; ``after`` counts how often it really ran."""
+def counted(eng: Any, saver: Any = None) -> tuple[Any, list]:
+    """ask -> after, compiled by ``eng``; ``after`` counts how often it really ran."""
     after_runs: list = []
 
     def ask(state: S) -> dict:
-        return {"answer": interrupt({"question": "go?"})}
+        return {"answer": eng.interrupt({"question": "go?"})}
 
     def after(state: S) -> dict:
         after_runs.append(state["answer"])
         print(f"after got {state['answer']}")
         return {"n": len(after_runs)}
 
-    graph = (StateGraph(S).add_node("ask", ask).add_node("after", after).add_edge(START, "ask")
-             .add_edge("ask", "after").compile(checkpointer=saver if saver is not None else InMemorySaver()))
+    graph = (eng.StateGraph(S).add_node("ask", ask).add_node("after", after).add_edge(eng.START, "ask")
+             .add_edge("ask", "after").compile(checkpointer=saver if saver is not None else eng.InMemorySaver()))
     return graph, after_runs
 
 
-def test_double_click_resumes_exactly_once(start):
-    graph, after_runs = counted()
+def test_double_click_resumes_exactly_once(eng, start):
+    graph, after_runs = counted(eng)
     handle = start(graph, {})
     panel = handle.view.panel()
     approve = panel.button("Approve")
@@ -68,8 +72,8 @@ def test_double_click_resumes_exactly_once(start):
     assert len(handle.record.decisions) == 1
 
 
-def test_concurrent_clicks_from_threads_resume_once(start):
-    graph, after_runs = counted()
+def test_concurrent_clicks_from_threads_resume_once(eng, start):
+    graph, after_runs = counted(eng)
     handle = start(graph, {})
     approve = handle.view.panel().button("Approve")
     threads = [threading.Thread(target=approve.click) for _ in range(8)]
@@ -81,8 +85,8 @@ def test_concurrent_clicks_from_threads_resume_once(start):
     assert after_runs == ["approve"]
 
 
-def test_result_before_the_end_explains_itself(start):
-    handle = start(counted()[0], {})
+def test_result_before_the_end_explains_itself(eng, start):
+    handle = start(counted(eng)[0], {})
     with pytest.raises(RunPendingError, match="waiting for a human"):
         handle.result
     with pytest.raises(ValueError, match="not pending"):
@@ -93,8 +97,8 @@ def test_result_before_the_end_explains_itself(start):
         handle.resume("again")
 
 
-def test_wait_on_kernel_main_thread_raises_instead_of_deadlocking(start, monkeypatch):
-    handle = start(counted()[0], {})
+def test_wait_on_kernel_main_thread_raises_instead_of_deadlocking(eng, start, monkeypatch):
+    handle = start(counted(eng)[0], {})
     monkeypatch.setattr(_controller, "on_kernel_main_thread", lambda: True)
     with pytest.raises(RunPendingError, match="add_done_callback"):
         handle.wait(timeout=5)
@@ -102,8 +106,8 @@ def test_wait_on_kernel_main_thread_raises_instead_of_deadlocking(start, monkeyp
     assert handle.wait(timeout=5)["n"] == 1  # once no human is needed, blocking is fine
 
 
-def test_await_handle_resolves_when_the_run_finishes(start):
-    handle = start(counted()[0], {})
+def test_await_handle_resolves_when_the_run_finishes(eng, start):
+    handle = start(counted(eng)[0], {})
 
     async def main() -> Any:
         asyncio.get_running_loop().call_later(0.02, handle.view.panel().button("Approve").click)
@@ -112,8 +116,8 @@ def test_await_handle_resolves_when_the_run_finishes(start):
     assert asyncio.run(main()) == {"answer": "approve", "n": 1}
 
 
-def test_top_level_cell_await_fails_fast_when_a_click_is_needed(start, monkeypatch):
-    handle = start(counted()[0], {})
+def test_top_level_cell_await_fails_fast_when_a_click_is_needed(eng, start, monkeypatch):
+    handle = start(counted(eng)[0], {})
     monkeypatch.setattr(_controller, "awaiting_in_cell", lambda: True)
 
     async def main() -> Any:
@@ -128,8 +132,8 @@ async def _awaited(handle: Any) -> Any:
     return await handle
 
 
-def test_done_callbacks_run_once_and_their_errors_and_prints_show_in_the_view(start):
-    handle = start(counted()[0], {})
+def test_done_callbacks_run_once_and_their_errors_and_prints_show_in_the_view(eng, start):
+    handle = start(counted(eng)[0], {})
     seen = []
 
     def good(h: Any) -> None:
@@ -150,22 +154,22 @@ def test_done_callbacks_run_once_and_their_errors_and_prints_show_in_the_view(st
     assert late == [RunStatus.DONE]
 
 
-def test_a_failing_observer_is_reported_in_the_view(start):
+def test_a_failing_observer_is_reported_in_the_view(eng, start):
     from hitl_notebook.notebook import RunObserver
 
     class Broken(RunObserver):
         def on_change(self, entry: Any) -> None:
             raise RuntimeError("observer bug")
 
-    handle = start(counted()[0], {})
+    handle = start(counted(eng)[0], {})
     handle.add_observer(Broken())
     handle.view.panel().button("Approve").click()
     assert handle.wait(5)["n"] == 1  # the run itself is unharmed
     assert "observer bug" in handle.view.text() and "Broken.on_change" in handle.view.text()
 
 
-def test_stop_while_waiting(start):
-    handle = start(counted()[0], {})
+def test_stop_while_waiting(eng, start):
+    handle = start(counted(eng)[0], {})
     handle.view.stop_button.click()
     assert handle.status is RunStatus.STOPPED and handle.view.stop_button.disabled
     assert "Run stopped." in handle.view.text()
@@ -177,7 +181,7 @@ def test_stop_while_waiting(start):
         handle.resume("approve")
 
 
-def test_stop_while_running_ends_between_steps():
+def test_stop_while_running_ends_between_steps(eng):
     started, release = threading.Event(), threading.Event()
     ran = []
 
@@ -191,8 +195,8 @@ def test_stop_while_running_ends_between_steps():
         ran.append("later")
         return {"n": 2}
 
-    graph = (StateGraph(S).add_node("slow", slow).add_node("later", later).add_edge(START, "slow")
-             .add_edge("slow", "later").compile(checkpointer=InMemorySaver()))
+    graph = (eng.StateGraph(S).add_node("slow", slow).add_node("later", later).add_edge(eng.START, "slow")
+             .add_edge("slow", "later").compile(checkpointer=eng.InMemorySaver()))
     handle = run(graph, {}, ui="widgets", display=False)
     assert started.wait(5)
     handle.stop()
@@ -204,11 +208,12 @@ def test_stop_while_running_ends_between_steps():
     assert handle.state.next == ("later",)
 
 
-def test_node_error_is_shown_and_raised():
+def test_node_error_is_shown_and_raised(eng):
     def broken(state: S) -> dict:
         raise ValueError("node exploded")
 
-    graph = StateGraph(S).add_node("broken", broken).add_edge(START, "broken").compile(checkpointer=InMemorySaver())
+    graph = (eng.StateGraph(S).add_node("broken", broken).add_edge(eng.START, "broken")
+             .compile(checkpointer=eng.InMemorySaver()))
     handle = run(graph, {}, ui="widgets", display=False)
     with pytest.raises(ValueError, match="node exploded"):
         handle.wait(5)
@@ -218,8 +223,9 @@ def test_node_error_is_shown_and_raised():
     assert handle.journal.statuses["broken"] == "error"
 
 
-def test_graph_without_checkpointer_explains_how_to_fix_it():
-    graph = StateGraph(S).add_node("ask", lambda s: {"answer": interrupt("ok?")}).add_edge(START, "ask").compile()
+def test_graph_without_checkpointer_explains_how_to_fix_it(eng):
+    graph = (eng.StateGraph(S).add_node("ask", lambda s: {"answer": eng.interrupt("ok?")})
+             .add_edge(eng.START, "ask").compile())
     handle = run(graph, {}, ui="widgets", display=False)
     with pytest.raises(RunStateError, match="checkpointer=InMemorySaver"):
         handle.wait(5)
@@ -229,9 +235,10 @@ def test_graph_without_checkpointer_explains_how_to_fix_it():
         handle.state
 
 
-def test_breakpoint_gets_a_continue_button(start):
-    graph = (StateGraph(S).add_node("a", lambda s: {"n": 1}).add_node("b", lambda s: {"n": 2})
-             .add_edge(START, "a").add_edge("a", "b").compile(checkpointer=InMemorySaver(), interrupt_before=["b"]))
+def test_breakpoint_gets_a_continue_button(eng, start):
+    graph = (eng.StateGraph(S).add_node("a", lambda s: {"n": 1}).add_node("b", lambda s: {"n": 2})
+             .add_edge(eng.START, "a").add_edge("a", "b")
+             .compile(checkpointer=eng.InMemorySaver(), interrupt_before=["b"]))
     handle = start(graph, {})
     assert handle.status is RunStatus.WAITING and handle.pending == []
     [go] = [b for b in handle.view.buttons if b.description == "Continue"]
@@ -241,7 +248,7 @@ def test_breakpoint_gets_a_continue_button(start):
 
 
 def test_rerun_on_paused_thread_restores_panels_without_running(seeds):
-    saver = InMemorySaver()
+    saver = seeds.eng.InMemorySaver()
     config = {"configurable": {"thread_id": "restart-me"}}
     first = run(seeds.seed000(saver), {}, config, ui="widgets", display=False)
     assert first.wait_idle(5) is RunStatus.WAITING
@@ -259,8 +266,7 @@ def test_rerun_on_paused_thread_restores_panels_without_running(seeds):
 
 
 def test_sqlite_thread_survives_a_restart(seeds, tmp_path):
-    from hitl_notebook.checkpoint.sqlite import SqliteSaver
-
+    SqliteSaver = seeds.eng.SqliteSaver
     path = tmp_path / "runs.sqlite"
     config = {"configurable": {"thread_id": "durable"}}
     with SqliteSaver.from_conn_string(str(path)) as saver:
@@ -278,3 +284,56 @@ def test_show_refuses_unknown_threads(seeds):
     with pytest.raises(ValueError, match="no checkpoint"):
         show(seeds.seed000(), {"configurable": {"thread_id": "never-ran"}}, ui="widgets", display=False)
 
+
+
+_PAUSE_IN_A_PROCESS = """
+import sys
+from hitl_notebook.notebook import HumanInputRequired, run
+from tests.conftest import engine_api
+from tests.notebook.conftest import seed000
+
+eng = engine_api(sys.argv[1])
+with eng.SqliteSaver.from_conn_string(sys.argv[2]) as saver:
+    try:
+        run(seed000(saver, eng), {}, {"configurable": {"thread_id": "durable"}}, ui="console")
+    except HumanInputRequired as paused:  # no terminal, no policy: the run stays paused in the file
+        print("PAUSED", paused.handle.pending[0].id)
+"""
+
+
+def test_show_answers_a_thread_paused_by_another_process(seeds, tmp_path):
+    """A kernel restart for real: one process pauses the thread in the engine's own SqliteSaver file and exits; a
+    fresh process shows it (nothing re-runs), answers it, and the run continues from the checkpoint."""
+    path = tmp_path / "runs.sqlite"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _PAUSE_IN_A_PROCESS, seeds.eng.name, str(path)], cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    [interrupt_id] = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("PAUSED")]
+    config = {"configurable": {"thread_id": "durable"}}
+    with seeds.eng.SqliteSaver.from_conn_string(str(path)) as saver:
+        handle = show(seeds.seed000(saver), config, ui="widgets", display=False)
+        assert handle.wait_idle(5) is RunStatus.WAITING
+        assert not [e for e in handle.record.entries if e.kind == "node"]  # restored, not re-run
+        panel = handle.view.panel()
+        assert panel.interrupt.id == interrupt_id and "Do you approve the following output?" in handle.view.text()
+        panel.button("Approve").click()
+        assert handle.wait(5) == {"llm_output": "This is the generated output.", "decision": "approved"}
+        assert "✅ Approved path taken." in handle.view.text()
+        assert [d.applied for d in handle.record.decisions] == [True]
+    with seeds.eng.SqliteSaver.from_conn_string(str(path)) as saver:  # and the answer is in the file
+        assert seeds.seed000(saver).get_state(config).values["decision"] == "approved"
+
+
+def test_show_restores_a_paused_entrypoint_without_re_running_its_task(seeds):
+    saver, config = seeds.eng.InMemorySaver(), {"configurable": {"thread_id": "essay"}}
+    first = run(seeds.seed003(saver), "cat", config, ui="widgets", display=False)
+    assert first.wait_idle(5) is RunStatus.WAITING
+    handle = show(seeds.seed003(saver), config, ui="widgets", display=False, approve_value=True)
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    assert not [e for e in handle.record.entries if e.kind == "node"]
+    handle.view.panel().button("Approve").click()
+    assert handle.wait(5) == {"essay": "An essay about topic: cat", "is_approved": True}
+    # LangGraph announces the finished @task again on resume, this engine does not: either way it is not re-run
+    assert all(e.cached for e in handle.record.entries if e.node == "write_essay")

@@ -1,14 +1,12 @@
-"""Several pending interrupts: one panel each, answers collected and sent together."""
+"""Several pending interrupts: one panel each, answers collected and sent together. Each test runs once per
+engine (``eng``)."""
 
 from __future__ import annotations
 
 import operator
 from typing import Annotated, Any, TypedDict
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import RunStatus
-from hitl_notebook.types import Send, interrupt
 
 
 class S(TypedDict, total=False):
@@ -16,23 +14,23 @@ class S(TypedDict, total=False):
     items: list
 
 
-def parallel(runs: list[str]) -> Any:
+def parallel(eng: Any, runs: list[str]) -> Any:
     def make(name: str) -> Any:
         def node(state: S) -> dict:
             runs.append(name)
-            return {"log": [f"{name}={interrupt(f'question from {name}')}"]}
+            return {"log": [f"{name}={eng.interrupt(f'question from {name}')}"]}
         return node
 
-    builder = StateGraph(S)
+    builder = eng.StateGraph(S)
     for name in ("a", "b"):
-        builder.add_node(name, make(name)).add_edge(START, name)
+        builder.add_node(name, make(name)).add_edge(eng.START, name)
     builder.add_node("join", lambda s: {"log": ["join"]}).add_edge(["a", "b"], "join")
-    return builder.compile(checkpointer=InMemorySaver())
+    return builder.compile(checkpointer=eng.InMemorySaver())
 
 
-def test_parallel_interrupts_get_one_panel_each_and_resume_together(start):
+def test_parallel_interrupts_get_one_panel_each_and_resume_together(eng, start):
     runs: list[str] = []
-    handle = start(parallel(runs), {})
+    handle = start(parallel(eng, runs), {})
     view = handle.view
     assert len(view.panels) == 2 and len(handle.pending) == 2
     by_question = {p.interrupt.value: p for p in view.panels}
@@ -55,9 +53,9 @@ def test_parallel_interrupts_get_one_panel_each_and_resume_together(start):
     assert "waiting for the others" not in first.message.value
 
 
-def test_programmatic_resume_by_id_leaves_the_rest_pending(start):
+def test_programmatic_resume_by_id_leaves_the_rest_pending(eng, start):
     runs: list[str] = []
-    handle = start(parallel(runs), {})
+    handle = start(parallel(eng, runs), {})
     ids = {i.value: i.id for i in handle.pending}
     handle.resume("only-a", id=ids["question from a"])
     assert handle.wait_idle(5) is RunStatus.WAITING
@@ -68,22 +66,22 @@ def test_programmatic_resume_by_id_leaves_the_rest_pending(start):
     assert sorted(handle.wait(5)["log"]) == ["a=only-a", "b=then-b", "join"]
 
 
-def test_resume_answers_map(start):
-    handle = start(parallel([]), {})
+def test_resume_answers_map(eng, start):
+    handle = start(parallel(eng, []), {})
     handle.resume(answers={i.id: i.value.upper() for i in handle.pending})
     assert sorted(handle.wait(5)["log"]) == ["a=QUESTION FROM A", "b=QUESTION FROM B", "join"]
 
 
-def test_send_workers_each_get_a_panel(start):
-    def fan_out(state: S) -> list[Send]:
-        return [Send("worker", {"items": [item]}) for item in state["items"]]
+def test_send_workers_each_get_a_panel(eng, start):
+    def fan_out(state: S) -> list:
+        return [eng.Send("worker", {"items": [item]}) for item in state["items"]]
 
     def worker(state: S) -> dict:
         item = state["items"][0]
-        return {"log": [f"{item}:{interrupt({'question': f'keep {item}?', 'options': ['keep', 'drop']})}"]}
+        return {"log": [f"{item}:{eng.interrupt({'question': f'keep {item}?', 'options': ['keep', 'drop']})}"]}
 
-    graph = (StateGraph(S).add_node("worker", worker).add_conditional_edges(START, fan_out, ["worker"])
-             .compile(checkpointer=InMemorySaver()))
+    graph = (eng.StateGraph(S).add_node("worker", worker).add_conditional_edges(eng.START, fan_out, ["worker"])
+             .compile(checkpointer=eng.InMemorySaver()))
     handle = start(graph, {"items": ["x", "y", "z"]})
     panels = handle.view.panels
     assert len(panels) == 3 and {p.kind for p in panels} == {"options"}

@@ -1,7 +1,11 @@
-"""Each panel kind, chosen from the payload, answered by clicking; bad answers keep the interrupt pending."""
+"""Each panel kind, chosen from the payload, answered by clicking; bad answers keep the interrupt pending.
+
+Each test runs once per engine (``eng``): panels are chosen from the graph's own ``Interrupt``.
+"""
 
 from __future__ import annotations
 
+import importlib
 from html import unescape
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
@@ -10,27 +14,25 @@ import ipywidgets as w
 import pytest
 from pydantic import BaseModel, Field, field_validator
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import RunStatus, register_renderer
 from hitl_notebook.notebook._panels import walk
-from hitl_notebook.types import interrupt
 
 
 class S(TypedDict, total=False):
     answer: Any
 
 
-def asking(payload: Any, **kwargs: Any) -> Any:
-    """A graph whose one node asks ``payload`` and stores the answer."""
+def asking(eng: Any, payload: Any, **kwargs: Any) -> Any:
+    """A graph of ``eng`` whose one node asks ``payload`` and stores the answer."""
     runs = []
 
     def ask(state: S) -> dict:
-        answer = interrupt(payload, **kwargs)
+        answer = eng.interrupt(payload, **kwargs)
         runs.append(answer)
         return {"answer": answer.model_dump() if isinstance(answer, BaseModel) else answer}
 
-    graph = StateGraph(S).add_node("ask", ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
+    graph = eng.StateGraph(S).add_node("ask", ask).add_edge(eng.START, "ask").compile(
+        checkpointer=eng.InMemorySaver())
     graph.runs = runs
     return graph
 
@@ -42,8 +44,8 @@ def widgets_of(panel: Any, kind: type) -> list:
 # -- approve / reject / edit as JSON --------------------------------------------------------------------------
 
 
-def test_unknown_payload_gets_approve_reject_and_json_editor(start):
-    handle = start(asking({"draft": "hello"}), {})
+def test_unknown_payload_gets_approve_reject_and_json_editor(eng, start):
+    handle = start(asking(eng, {"draft": "hello"}), {})
     panel = handle.view.panel()
     assert panel.kind == "approve"
     assert [b.description for b in panel.buttons] == ["Approve", "Reject", "Edit as JSON", "Send JSON"]
@@ -56,8 +58,8 @@ def test_unknown_payload_gets_approve_reject_and_json_editor(start):
     assert handle.wait(5) == {"answer": {"draft": "hello, world", "ok": True}}
 
 
-def test_invalid_json_shows_inline_error_and_stays_pending(start):
-    graph = asking({"draft": "hello"})
+def test_invalid_json_shows_inline_error_and_stays_pending(eng, start):
+    graph = asking(eng, {"draft": "hello"})
     handle = start(graph, {})
     panel = handle.view.panel()
     panel.button("Edit as JSON").click()
@@ -75,8 +77,8 @@ def test_invalid_json_shows_inline_error_and_stays_pending(start):
 # -- plain string question ------------------------------------------------------------------------------------
 
 
-def test_string_question_gets_a_text_box(start):
-    handle = start(asking("What is your name?"), {})
+def test_string_question_gets_a_text_box(eng, start):
+    handle = start(asking(eng, "What is your name?"), {})
     panel = handle.view.panel()
     assert panel.kind == "text"
     [area] = widgets_of(panel, w.Textarea)
@@ -89,8 +91,9 @@ def test_string_question_gets_a_text_box(start):
 # -- options --------------------------------------------------------------------------------------------------
 
 
-def test_options_get_one_button_each(start):
-    handle = start(asking({"question": "Which colour?", "options": ["red", "green", {"label": "Blue!", "value": 3}]}), {})
+def test_options_get_one_button_each(eng, start):
+    handle = start(asking(eng, {"question": "Which colour?",
+                                "options": ["red", "green", {"label": "Blue!", "value": 3}]}), {})
     panel = handle.view.panel()
     assert panel.kind == "options"
     assert [b.description for b in panel.buttons] == ["red", "green", "Blue!"]
@@ -116,8 +119,8 @@ class Review(BaseModel):
         return value
 
 
-def schema_panel(start: Any) -> tuple[Any, Any, dict[str, Any]]:
-    graph = asking("Rate the draft", response_schema=Review)
+def schema_panel(eng: Any, start: Any) -> tuple[Any, Any, dict[str, Any]]:
+    graph = asking(eng, "Rate the draft", response_schema=Review)
     handle = start(graph, {})
     panel = handle.view.panel()
     assert panel.kind == "schema"
@@ -131,8 +134,8 @@ def _inputs(panel: Any) -> list:
     return [x for x in walk(panel) if isinstance(x, kinds)]
 
 
-def test_schema_form_has_typed_widgets_and_resumes_with_a_typed_answer(start):
-    graph, handle, inputs = schema_panel(start)
+def test_schema_form_has_typed_widgets_and_resumes_with_a_typed_answer(eng, start):
+    graph, handle, inputs = schema_panel(eng, start)
     assert [type(x) for x in inputs.values()] == [w.Checkbox, w.IntText, w.FloatText, w.Dropdown, w.Text]
     assert inputs["tone"].label == "formal" and [label for label, _ in inputs["tone"].options] == ["formal", "casual"]
     inputs["ok"].value = True
@@ -143,8 +146,8 @@ def test_schema_form_has_typed_widgets_and_resumes_with_a_typed_answer(start):
     assert isinstance(graph.runs[0], Review)  # the engine validated the dict into the model
 
 
-def test_schema_violation_is_caught_before_resuming(start):
-    graph, handle, inputs = schema_panel(start)
+def test_schema_violation_is_caught_before_resuming(eng, start):
+    graph, handle, inputs = schema_panel(eng, start)
     panel = handle.view.panel()
     panel.button("Submit").click()  # score 0 breaks ge=1
     assert "score: must be ≥ 1" in panel.message.value
@@ -154,8 +157,8 @@ def test_schema_violation_is_caught_before_resuming(start):
     assert handle.wait(5)["answer"]["score"] == 2
 
 
-def test_engine_validation_error_reopens_the_panel(start):
-    graph, handle, inputs = schema_panel(start)
+def test_engine_validation_error_reopens_the_panel(eng, start):
+    graph, handle, inputs = schema_panel(eng, start)
     panel = handle.view.panel()
     inputs["score"].value = 3
     inputs["comment"].value = "a stupid draft"  # passes the JSON schema, fails the pydantic validator
@@ -169,8 +172,8 @@ def test_engine_validation_error_reopens_the_panel(start):
     assert handle.wait(5)["answer"]["comment"] == "a fine draft"
 
 
-def test_non_object_schema_gets_one_field(start):
-    handle = start(asking("Proceed?", response_schema=bool), {})
+def test_non_object_schema_gets_one_field(eng, start):
+    handle = start(asking(eng, "Proceed?", response_schema=bool), {})
     panel = handle.view.panel()
     [box] = widgets_of(panel, w.Checkbox)
     box.value = True
@@ -192,8 +195,8 @@ EMAIL = ("send_email", {"to": "a@example.com", "subject": "Hi", "urgent": False,
          ["approve", "edit", "reject"])
 
 
-def test_hitl_request_approve(start):
-    handle = start(asking(hitl_payload(EMAIL)), {})
+def test_hitl_request_approve(eng, start):
+    handle = start(asking(eng, hitl_payload(EMAIL)), {})
     panel = handle.view.panel()
     assert panel.kind == "hitl"
     [toggle] = widgets_of(panel, w.ToggleButtons)
@@ -208,8 +211,8 @@ def test_hitl_request_approve(start):
     assert "approved send_email by" in panel.message.value  # the label names the tool
 
 
-def test_hitl_request_edit_gives_typed_arguments(start):
-    handle = start(asking(hitl_payload(EMAIL)), {})
+def test_hitl_request_edit_gives_typed_arguments(eng, start):
+    handle = start(asking(eng, hitl_payload(EMAIL)), {})
     panel = handle.view.panel()
     [toggle] = widgets_of(panel, w.ToggleButtons)
     toggle.value = "edit"
@@ -227,8 +230,8 @@ def test_hitl_request_edit_gives_typed_arguments(start):
         "to": "b@example.com", "subject": "Hi", "urgent": True, "copies": 3}}}
 
 
-def test_hitl_request_reject_with_message_and_several_actions(start):
-    handle = start(asking(hitl_payload(EMAIL, ("delete_file", {"path": "/tmp/x"}, ["approve", "reject"]))), {})
+def test_hitl_request_reject_with_message_and_several_actions(eng, start):
+    handle = start(asking(eng, hitl_payload(EMAIL, ("delete_file", {"path": "/tmp/x"}, ["approve", "reject"]))), {})
     panel = handle.view.panel()
     first, second = widgets_of(panel, w.ToggleButtons)
     assert [value for _, value in second.options] == ["approve", "reject"]
@@ -251,7 +254,7 @@ class Poll:
     question: str
 
 
-def test_registered_renderer_wins_for_its_type(start):
+def test_registered_renderer_wins_for_its_type(eng, start):
     seen = []
 
     def build(ctx: Any) -> w.Widget:
@@ -262,7 +265,7 @@ def test_registered_renderer_wins_for_its_type(start):
 
     remove = register_renderer(Poll, build)
     try:
-        handle = start(asking(Poll("lunch?")), {})
+        handle = start(asking(eng, Poll("lunch?")), {})
     finally:
         remove()
     panel = handle.view.panel()
@@ -272,13 +275,13 @@ def test_registered_renderer_wins_for_its_type(start):
     assert handle.wait(5) == {"answer": "custom yes"}
 
 
-def test_renderer_predicate_and_failing_renderer_falls_back(start):
+def test_renderer_predicate_and_failing_renderer_falls_back(eng, start):
     def broken(ctx: Any) -> w.Widget:
         raise RuntimeError("renderer bug")
 
     remove = register_renderer(lambda value: isinstance(value, dict) and value.get("special"), broken)
     try:
-        handle = start(asking({"special": True}), {})
+        handle = start(asking(eng, {"special": True}), {})
     finally:
         remove()
     panel = handle.view.panel()
@@ -294,9 +297,9 @@ def test_renderer_predicate_and_failing_renderer_falls_back(start):
     ({"question": "ok?", "llm_output": "x"}, "approve"),
     (42, "approve"),
 ])
-def test_panel_choice_order(payload, kind):
+def test_panel_choice_order(eng, payload, kind):
     from hitl_notebook.notebook._payloads import classify
-    from hitl_notebook.types import Interrupt
 
+    Interrupt = importlib.import_module(f"{eng.name}.types").Interrupt
     assert classify(Interrupt(payload, "i")) == kind
     assert classify(Interrupt(payload, "i", response_schema={"type": "boolean"})) == "schema"

@@ -1,4 +1,5 @@
-"""Both seed programs work by clicking: the whole loop through the widget view, without a frontend."""
+"""Both seed programs work by clicking: the whole loop through the widget view, without a frontend, compiled by
+either engine (the ``seeds`` fixture runs each test once per engine)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The saved notebook tells the story without a kernel: text/html fallback next to the widget view."""
+"""The saved notebook tells the story without a kernel: text/html fallback next to the widget view, for graphs of
+either engine (the ``seeds`` fixture runs each test once per engine)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Streaming stays fast and lands in the right place: coalesced tokens, prints routed to their run and node."""
+"""Streaming stays fast and lands in the right place: coalesced tokens, prints routed to their run and node.
+
+Tests that run a graph run once per engine (``eng``); the stream proxy and the coalescer involve no graph.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,7 @@ import time
 from html import unescape
 from typing import Any, TypedDict
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.config import get_stream_writer
-from hitl_notebook.graph import START, StateGraph
-from hitl_notebook.notebook import run
+from hitl_notebook.notebook import RunStatus, run
 from hitl_notebook.notebook import _capture
 from hitl_notebook.notebook._coalesce import Coalescer
 
@@ -22,18 +22,19 @@ class S(TypedDict, total=False):
     n: int
 
 
-def test_ten_thousand_tokens_make_few_widget_updates_and_exact_text(comms):
+def test_ten_thousand_tokens_make_few_widget_updates_and_exact_text(eng, comms):
     tokens = [f"tok{i} " for i in range(10_000)]
 
     def talk(state: S) -> dict:
-        write = get_stream_writer()
+        write = eng.get_stream_writer()
         for i, token in enumerate(tokens):
             write(token)
             if i % 100 == 99:
                 time.sleep(0.002)  # spread the stream over several flush intervals, like a real LLM
         return {"n": len(tokens)}
 
-    graph = StateGraph(S).add_node("talk", talk).add_edge(START, "talk").compile(checkpointer=InMemorySaver())
+    graph = eng.StateGraph(S).add_node("talk", talk).add_edge(eng.START, "talk").compile(
+        checkpointer=eng.InMemorySaver())
     began = time.monotonic()
     handle = run(graph, {}, ui="widgets", display=False)
     assert handle.wait(10) == {"n": 10_000}
@@ -48,21 +49,22 @@ def test_ten_thousand_tokens_make_few_widget_updates_and_exact_text(comms):
     assert len(comms) < 400  # the whole run, graph redraws and all
 
 
-def test_custom_chunks_that_are_not_text_are_shown_one_per_line():
+def test_custom_chunks_that_are_not_text_are_shown_one_per_line(eng):
     def node(state: S) -> dict:
-        write = get_stream_writer()
+        write = eng.get_stream_writer()
         write({"progress": 0.5})
         write({"progress": 1.0})
         return {"n": 1}
 
-    graph = StateGraph(S).add_node("node", node).add_edge(START, "node").compile(checkpointer=InMemorySaver())
+    graph = eng.StateGraph(S).add_node("node", node).add_edge(eng.START, "node").compile(
+        checkpointer=eng.InMemorySaver())
     handle = run(graph, {}, ui="widgets", display=False)
     handle.wait(5)
     [entry] = [e for e in handle.record.entries if e.node == "node"]
     assert entry.text == '{"progress": 0.5}\n{"progress": 1.0}\n'
 
 
-def test_prints_from_parallel_nodes_and_their_threads_land_in_their_own_entries(capsys):
+def test_prints_from_parallel_nodes_and_their_threads_land_in_their_own_entries(eng, capsys):
     def make(name: str) -> Any:
         def node(state: S) -> dict:
             for i in range(3):
@@ -74,10 +76,10 @@ def test_prints_from_parallel_nodes_and_their_threads_land_in_their_own_entries(
             return {}
         return node
 
-    builder = StateGraph(S)
+    builder = eng.StateGraph(S)
     for name in ("left", "right"):
-        builder.add_node(name, make(name)).add_edge(START, name)
-    handle = run(builder.compile(checkpointer=InMemorySaver()), {}, ui="widgets", display=False)
+        builder.add_node(name, make(name)).add_edge(eng.START, name)
+    handle = run(builder.compile(checkpointer=eng.InMemorySaver()), {}, ui="widgets", display=False)
     handle.wait(5)
     texts = {e.node: e.text for e in handle.record.entries if e.kind == "node" and e.node}
     for name in ("left", "right"):
@@ -149,14 +151,15 @@ def test_coalescer_timer_delivers_the_tail_without_a_flush():
     assert got == [{"k": "a"}, {"k": "b"}]
 
 
-def test_two_runs_at_once_keep_their_prints_apart():
+def test_two_runs_at_once_keep_their_prints_apart(eng):
     def make(tag: str) -> Any:
         def chatty(state: S) -> dict:
             for i in range(50):
                 print(f"{tag}{i}")
                 time.sleep(0.0005)
             return {"n": 1}
-        return StateGraph(S).add_node("chatty", chatty).add_edge(START, "chatty").compile(checkpointer=InMemorySaver())
+        return eng.StateGraph(S).add_node("chatty", chatty).add_edge(eng.START, "chatty").compile(
+            checkpointer=eng.InMemorySaver())
 
     first = run(make("A"), {}, ui="widgets", display=False)
     second = run(make("B"), {}, ui="widgets", display=False)
@@ -167,6 +170,8 @@ def test_two_runs_at_once_keep_their_prints_apart():
 
 
 def test_tokens_from_parallel_nodes_land_in_their_own_entries():
+    """This engine only: it names the task that wrote each ``custom`` chunk. LangGraph's stream does not say which
+    of two parallel root nodes wrote one, so there such chunks go to the run's unattributed entry."""
     import operator
     from typing import Annotated, TypedDict
 
@@ -193,3 +198,48 @@ def test_tokens_from_parallel_nodes_land_in_their_own_entries():
     journal.text.flush()
     texts = {e.node: e.text for e in journal.record.entries if e.node}
     assert texts["a"] == "alpha " * 3 and texts["b"] == "beta " * 3
+
+
+def test_a_cached_node_run_gets_one_entry_with_its_cached_update(eng):
+    import importlib
+
+    types, cache = (importlib.import_module(f"{eng.name}.{m}") for m in ("types", "cache.memory"))
+    runs: list = []
+
+    def costly(state: S) -> dict:
+        runs.append(state)
+        print("computing")
+        return {"n": 42}
+
+    graph = (eng.StateGraph(S).add_node("costly", costly, cache_policy=types.CachePolicy())
+             .add_edge(eng.START, "costly").compile(checkpointer=eng.InMemorySaver(), cache=cache.InMemoryCache()))
+    first = run(graph, {}, {"configurable": {"thread_id": "first"}}, ui="widgets", display=False)
+    assert first.wait(5) == {"n": 42}
+    again = run(graph, {}, {"configurable": {"thread_id": "again"}}, ui="widgets", display=False)
+    assert again.wait(5) == {"n": 42} and len(runs) == 1  # the second run reused the cached write
+    [entry] = [e for e in again.record.entries if e.kind == "node"]  # the task's start event made no second one
+    assert (entry.node, entry.status, entry.cached, entry.update, entry.text) == ("costly", "done", True, {"n": 42}, "")
+    assert again.journal.statuses["costly"] == "done"
+
+
+def test_a_task_that_asks_keeps_its_output_in_its_own_entry_across_the_resume(eng, start):
+    @eng.task
+    def ask(question: str) -> str:
+        print(f"asking {question}")
+        return eng.interrupt({"question": question})
+
+    @eng.entrypoint(checkpointer=eng.InMemorySaver())
+    def workflow(questions: list) -> list:
+        return [ask(q).result() for q in questions]
+
+    handle = start(workflow, ["one?", "two?"])
+    handle.view.panel().button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    handle.view.panels[-1].button("Reject").click()
+    assert handle.wait(5) == ["approve", "reject"]
+    asks = [e for e in handle.record.entries if e.node == "ask"]
+    assert len({e.key for e in asks}) == len(asks) == 2  # one entry per task run, across both resumes
+    # each task printed when it asked and again when it re-ran with its answer: all in its own entry
+    assert [e.text for e in asks] == ["asking one?\nasking one?\n", "asking two?\nasking two?\n"]
+    assert [(e.status, e.update, e.cached) for e in asks] == [("done", "approve", False), ("done", "reject", False)]
+    assert not "".join(e.text for e in handle.record.entries if e.node == "workflow")

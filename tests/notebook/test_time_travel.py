@@ -1,4 +1,5 @@
-"""run() and show() at a past checkpoint: replay and fork like ``graph.invoke(None, past_config)``."""
+"""run() and show() at a past checkpoint: replay and fork like ``graph.invoke(None, past_config)``, on both engines
+(``eng``): the checkpoint ids and forks come from the graph's own engine."""
 
 from __future__ import annotations
 
@@ -6,10 +7,7 @@ import itertools
 import operator
 from typing import Annotated, TypedDict
 
-from hitl_notebook.checkpoint.memory import InMemorySaver
-from hitl_notebook.graph import START, StateGraph
 from hitl_notebook.notebook import RunStatus, run, show
-from hitl_notebook.types import interrupt
 
 
 class State(TypedDict, total=False):
@@ -19,26 +17,26 @@ class State(TypedDict, total=False):
     log: Annotated[list, operator.add]
 
 
-def make_graph():
+def make_graph(eng):
     jokes = itertools.count(1)
 
     def write(state: State):
         return {"joke": f"joke {next(jokes)} about {state['topic']}", "log": ["write"]}
 
     def review(state: State):
-        return {"verdict": interrupt({"question": "Funny?", "joke": state["joke"]}), "log": ["review"]}
+        return {"verdict": eng.interrupt({"question": "Funny?", "joke": state["joke"]}), "log": ["review"]}
 
-    builder = StateGraph(State).add_node(write).add_node(review)
-    builder.add_edge(START, "write").add_edge("write", "review")
-    return builder.compile(checkpointer=InMemorySaver())
+    builder = eng.StateGraph(State).add_node(write).add_node(review)
+    builder.add_edge(eng.START, "write").add_edge("write", "review")
+    return builder.compile(checkpointer=eng.InMemorySaver())
 
 
 def _before_write(graph, config):
     return next(s for s in graph.get_state_history(config) if s.next == ("write",)).config
 
 
-def test_run_with_a_past_checkpoint_replays_from_it_like_invoke():
-    graph, config = make_graph(), {"configurable": {"thread_id": "t"}}
+def test_run_with_a_past_checkpoint_replays_from_it_like_invoke(eng):
+    graph, config = make_graph(eng), {"configurable": {"thread_id": "t"}}
     first = run(graph, {"topic": "cats"}, config, policy="approve", ui="console")
     assert first.result["joke"] == "joke 1 about cats"
 
@@ -50,16 +48,16 @@ def test_run_with_a_past_checkpoint_replays_from_it_like_invoke():
     assert not any(e.kind == "breakpoint" for e in replay.record.entries)
 
 
-def test_run_after_a_fork_with_update_state_runs_the_fork():
-    graph, config = make_graph(), {"configurable": {"thread_id": "t"}}
+def test_run_after_a_fork_with_update_state_runs_the_fork(eng):
+    graph, config = make_graph(eng), {"configurable": {"thread_id": "t"}}
     run(graph, {"topic": "cats"}, config, policy="approve", ui="console")
     fork = graph.update_state(_before_write(graph, config), {"topic": "dogs"})
     forked = run(graph, None, fork, policy="reject", ui="console")
     assert forked.result["joke"] == "joke 2 about dogs" and forked.result["verdict"] == "reject"
 
 
-def test_show_at_a_past_checkpoint_waits_and_continue_replays():
-    graph, config = make_graph(), {"configurable": {"thread_id": "t"}}
+def test_show_at_a_past_checkpoint_waits_and_continue_replays(eng):
+    graph, config = make_graph(eng), {"configurable": {"thread_id": "t"}}
     run(graph, {"topic": "cats"}, config, policy="approve", ui="console")
     past = _before_write(graph, config)
 
@@ -71,3 +69,41 @@ def test_show_at_a_past_checkpoint_waits_and_continue_replays():
 
     continued = show(graph, past, policy="approve", ui="console")
     assert continued.result["joke"] == "joke 2 about cats"
+
+
+# -- the same in the run view, by clicking ----------------------------------------------------------------------
+
+
+def test_show_at_a_past_checkpoint_in_the_view_continues_and_answers(eng, start):
+    graph, config = make_graph(eng), {"configurable": {"thread_id": "t"}}
+    run(graph, {"topic": "cats"}, config, policy="approve", ui="console")
+    past = _before_write(graph, config)
+    handle = show(graph, past, ui="widgets", display=False)
+    assert handle.wait_idle(5) is RunStatus.WAITING and handle.pending == []  # paused before write: nothing ran
+    assert "Paused before: write" in handle.view.text()
+    [go] = [b for b in handle.view.buttons if b.description == "Continue"]
+    go.click()
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    panel = handle.view.panel()
+    assert panel.interrupt.value == {"question": "Funny?", "joke": "joke 2 about cats"}  # write ran again
+    panel.button("Reject").click()
+    assert handle.wait(5) == {"topic": "cats", "joke": "joke 2 about cats", "verdict": "reject",
+                              "log": ["write", "review"]}
+    assert graph.get_state(config).values["verdict"] == "reject"  # the replay is the thread's new head
+    assert [(d.label, d.applied) for d in handle.record.decisions if d.interrupt_id] == [("rejected", True)]
+
+
+def test_a_fork_made_with_update_state_runs_in_the_view(eng, start):
+    graph, config = make_graph(eng), {"configurable": {"thread_id": "t"}}
+    first = start(graph, {"topic": "cats"}, config)
+    first.view.panel().button("Approve").click()
+    assert first.wait(5)["joke"] == "joke 1 about cats"
+    fork = graph.update_state(_before_write(graph, config), {"topic": "dogs"})
+    assert fork["configurable"]["checkpoint_id"]  # a new checkpoint of the graph's own engine
+    handle = start(graph, None, fork)
+    panel = handle.view.panel()
+    assert panel.interrupt.value["joke"] == "joke 2 about dogs"
+    panel.button("Approve").click()
+    assert handle.wait(5)["joke"] == "joke 2 about dogs"
+    history = [s.values.get("joke") for s in graph.get_state_history(config)]
+    assert history[0] == "joke 2 about dogs" and "joke 1 about cats" in history  # the original run is kept
