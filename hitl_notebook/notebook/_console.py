@@ -13,8 +13,8 @@ from typing import Any, TextIO
 
 from ..types import Interrupt
 from . import _capture, _schema
-from ._journal import RunObserver
 from ._hitl import Action, Review, args_text, decide, edit_fields, hitl_review
+from ._journal import RunObserver
 from ._payloads import classify, option_items, pretty, question_of
 from ._policy import AnswerContext, Policy, PolicyError
 from ._record import Entry
