@@ -29,6 +29,7 @@ from ._calls import TaskCalls
 from ._channels import MISSING
 from ._checkpointing import Checkpointing
 from ._context import TaskRuntime
+from ._emit import EmitMixin
 from ._runner import run_task
 from ._start import StartMixin
 
@@ -40,7 +41,7 @@ _TASK_MODES = frozenset({"tasks", "debug"})
 _CALL_MODES = frozenset({"updates", "tasks", "debug"})
 
 
-class Run(StartMixin):
+class Run(EmitMixin, StartMixin):
     """Iterate to drive the run; yields ``(namespace, mode, chunk)``."""
 
     def __init__(
@@ -387,46 +388,6 @@ class Run(StartMixin):
             if any(key in keys for task in tasks for key, _ in task.writes):
                 self._emit_values()
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
-
-    # -- output ----------------------------------------------------------------------------------------------------
-
-    def _emit(self, mode: str, chunk: Any) -> None:
-        self._deliver(self.namespace, mode, chunk)
-
-    def _deliver(self, namespace: tuple[str, ...], mode: str, chunk: Any) -> None:
-        """Queue a chunk for this run's consumer and pass it up to a parent streaming ``subgraphs=True``."""
-        if mode in self.own_modes:
-            self.out.append((namespace, mode, chunk))
-            wake = self._wake
-            if wake is not None:
-                wake.put(None)
-        if self.forward is not None and mode in self.forward.modes:
-            self.forward._deliver(namespace, mode, chunk)
-
-    def _emit_values(self) -> None:
-        if "values" in self.modes:
-            self._emit("values", self._output(self.channels))
-
-    def _output(self, channels: dict[str, Any]) -> Any:
-        """The graph's output: a dict of output keys, or one channel's bare value (``@entrypoint``)."""
-        single = self.graph.output_channel
-        if single is not None:
-            value = channels[single].value
-            return None if value is MISSING else value
-        return read_values(channels, self.output_keys)
-
-    def _emit_task_event(self, kind: str, step: int, payload: dict[str, Any]) -> None:
-        self._emit("tasks", payload)
-        if "debug" in self.modes:
-            self._emit("debug", _events.debug(step, kind, payload))
-
-    def _custom_writer(self, chunk: Any) -> None:
-        self._emit("custom", chunk)
-
-    def _drain(self) -> Iterator[tuple[tuple[str, ...], str, Any]]:
-        out = self.out
-        while out:
-            yield out.popleft()
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
