@@ -231,6 +231,19 @@ def check_08(nb):
     ]
 
 
+def check_09(refunds: str, outbox: str, told: list[str]):
+    def check(nb):
+        assert output(nb, "handle.wait(").splitlines() == [
+            f"refunds: {refunds}",  # what the tools really did
+            f"outbox: {outbox}",
+            "Done. The tools told me:",  # the scripted model's last reply lists the tool results it was given
+            "- look_up_order: order A-1042: 1 teapot, 49.90 EUR, delivered broken, customer ada@example.com",
+            *told,
+        ]
+
+    return check
+
+
 # -- the cases -----------------------------------------------------------------------------------------------------
 
 EDIT_AND_REJECT = "script:" + json.dumps([{"decisions": [
@@ -238,6 +251,14 @@ EDIT_AND_REJECT = "script:" + json.dumps([{"decisions": [
     {"type": "edit", "edited_action": {"name": "send_email", "args": {
         "to": "boss@example.com", "subject": "Trip postponed", "body": "No Lisbon this time."}}},
 ]}])
+
+EDIT_09_AND_REJECT = "script:" + json.dumps([{"decisions": [
+    {"type": "edit", "edited_action": {"name": "issue_refund", "args": {
+        "order_id": "A-1042", "amount": 25.0, "reason": "partial refund, the lid is fine"}}},
+    {"type": "reject", "message": "I will phone Ada myself."},
+]}])
+
+
 @dataclass
 class Case:
     notebook: str
@@ -261,6 +282,14 @@ CASES = {
                         check_06({"alice": "accept", "bob": "changes", "carol": "accept"}, "changes requested by bob")),
     "07-no-restart": Case("07_sqlite_resume_after_restart.ipynb", "reject", check_07("declined the claim of Ada")),
     "08": Case("08_time_travel.ipynb", "approve", check_08),
+    "09-approve": Case("09_langchain_agent_review.ipynb", "approve", check_09(
+        "[('A-1042', 49.9)]", "[('ada@example.com', 'Your refund')]",
+        ["- issue_refund: refunded 49.90 EUR for A-1042 (arrived damaged)",
+         "- send_email: email sent to ada@example.com: 'Your refund'"])),
+    "09-edit-and-reject": Case("09_langchain_agent_review.ipynb", EDIT_09_AND_REJECT, check_09(
+        "[('A-1042', 25.0)]", "[]",  # the refund ran with the edited amount; no email went out
+        ["- send_email: User rejected the tool call for `send_email` with reason: I will phone Ada myself.",
+         "- issue_refund: refunded 25.00 EUR for A-1042 (partial refund, the lid is fine)"])),
 }
 
 
