@@ -244,6 +244,21 @@ def check_09(refunds: str, outbox: str, told: list[str]):
     return check
 
 
+def check_10(booked: list[tuple], answer: str):
+    """The reviewed run booked ``booked``; then the prebuilt agent's call, edited by update_state, booked once."""
+    def check(nb):
+        assert output(nb, "handle.wait(").splitlines() == [f"bookings: {booked}", answer]
+        outputs = cell_with(nb, "create_react_agent(model").outputs
+        printed = "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")
+        assert printed.splitlines() == [
+            "paused before: ('tools',) proposed: {'restaurant': 'Cervejaria Ramiro', 'people': 4, 'time': '19:30'}",
+            f"bookings: {[*booked, ('Cervejaria Ramiro', 4, '20:00')]}",
+            "Done: table for 4 at Cervejaria Ramiro, 20:00",
+        ]
+
+    return check
+
+
 # -- the cases -----------------------------------------------------------------------------------------------------
 
 EDIT_AND_REJECT = "script:" + json.dumps([{"decisions": [
@@ -257,6 +272,11 @@ EDIT_09_AND_REJECT = "script:" + json.dumps([{"decisions": [
         "order_id": "A-1042", "amount": 25.0, "reason": "partial refund, the lid is fine"}}},
     {"type": "reject", "message": "I will phone Ada myself."},
 ]}])
+
+
+EDIT_10 = "script:" + json.dumps([{"decisions": [{"type": "edit", "edited_action": {
+    "name": "book_table", "args": {"restaurant": "Cervejaria Ramiro", "people": 5, "time": "21:00"}}}]}])
+REJECT_10 = "script:" + json.dumps([{"decisions": [{"type": "reject", "message": "Not tonight, ask for Friday."}]}])
 
 
 @dataclass
@@ -290,6 +310,12 @@ CASES = {
         "[('A-1042', 25.0)]", "[]",  # the refund ran with the edited amount; no email went out
         ["- send_email: User rejected the tool call for `send_email` with reason: I will phone Ada myself.",
          "- issue_refund: refunded 25.00 EUR for A-1042 (partial refund, the lid is fine)"])),
+    "10-approve": Case("10_react_agent_tool_review.ipynb", "approve", check_10(
+        [("Cervejaria Ramiro", 4, "19:30")], "Done: table for 4 at Cervejaria Ramiro, 19:30")),
+    "10-edit": Case("10_react_agent_tool_review.ipynb", EDIT_10, check_10(
+        [("Cervejaria Ramiro", 5, "21:00")], "Done: table for 5 at Cervejaria Ramiro, 21:00")),
+    "10-reject": Case("10_react_agent_tool_review.ipynb", REJECT_10, check_10(
+        [], "Done: Not tonight, ask for Friday.")),  # nothing booked; the model got the reviewer's message
 }
 
 
