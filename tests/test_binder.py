@@ -32,8 +32,10 @@ def _binder_requirements() -> dict[str, Requirement]:
     return {canonicalize_name(r.name): r for r in reqs}
 
 
-def test_binder_requires_exactly_the_runtime_dependencies_plus_jupyterlab():
-    runtime = {canonicalize_name(r.name): r for r in map(Requirement, _project()["dependencies"])}
+def test_binder_requires_exactly_the_runtime_and_examples_dependencies_plus_jupyterlab():
+    project = _project()
+    needed = [*project["dependencies"], *project["optional-dependencies"]["examples"]]
+    runtime = {canonicalize_name(r.name): r for r in map(Requirement, needed)}
     binder = _binder_requirements()
     assert set(binder) == set(runtime) | BINDER_ONLY, "edit binder/requirements.txt to match pyproject.toml"
     for name, req in runtime.items():

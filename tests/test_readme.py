@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -47,3 +49,16 @@ def test_the_notebook_quickstart_runs_the_same_graph_through_run(monkeypatch):
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(graph_part + notebook_part, "README notebook quickstart", "exec"), scope)
     assert scope["handle"].result == {"draft": "hello", "verdict": "approve"}
+
+
+def test_the_langgraph_section_runs_a_graph_of_the_real_langgraph_package(monkeypatch):
+    pytest.importorskip("langgraph")
+    code = re.search(r"## Use it with your existing LangGraph code\n.*?```python\n(.*?)```",
+                     README.read_text(encoding="utf-8"), re.S).group(1)
+    assert "from langgraph.graph import" in code and "from hitl_notebook.notebook import run" in code
+    monkeypatch.setenv("HITL_NOTEBOOK_POLICY", "approve")  # outside a notebook nobody clicks: a policy answers
+    scope: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, "README LangGraph section", "exec"), scope)
+    assert type(scope["graph"]).__module__.startswith("langgraph.")
+    assert scope["handle"].wait(timeout=10) == {"draft": "hello", "verdict": "approve"}

@@ -111,3 +111,31 @@ def test_rejecting_one_tool_call_and_editing_another(lab, browser_context, artif
         assert "skipped book_flight: rejected (take the train)" in log
         assert "email sent to team@example.com: 'Lisbon, by train' (edited by the reviewer)" in log
         _screenshot(page, view, artifacts_dir, "jupyterlab-tool-call-review")
+
+
+def test_approving_a_langchain_agents_tool_calls_runs_the_tools(lab, browser_context, artifacts_dir):
+    """Example 09: a real ``create_agent`` agent with ``HumanInTheLoopMiddleware``, driven by ``run()``."""
+    with _page(browser_context, artifacts_dir, "jupyterlab-langchain-agent") as page:
+        page.set_viewport_size({"width": 1280, "height": 4800})  # the agent's run view is tall: keep it in one shot
+        _open_and_run_all(page, lab, "09_langchain_agent_review.ipynb")
+        view = page.locator(".hitl-run-view").first
+        cards = view.locator(".hitl-action")
+        cards.first.wait_for(state="visible")
+        assert cards.count() == 2 and "issue_refund" in cards.nth(0).inner_text()
+        assert "refunded 49.90 EUR for A-1042" not in view.inner_text()  # the refund waits for the human
+
+        for i in range(2):
+            cards.nth(i).locator(".widget-toggle-buttons button", has_text="Approve").click()
+        view.locator(".hitl-panel button", has_text="Submit 2 decisions").click()
+
+        view.locator("span", has_text="done").first.wait_for()
+        log = view.inner_text()
+        assert "refunded 49.90 EUR for A-1042 (arrived damaged)" in log  # the tool ran, in this cell
+        assert "Done. The tools told me:" in log  # and the model answered after it
+        _screenshot(page, view, artifacts_dir, "jupyterlab-langchain-agent")
+
+        # The result cell ran before anyone answered; run it again now: the tools' side effects are there.
+        result = page.locator(".jp-Notebook .jp-CodeCell", has_text="handle.wait(").last
+        result.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+Enter")
+        result.locator(".jp-OutputArea-output", has_text="outbox: [('ada@example.com', 'Your refund')]").wait_for()

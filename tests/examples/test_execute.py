@@ -231,6 +231,34 @@ def check_08(nb):
     ]
 
 
+def check_09(refunds: str, outbox: str, told: list[str]):
+    def check(nb):
+        assert output(nb, "handle.wait(").splitlines() == [
+            f"refunds: {refunds}",  # what the tools really did
+            f"outbox: {outbox}",
+            "Done. The tools told me:",  # the scripted model's last reply lists the tool results it was given
+            "- look_up_order: order A-1042: 1 teapot, 49.90 EUR, delivered broken, customer ada@example.com",
+            *told,
+        ]
+
+    return check
+
+
+def check_10(booked: list[tuple], answer: str):
+    """The reviewed run booked ``booked``; then the prebuilt agent's call, edited by update_state, booked once."""
+    def check(nb):
+        assert output(nb, "handle.wait(").splitlines() == [f"bookings: {booked}", answer]
+        outputs = cell_with(nb, "create_react_agent(model").outputs
+        printed = "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")
+        assert printed.splitlines() == [
+            "paused before: ('tools',) proposed: {'restaurant': 'Cervejaria Ramiro', 'people': 4, 'time': '19:30'}",
+            f"bookings: {[*booked, ('Cervejaria Ramiro', 4, '20:00')]}",
+            "Done: table for 4 at Cervejaria Ramiro, 20:00",
+        ]
+
+    return check
+
+
 # -- the cases -----------------------------------------------------------------------------------------------------
 
 EDIT_AND_REJECT = "script:" + json.dumps([{"decisions": [
@@ -238,6 +266,19 @@ EDIT_AND_REJECT = "script:" + json.dumps([{"decisions": [
     {"type": "edit", "edited_action": {"name": "send_email", "args": {
         "to": "boss@example.com", "subject": "Trip postponed", "body": "No Lisbon this time."}}},
 ]}])
+
+EDIT_09_AND_REJECT = "script:" + json.dumps([{"decisions": [
+    {"type": "edit", "edited_action": {"name": "issue_refund", "args": {
+        "order_id": "A-1042", "amount": 25.0, "reason": "partial refund, the lid is fine"}}},
+    {"type": "reject", "message": "I will phone Ada myself."},
+]}])
+
+
+EDIT_10 = "script:" + json.dumps([{"decisions": [{"type": "edit", "edited_action": {
+    "name": "book_table", "args": {"restaurant": "Cervejaria Ramiro", "people": 5, "time": "21:00"}}}]}])
+REJECT_10 = "script:" + json.dumps([{"decisions": [{"type": "reject", "message": "Not tonight, ask for Friday."}]}])
+
+
 @dataclass
 class Case:
     notebook: str
@@ -261,6 +302,20 @@ CASES = {
                         check_06({"alice": "accept", "bob": "changes", "carol": "accept"}, "changes requested by bob")),
     "07-no-restart": Case("07_sqlite_resume_after_restart.ipynb", "reject", check_07("declined the claim of Ada")),
     "08": Case("08_time_travel.ipynb", "approve", check_08),
+    "09-approve": Case("09_langchain_agent_review.ipynb", "approve", check_09(
+        "[('A-1042', 49.9)]", "[('ada@example.com', 'Your refund')]",
+        ["- issue_refund: refunded 49.90 EUR for A-1042 (arrived damaged)",
+         "- send_email: email sent to ada@example.com: 'Your refund'"])),
+    "09-edit-and-reject": Case("09_langchain_agent_review.ipynb", EDIT_09_AND_REJECT, check_09(
+        "[('A-1042', 25.0)]", "[]",  # the refund ran with the edited amount; no email went out
+        ["- send_email: User rejected the tool call for `send_email` with reason: I will phone Ada myself.",
+         "- issue_refund: refunded 25.00 EUR for A-1042 (partial refund, the lid is fine)"])),
+    "10-approve": Case("10_react_agent_tool_review.ipynb", "approve", check_10(
+        [("Cervejaria Ramiro", 4, "19:30")], "Done: table for 4 at Cervejaria Ramiro, 19:30")),
+    "10-edit": Case("10_react_agent_tool_review.ipynb", EDIT_10, check_10(
+        [("Cervejaria Ramiro", 5, "21:00")], "Done: table for 5 at Cervejaria Ramiro, 21:00")),
+    "10-reject": Case("10_react_agent_tool_review.ipynb", REJECT_10, check_10(
+        [], "Done: Not tonight, ask for Friday.")),  # nothing booked; the model got the reviewer's message
 }
 
 
