@@ -43,8 +43,9 @@ class Checkpointing:
         # A subgraph's checkpoints name the checkpoint of each enclosing graph they ran under (``parents``).
         self.parents = parents or {}
         own = graph.checkpointer
-        # checkpointer=True/False are flags for a subgraph (the saver is lent by its parent), never a saver.
-        self.saver = saver or (None if isinstance(own, bool) else own)
+        # checkpointer=True/False are flags for a subgraph (the saver is lent by its parent), never a saver;
+        # ``saver=False`` from the caller means nothing is saved whatever the graph was compiled with.
+        self.saver = None if saver is False else saver or (None if isinstance(own, bool) else own)
         self.enabled = self.saver is not None
         self.config = config
         self.thread_id = require_thread_id(config) if self.enabled else None

@@ -59,8 +59,8 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     configurable.update(thread_id=(outer.config.get("configurable") or {}).get("thread_id"), checkpoint_ns=ns)
     config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
               "configurable": configurable}
-    if graph.checkpointer is False:
-        saver = None
+    if graph.checkpointer is False or configurable["thread_id"] is None:
+        saver = False  # as LangGraph 1.2: under a parent run with no thread, a nested graph saves nothing
     elif graph.checkpointer is True:
         saver = outer.store.saver
     else:
@@ -68,7 +68,7 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     single = parent.single_answer
     store = outer.store
     parents = {**store.parents, store.ns: store.checkpoint_id}
-    if saver is not None and (outer.resuming or parent.retrying) and not isinstance(input, Command):
+    if saver and (outer.resuming or parent.retrying) and not isinstance(input, Command):
         saved = saver.get_tuple(config)
         # Only a checkpoint written under this same parent checkpoint is this call's own, unfinished run. A
         # checkpointer=True subgraph's checkpoint from an earlier turn is not: LangGraph continues that one too,
