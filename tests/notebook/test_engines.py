@@ -244,3 +244,23 @@ def test_chat_model_tokens_stream_into_the_nodes_entry(eng, start):
     assert handle.wait(5) == {"draft": "hello there friend"}
     (entry,) = [e for e in handle.record.entries if e.node == "chat"]
     assert entry.text == "hello there friend"
+
+
+def test_a_langchain_agent_without_review_runs_in_the_view_with_its_tokens(start):
+    """``create_agent`` without ``HumanInTheLoopMiddleware``: nothing to answer, the tool runs, tokens stream."""
+    pytest.importorskip("langchain")
+    from langchain.agents import create_agent
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from tests.agents_helpers import ScriptedChatModel, TravelTools, calls
+
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(("search_flights", {"destination": "Lisbon"})), "Found three flights.")
+    agent = create_agent(model=model, tools=tools.tools, checkpointer=InMemorySaver())
+    handle = start(agent, {"messages": [{"role": "user", "content": "flights to Lisbon?"}]})
+    result = handle.wait(5)
+    assert tools.ran == [("search_flights", {"destination": "Lisbon", "max_price": 500})]
+    assert result["messages"][-1].content == "Found three flights."
+    model_text = "".join(e.text for e in handle.record.entries if e.node == "model")
+    assert "Found three flights." in model_text  # streamed token by token into the model's entry
+    assert handle.journal.statuses["tools"] == "done"
