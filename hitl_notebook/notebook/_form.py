@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from html import escape as _escape
 from typing import Any
 
@@ -10,7 +11,7 @@ import ipywidgets as w
 
 from . import _schema
 
-__all__ = ["AnswerError", "Form", "escape", "parse_json"]
+__all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
 PRE = "margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;font-size:12px"
 FULL = w.Layout(width="100%")
@@ -25,8 +26,17 @@ def escape(text: str) -> str:
     return _escape(text, quote=False)
 
 
+class NumberText(w.Text):
+    """The input of an integer or number field: a text box read back as a number.
+
+    Not ``IntText`` / ``FloatText``: those cannot be empty (a cleared box keeps sending its last number), so an
+    emptied field could never be told apart from a typed one. Here empty stays empty, and ``Form.read`` decides
+    what it means from the schema.
+    """
+
+
 class Form:
-    """Typed inputs for schema fields (bool → Checkbox, int/number → IntText/FloatText, string → Text/Textarea,
+    """Typed inputs for schema fields (bool → Checkbox, int/number → NumberText, string → Text/Textarea,
     enum → Dropdown, anything else → JSON textarea)."""
 
     def __init__(self, fields: list[_schema.Field], values: dict[str, Any] | None = None) -> None:
@@ -43,16 +53,24 @@ class Form:
         self.box = w.VBox(rows)
 
     def read(self) -> dict[str, Any]:
-        """The typed values; optional fields left empty are omitted."""
+        """The typed values, as the schema says: an optional number or JSON field left empty is omitted, a required
+        one that allows null is ``None``.
+
+        Raises ``AnswerError`` (shown inline, the interrupt stays pending) for an empty required field or text
+        that is not a number / not JSON.
+        """
         out: dict[str, Any] = {}
         for field in self.fields:
             raw = self.inputs[field.name].value
             if field.kind in ("int", "number", "json") and isinstance(raw, str):
                 if not raw.strip():
-                    if field.required:
-                        raise AnswerError(f"{field.title}: required")
-                    continue
-                raw = parse_json(raw) if field.kind == "json" else _number(field, raw)
+                    if not field.required:
+                        continue
+                    if not field.nullable:
+                        raise AnswerError(f"{field.title}: required, type {_WHAT[field.kind]}")
+                    raw = None
+                else:
+                    raw = parse_json(raw) if field.kind == "json" else _number(field, raw)
             elif raw == "" and field.kind in ("string", "text") and not field.required:
                 continue
             out[field.name] = raw
@@ -66,10 +84,9 @@ def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
     if field.kind == "enum":
         options = [(str(o), o) for o in field.options]
         return w.Dropdown(options=options, value=current if current in field.options else field.options[0])
-    if field.kind == "int" and (filled or field.required):
-        return w.IntText(value=int(current) if filled else 0)
-    if field.kind == "number" and (filled or field.required):
-        return w.FloatText(value=float(current) if filled else 0.0)
+    if field.kind in ("int", "number"):
+        hint = _WHAT[field.kind] + ("" if field.required and not field.nullable else " (or leave empty)")
+        return NumberText(value=_number_text(current) if filled else "", placeholder=hint)
     if field.kind == "json":
         return w.Textarea(value=json.dumps(current, default=repr) if filled else "", layout=FULL)
     text = "" if current is None else str(current)
@@ -78,11 +95,24 @@ def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
     return w.Text(value=text, layout=FULL)
 
 
+_WHAT = {"int": "a whole number", "number": "a number", "json": "a JSON value"}
+
+
+def _number_text(value: Any) -> str:
+    """The box text for a current value (``4``, ``0.5``; anything else as given)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return str(value)
+
+
 def _number(field: _schema.Field, raw: str) -> Any:
     try:
-        return int(raw) if field.kind == "int" else float(raw)
+        value = int(raw) if field.kind == "int" else float(raw)
     except ValueError:
-        raise AnswerError(f"{field.title}: {raw!r} is not a {'whole ' if field.kind == 'int' else ''}number") from None
+        value = None
+    if value is None or not math.isfinite(value):  # nan / inf are not JSON numbers
+        raise AnswerError(f"{field.title}: {raw.strip()!r} is not {_WHAT[field.kind]}")
+    return value
 
 
 def parse_json(text: str) -> Any:

@@ -27,7 +27,8 @@ class ActionCard:
 
     def __init__(self, action: Action) -> None:
         self.action = action
-        about = f"<div>{escape(action.description)}</div>" if action.description else ""
+        # LangChain's description has line breaks ("...approval\n\nTool: ...\nArgs: ..."): keep them.
+        about = f"<div style='white-space:pre-wrap'>{escape(action.description)}</div>" if action.description else ""
         args = f"<pre style='{PRE}'>{escape(args_text(action.args))}</pre>"
         head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{about}{args}", layout=FULL)
         # No decision is preselected: a tool call runs only when someone chose to let it.

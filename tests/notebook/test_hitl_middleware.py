@@ -27,6 +27,7 @@ from hitl_notebook.notebook import (  # noqa: E402
     auto_reject,
     scripted,
 )
+from hitl_notebook.notebook._form import NumberText  # noqa: E402
 from hitl_notebook.notebook._panels import Panel, walk  # noqa: E402
 from hitl_notebook.notebook._payloads import classify, decision_label  # noqa: E402
 from hitl_notebook.notebook._record import Entry  # noqa: E402
@@ -107,8 +108,8 @@ def test_batched_edit_runs_the_tool_with_the_edited_arguments_and_reject_tells_t
     panel, sent = panel_for(run.interrupts[0])
     hotel, flights = toggles(panel)
     hotel.value = "edit"
-    [nights] = visible(panel, w.IntText)  # typed from the argument's value
-    nights.value = 4
+    [nights] = visible(panel, NumberText)  # typed from the argument's value
+    nights.value = "4"
     flights.value = "reject"
     note(panel).value = "too expensive"
     panel.button("Submit 2 decisions").click()
@@ -122,6 +123,16 @@ def test_batched_edit_runs_the_tool_with_the_edited_arguments_and_reject_tells_t
     assert [name for name, _ in run.tools.ran] == ["book_hotel"] and run.tools.ran[0][1]["nights"] == 4
     [rejection] = tool_messages(run.model, lambda m: m.name == "search_flights")
     assert "too expensive" in rejection.content and rejection.status == "error"
+
+
+def test_card_shows_the_middlewares_description_with_its_line_breaks():
+    run = pause("batched", {"book_hotel": {"allowed_decisions": FULL}}, HOTEL)
+    panel, _ = panel_for(run.interrupts[0])
+    [card] = panel.hitl.cards
+    description = run.interrupts[0].value["action_requests"][0]["description"]
+    assert description.startswith("Tool execution requires approval\n\nTool: book_hotel\n")
+    head = card.box.children[0].value
+    assert "<div style='white-space:pre-wrap'>Tool execution requires approval\n\nTool: book_hotel\n" in head
 
 
 def test_batched_respond_needs_a_message_and_answers_for_the_tool():
@@ -167,10 +178,10 @@ def test_per_call_edit_form_is_typed_from_the_tools_schema_and_checked_before_se
     choice.value = "edit"
     # breakfast and guests are not in the model's call: they come from the tool's schema, with its defaults.
     [breakfast] = visible(panel, w.Checkbox)
-    [nights] = visible(panel, w.IntText)
+    [nights] = visible(panel, NumberText)
     [guests] = [x for x in visible(panel, w.Textarea)]
-    assert breakfast.value is False and nights.value == 2
-    breakfast.value, nights.value, guests.value = True, 5, "[1, 2]"
+    assert breakfast.value is False and nights.value == "2"
+    breakfast.value, nights.value, guests.value = True, "5", "[1, 2]"
     panel.button("Submit decision").click()
     assert sent == [] and "guests" in panel.message.value and not panel.locked  # pending, error inline
     guests.value = '["Ada", "Alan"]'
@@ -179,6 +190,24 @@ def test_per_call_edit_form_is_typed_from_the_tools_schema_and_checked_before_se
     assert sent == [(interrupt.id, {"type": "edit", "edited_action": {"name": "book_hotel", "args": edited}})]
     result = finish(run, {interrupt.id: sent[0][1]})
     assert run.tools.ran == [("book_hotel", edited)] and result["messages"][-1].content == "Done."
+
+
+def test_per_call_edit_number_argument_refuses_text_and_an_emptied_optional_one_is_left_out():
+    run = pause("per_call", {"book_hotel": {"allowed_decisions": FULL}}, ("book_hotel", {"city": "Paris", "nights": 3}))
+    [interrupt] = run.interrupts
+    panel, sent = panel_for(interrupt)
+    [choice] = toggles(panel)
+    choice.value = "edit"
+    [nights] = visible(panel, NumberText)  # nights: int = 1 in the tool's schema, so optional
+    nights.value = "three"
+    panel.button("Submit decision").click()
+    assert sent == [] and "'three' is not a whole number" in panel.message.value and not panel.locked
+    nights.value = ""  # optional: empty means leave it out, and the tool uses its default
+    panel.button("Submit decision").click()
+    assert sent == [(interrupt.id, {"type": "edit", "edited_action": {"name": "book_hotel", "args": {
+        "city": "Paris", "breakfast": False}}})]
+    finish(run, {interrupt.id: sent[0][1]})
+    assert run.tools.ran == [("book_hotel", {"city": "Paris", "nights": 1, "breakfast": False, "guests": None})]
 
 
 def test_per_call_parallel_calls_get_a_panel_each_answered_by_id():
@@ -232,8 +261,8 @@ def test_run_view_clicks_edit_and_reject_reach_the_agent(start, mode):
         for choice in toggles(panel):
             if [v for _, v in choice.options] == FULL:
                 choice.value = "edit"
-                [nights] = visible(panel, w.IntText)
-                nights.value = 7
+                [nights] = visible(panel, NumberText)
+                nights.value = "7"
             else:
                 choice.value = "reject"
                 note(panel).value = "too expensive"

@@ -15,6 +15,7 @@ import pytest
 from pydantic import BaseModel, Field, field_validator
 
 from hitl_notebook.notebook import RunStatus, register_renderer
+from hitl_notebook.notebook._form import NumberText
 from hitl_notebook.notebook._panels import walk
 
 
@@ -130,16 +131,17 @@ def schema_panel(eng: Any, start: Any) -> tuple[Any, Any, dict[str, Any]]:
 
 
 def _inputs(panel: Any) -> list:
-    kinds = (w.Checkbox, w.IntText, w.FloatText, w.Dropdown, w.Text, w.Textarea)
+    kinds = (w.Checkbox, w.Dropdown, w.Text, w.Textarea)
     return [x for x in walk(panel) if isinstance(x, kinds)]
 
 
 def test_schema_form_has_typed_widgets_and_resumes_with_a_typed_answer(eng, start):
     graph, handle, inputs = schema_panel(eng, start)
-    assert [type(x) for x in inputs.values()] == [w.Checkbox, w.IntText, w.FloatText, w.Dropdown, w.Text]
+    assert [type(x) for x in inputs.values()] == [w.Checkbox, NumberText, NumberText, w.Dropdown, w.Text]
     assert inputs["tone"].label == "formal" and [label for label, _ in inputs["tone"].options] == ["formal", "casual"]
+    assert (inputs["score"].value, inputs["ratio"].value) == ("", "0.5")  # no made-up 0 for a required number
     inputs["ok"].value = True
-    inputs["score"].value = 4
+    inputs["score"].value = "4"
     inputs["tone"].value = "casual"
     handle.view.panel().button("Submit").click()
     assert handle.wait(5) == {"answer": {"ok": True, "score": 4, "ratio": 0.5, "tone": "casual", "comment": None}}
@@ -149,10 +151,14 @@ def test_schema_form_has_typed_widgets_and_resumes_with_a_typed_answer(eng, star
 def test_schema_violation_is_caught_before_resuming(eng, start):
     graph, handle, inputs = schema_panel(eng, start)
     panel = handle.view.panel()
-    panel.button("Submit").click()  # score 0 breaks ge=1
+    panel.button("Submit").click()  # score is required and empty
+    assert "Score: required" in panel.message.value
+    assert not panel.locked and handle.status is RunStatus.WAITING and graph.runs == []
+    inputs["score"].value = "0"  # breaks ge=1
+    panel.button("Submit").click()
     assert "score: must be ≥ 1" in panel.message.value
     assert not panel.locked and handle.status is RunStatus.WAITING and graph.runs == []
-    inputs["score"].value = 2
+    inputs["score"].value = "2"
     panel.button("Submit").click()
     assert handle.wait(5)["answer"]["score"] == 2
 
@@ -160,7 +166,7 @@ def test_schema_violation_is_caught_before_resuming(eng, start):
 def test_engine_validation_error_reopens_the_panel(eng, start):
     graph, handle, inputs = schema_panel(eng, start)
     panel = handle.view.panel()
-    inputs["score"].value = 3
+    inputs["score"].value = "3"
     inputs["comment"].value = "a stupid draft"  # passes the JSON schema, fails the pydantic validator
     panel.button("Submit").click()
     assert handle.wait_idle(5) is RunStatus.WAITING
@@ -170,6 +176,53 @@ def test_engine_validation_error_reopens_the_panel(eng, start):
     inputs["comment"].value = "a fine draft"
     panel.button("Submit").click()
     assert handle.wait(5)["answer"]["comment"] == "a fine draft"
+
+
+class Booking(BaseModel):
+    people: int
+    budget: float
+    table: int | None  # required, but may be null
+    deposit: float | None = None  # optional
+    children: int = 0  # optional, with a default
+
+
+def booking_panel(eng: Any, start: Any) -> tuple[Any, Any, Any, dict[str, Any]]:
+    graph = asking(eng, "Book it", response_schema=Booking)
+    handle = start(graph, {})
+    panel = handle.view.panel()
+    inputs = dict(zip(Booking.model_fields, widgets_of(panel, NumberText)))
+    assert list(inputs) == ["people", "budget", "table", "deposit", "children"]
+    return graph, handle, panel, inputs
+
+
+@pytest.mark.parametrize(("name", "typed", "bad", "what"), [
+    ("people", "4", "four", "a whole number"), ("people", "4", "4.5", "a whole number"),
+    ("budget", "50.5", "lots", "a number"), ("budget", "50.5", "nan", "a number")])
+def test_schema_form_refuses_an_emptied_or_non_numeric_required_number(eng, start, name, typed, bad, what):
+    graph, handle, panel, inputs = booking_panel(eng, start)
+    inputs["people"].value, inputs["budget"].value = "4", "50.5"
+    inputs[name].value = typed
+    inputs[name].value = ""  # typed, then cleared: must not send the number typed before
+    panel.button("Submit").click()
+    assert f"{name.capitalize()}: required, type {what}" in panel.message.value
+    assert not panel.locked and handle.status is RunStatus.WAITING and graph.runs == []
+    inputs[name].value = bad
+    panel.button("Submit").click()
+    assert f"{name.capitalize()}: '{bad}' is not {what}" in panel.message.value
+    assert not panel.locked and handle.status is RunStatus.WAITING and graph.runs == []
+    inputs[name].value = f" {typed} "
+    panel.button("Submit").click()
+    assert handle.wait(5)["answer"][name] == (int(typed) if name == "people" else float(typed))
+
+
+def test_schema_form_empty_nullable_number_is_none_and_empty_optional_one_is_left_out(eng, start):
+    graph, handle, panel, inputs = booking_panel(eng, start)
+    assert inputs["children"].value == "0" and inputs["table"].value == inputs["deposit"].value == ""
+    inputs["people"].value, inputs["budget"].value, inputs["children"].value = "2", "30", ""
+    panel.button("Submit").click()
+    assert handle.wait(5)["answer"] == {"people": 2, "budget": 30.0, "table": None, "deposit": None, "children": 0}
+    [decision] = handle.record.decisions
+    assert decision.value == {"people": 2, "budget": 30.0, "table": None}  # empty optional fields are left out
 
 
 def test_non_object_schema_gets_one_field(eng, start):
@@ -216,18 +269,41 @@ def test_hitl_request_edit_gives_typed_arguments(eng, start):
     panel = handle.view.panel()
     [toggle] = widgets_of(panel, w.ToggleButtons)
     toggle.value = "edit"
-    review_inputs = [x for x in walk(panel) if isinstance(x, (w.Text, w.Checkbox, w.IntText))
-                     and x.layout.display != "none"]
+    review_inputs = [x for x in walk(panel) if isinstance(x, (w.Text, w.Checkbox)) and x.layout.display != "none"]
     by_type = {type(x): x for x in review_inputs}
-    assert set(by_type) >= {w.Text, w.Checkbox, w.IntText}
+    assert set(by_type) >= {w.Text, w.Checkbox, NumberText}
     to, subject = [x for x in review_inputs if type(x) is w.Text][:2]
     to.value = "b@example.com"
     by_type[w.Checkbox].value = True
-    by_type[w.IntText].value = 3
+    by_type[NumberText].value = "3"
     panel.button("Submit decision").click()
     decision = handle.wait(5)["answer"]["decisions"][0]
     assert decision == {"type": "edit", "edited_action": {"name": "send_email", "args": {
         "to": "b@example.com", "subject": "Hi", "urgent": True, "copies": 3}}}
+
+
+@pytest.mark.parametrize(("arg", "what"), [("copies", "a whole number"), ("weight", "a number")])
+def test_hitl_edit_refuses_an_emptied_or_non_numeric_number_argument(eng, start, arg, what):
+    email = ("send_email", {"to": "a@example.com", "copies": 4, "weight": 1.5}, ["approve", "edit", "reject"])
+    graph = asking(eng, hitl_payload(email))
+    handle = start(graph, {})
+    panel = handle.view.panel()
+    [toggle] = widgets_of(panel, w.ToggleButtons)
+    toggle.value = "edit"
+    inputs = dict(zip(("copies", "weight"), widgets_of(panel, NumberText)))
+    assert (inputs["copies"].value, inputs["weight"].value) == ("4", "1.5")
+    inputs[arg].value = "40"
+    inputs[arg].value = ""  # typed, then cleared: neither 40 nor the model's value may be sent
+    panel.button("Submit decision").click()
+    assert f"{arg}: required, type {what}" in panel.message.value
+    assert not panel.locked and handle.status is RunStatus.WAITING and graph.runs == []
+    inputs[arg].value = "x"
+    panel.button("Submit decision").click()
+    assert f"{arg}: 'x' is not {what}" in panel.message.value and graph.runs == []
+    inputs[arg].value = "7"
+    panel.button("Submit decision").click()
+    [decision] = handle.wait(5)["answer"]["decisions"]
+    assert decision["edited_action"]["args"][arg] == (7 if arg == "copies" else 7.0)
 
 
 def test_hitl_request_reject_with_message_and_several_actions(eng, start):
