@@ -3,7 +3,9 @@
 Each notebook runs in a real kernel through nbclient. There is no widget frontend, so ``run()`` gets its answers
 from the approval policy in ``$HITL_NOTEBOOK_POLICY``, which the kernel inherits from this process. The policy
 answers on the run's worker thread while the cells go on. So the checks read the cells that call
-``handle.wait()``: that call blocks until the run has finished, and its output is deterministic. The checks never
+``handle.wait()`` or ``handle.wait_idle()``: those calls block until the run has finished (a policy answers every
+interrupt), and their output is deterministic. What a notebook's done callback prints lands in the run's log, which
+a cell appended after the notebook (``FINISHED``) prints once ``handle.wait()`` returned. The checks never
 rely on the run view's ``text/html`` fallback. It is refreshed by ``update_display_data`` from the run's thread,
 and nbclient only applies messages whose parent is the cell executing at that moment, so an update sent between
 two cells is lost and the saved fallback may show an earlier state.
@@ -89,6 +91,30 @@ def output(nb: nbformat.NotebookNode, snippet: str, nth: int = 0) -> str:
     return text(cell_with(nb, snippet, nth))
 
 
+def stdout(nb: nbformat.NotebookNode, snippet: str) -> str:
+    """What the cell printed to stdout only (not warnings on stderr)."""
+    outputs = cell_with(nb, snippet).outputs
+    return "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")
+
+
+# Appended: the run's log once the run and its done callbacks have finished. wait() returns when the run finishes,
+# and the callbacks then run on the run's thread (as with futures), so the cell also joins that thread.
+FINISHED = """\
+import threading
+handle.wait(timeout=60)
+for thread in threading.enumerate():
+    if thread.name == "hitl-notebook-run":
+        thread.join(timeout=30)
+print(handle.log_text())"""
+
+
+def callback_output(nb: nbformat.NotebookNode) -> list[str]:
+    """The lines the run's done callback printed (the log's last entry, after ``handle.wait()`` returned)."""
+    log = output(nb, "log_text")
+    assert log.count("✔ callback output\n") == 1, log
+    return log.split("✔ callback output\n")[1].splitlines()
+
+
 def check_clean_run(nb: nbformat.NotebookNode) -> None:
     """No cell failed, and every cell that calls ``run()`` or ``show()`` displayed the run view once."""
     for cell in nb.cells:
@@ -115,7 +141,8 @@ def check_01(nb):
 
 
 def check_02(nb):
-    assert "'decision': 'approved'" in output(nb, "handle.wait(")
+    assert output(nb, "handle.wait_idle(").strip() == (  # the last cell: after the click, the final state
+        "{'llm_output': 'This is the generated output.', 'decision': 'approved'}")
     log = output(nb, "log_text")
     assert "thinking..." in log and "✅ Approved path taken." in log  # node prints stay in the run's log
     assert "approved by policy 'approve'" in log
@@ -176,9 +203,9 @@ def check_04_from_code(nb):
 
 def check_05(nb):
     # three scripted answers: the empty one made ask_city ask again, then the city, then the wishes
-    assert output(nb, "handle.wait(").strip() == (
+    assert callback_output(nb) == [
         "Weekend in Lisbon. Day 1: walk through the old town of Lisbon. Day 2: a market in the morning, the sea "
-        "in the afternoon. Your wishes: no museums.")
+        "in the afternoon. Your wishes: no museums."]
 
 
 def check_06(verdicts: dict[str, str], outcome: str):
@@ -233,7 +260,7 @@ def check_08(nb):
 
 def check_09(refunds: str, outbox: str, told: list[str]):
     def check(nb):
-        assert output(nb, "handle.wait(").splitlines() == [
+        assert callback_output(nb) == [
             f"refunds: {refunds}",  # what the tools really did
             f"outbox: {outbox}",
             "Done. The tools told me:",  # the scripted model's last reply lists the tool results it was given
@@ -244,17 +271,18 @@ def check_09(refunds: str, outbox: str, told: list[str]):
     return check
 
 
-def check_10(booked: list[tuple], answer: str):
-    """The reviewed run booked ``booked``; then the prebuilt agent's call, edited by update_state, booked once."""
+def check_10(booked: list[tuple], told: str, answer: str):
+    """The reviewed run booked ``booked`` and the model was ``told`` so; the prebuilt agent's call, edited by
+    update_state, booked once, whenever the first run's answer came."""
     def check(nb):
-        assert output(nb, "handle.wait(").splitlines() == [f"bookings: {booked}", answer]
-        outputs = cell_with(nb, "create_react_agent(model").outputs
-        printed = "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")
-        assert printed.splitlines() == [
+        assert callback_output(nb) == [told, answer]
+        assert stdout(nb, "create_react_agent(model").splitlines() == [
             "paused before: ('tools',) proposed: {'restaurant': 'Cervejaria Ramiro', 'people': 4, 'time': '19:30'}",
-            f"bookings: {[*booked, ('Cervejaria Ramiro', 4, '20:00')]}",
+            "the tool said: table for 4 at Cervejaria Ramiro, 20:00",
             "Done: table for 4 at Cervejaria Ramiro, 20:00",
         ]
+        # what the booking system holds once both runs finished: the two sections run in either order
+        assert output(nb, "sorted(bookings)").strip() == str(sorted([*booked, ("Cervejaria Ramiro", 4, "20:00")]))
 
     return check
 
@@ -277,6 +305,7 @@ EDIT_09_AND_REJECT = "script:" + json.dumps([{"decisions": [
 EDIT_10 = "script:" + json.dumps([{"decisions": [{"type": "edit", "edited_action": {
     "name": "book_table", "args": {"restaurant": "Cervejaria Ramiro", "people": 5, "time": "21:00"}}}]}])
 REJECT_10 = "script:" + json.dumps([{"decisions": [{"type": "reject", "message": "Not tonight, ask for Friday."}]}])
+BOOKINGS = "print(sorted(bookings))"
 
 
 @dataclass
@@ -290,12 +319,12 @@ class Case:
 CASES = {
     "01": Case("01_approve_reject.ipynb", None, check_01),
     "02": Case("02_run_view_click_to_approve.ipynb", "approve", check_02,
-               extra=("print(handle.wait(timeout=60))", "print(handle.log_text())")),
+               extra=("print(handle.log_text())",)),
     "03-approve": Case("03_functional_essay_review.ipynb", "approve", check_03),
     "03-reject": Case("03_functional_essay_review.ipynb", "reject", lambda nb: check_03_run_view(nb, approved=False)),
     "04-approve": Case("04_tool_call_review.ipynb", "approve", check_04_approved),
     "04-edit-and-reject": Case("04_tool_call_review.ipynb", EDIT_AND_REJECT, check_04_edited_and_rejected),
-    "05": Case("05_free_text_question.ipynb", 'script:["", "Lisbon", "no museums"]', check_05),
+    "05": Case("05_free_text_question.ipynb", 'script:["", "Lisbon", "no museums"]', check_05, extra=(FINISHED,)),
     "06-approve": Case("06_parallel_interrupts_send.ipynb", "approve",
                        check_06({"alice": "accept", "bob": "accept", "carol": "accept"}, "merged")),
     "06-scripted": Case("06_parallel_interrupts_send.ipynb", 'script:["accept", "changes", "accept"]',
@@ -305,17 +334,20 @@ CASES = {
     "09-approve": Case("09_langchain_agent_review.ipynb", "approve", check_09(
         "[('A-1042', 49.9)]", "[('ada@example.com', 'Your refund')]",
         ["- issue_refund: refunded 49.90 EUR for A-1042 (arrived damaged)",
-         "- send_email: email sent to ada@example.com: 'Your refund'"])),
+         "- send_email: email sent to ada@example.com: 'Your refund'"]), extra=(FINISHED,)),
     "09-edit-and-reject": Case("09_langchain_agent_review.ipynb", EDIT_09_AND_REJECT, check_09(
         "[('A-1042', 25.0)]", "[]",  # the refund ran with the edited amount; no email went out
         ["- send_email: User rejected the tool call for `send_email` with reason: I will phone Ada myself.",
-         "- issue_refund: refunded 25.00 EUR for A-1042 (partial refund, the lid is fine)"])),
+         "- issue_refund: refunded 25.00 EUR for A-1042 (partial refund, the lid is fine)"]), extra=(FINISHED,)),
     "10-approve": Case("10_react_agent_tool_review.ipynb", "approve", check_10(
-        [("Cervejaria Ramiro", 4, "19:30")], "Done: table for 4 at Cervejaria Ramiro, 19:30")),
+        [("Cervejaria Ramiro", 4, "19:30")], "book_table (success): table for 4 at Cervejaria Ramiro, 19:30",
+        "Done: table for 4 at Cervejaria Ramiro, 19:30"), extra=(FINISHED, BOOKINGS)),
     "10-edit": Case("10_react_agent_tool_review.ipynb", EDIT_10, check_10(
-        [("Cervejaria Ramiro", 5, "21:00")], "Done: table for 5 at Cervejaria Ramiro, 21:00")),
-    "10-reject": Case("10_react_agent_tool_review.ipynb", REJECT_10, check_10(
-        [], "Done: Not tonight, ask for Friday.")),  # nothing booked; the model got the reviewer's message
+        [("Cervejaria Ramiro", 5, "21:00")], "book_table (success): table for 5 at Cervejaria Ramiro, 21:00",
+        "Done: table for 5 at Cervejaria Ramiro, 21:00"), extra=(FINISHED, BOOKINGS)),
+    "10-reject": Case("10_react_agent_tool_review.ipynb", REJECT_10, check_10(  # nothing booked by the first run;
+        [], "book_table (error): Not tonight, ask for Friday.",  # the model got the reviewer's message
+        "Done: Not tonight, ask for Friday."), extra=(FINISHED, BOOKINGS)),
 }
 
 
@@ -327,6 +359,29 @@ def test_example_runs_headless(case: Case, tmp_path: Path, monkeypatch: pytest.M
     execute(nb, tmp_path)
     check_clean_run(nb)
     case.check(nb)
+
+
+# Run All in JupyterLab before anyone clicks: no policy answers, the runs wait in their panels.
+UNANSWERED = {
+    "02_run_view_click_to_approve.ipynb": lambda nb: (
+        output(nb, "handle.wait_idle(").strip()
+        == "Waiting for you: click Approve or Reject above, then run this cell again."),
+    "05_free_text_question.ipynb": lambda nb: True,
+    "09_langchain_agent_review.ipynb": lambda nb: True,
+    "10_react_agent_tool_review.ipynb": lambda nb: (  # the second section ran, whatever the first run waits for
+        stdout(nb, "create_react_agent(model").splitlines()[1:] == [
+            "the tool said: table for 4 at Cervejaria Ramiro, 20:00", "Done: table for 4 at Cervejaria Ramiro, 20:00"]),
+}
+
+
+@pytest.mark.parametrize("name", list(UNANSWERED))
+def test_run_all_before_anyone_clicks_runs_every_cell_without_an_error(name: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    kernel_env(monkeypatch, None)
+    nb = load(name)
+    execute(nb, tmp_path)
+    check_clean_run(nb)
+    assert UNANSWERED[name](nb)
 
 
 def test_every_example_is_executed():
