@@ -20,5 +20,12 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip </dev/null
-.venv/bin/python -m pip install -q -e '.[dev]' </dev/null
+# pip takes seconds even when there is nothing to do, so install only when pyproject.toml (or where this checkout
+# lives) changed since the last install into this .venv. The install is editable: code changes need none.
+stamp=.venv/.hitl-notebook-installed
+wanted="$( { cat pyproject.toml; pwd; } | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip </dev/null
+  .venv/bin/python -m pip install -q -e '.[dev]' </dev/null
+  echo "$wanted" >"$stamp"
+fi
