@@ -44,6 +44,7 @@ _ENUM, _DATACLASS, _MODEL, _NAMEDTUPLE, _EXCEPTION, _VARS = range(40, 46)
 _LEAVES = frozenset({bool, int, float, bytes, bytearray, memoryview})
 _PRIMITIVE_BASES = (str, int, float, bytes, dict, list, tuple, set, frozenset)
 _MISSING = object()
+_MODEL_CACHE_LIMIT = 512
 
 
 class SerializationError(TypeError):
@@ -127,6 +128,8 @@ class SafeSerializer:
         self._allowed = frozenset(allowed_types)
         self._allowed_names = {(c.__module__, c.__qualname__): c for c in self._allowed}
         self._warned: set[str] = set()
+        # Per pydantic model class: (its fields mapping, field names, the packed "[module, qualname, " prefix).
+        self._models: dict[type, tuple[Any, frozenset[str], tuple[str, ...], bytes]] = {}
 
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
         """Return ``(type tag, bytes)``; ``None``, ``bytes`` and ``bytearray`` skip msgpack."""
@@ -161,8 +164,26 @@ class SafeSerializer:
         return ormsgpack.unpackb(data, ext_hook=self._ext_hook, option=ormsgpack.OPT_NON_STR_KEYS)
 
     def _default(self, obj: Any) -> Any:
+        cls = type(obj)
+        model = self._models.get(cls)
+        if model is not None and model[0] is getattr(cls, "__pydantic_fields__", None):
+            return ormsgpack.Ext(_MODEL, model[3] + ormsgpack.packb(self._model_data(obj, model), default=self._default,
+                                                                    option=_OPTS))
         code, data = self._reduce(obj)
         return data if code is None else ormsgpack.Ext(code, ormsgpack.packb(data, default=self._default, option=_OPTS))
+
+    @staticmethod
+    def _model_data(obj: Any, model: tuple[Any, frozenset[str], tuple[str, ...], bytes]) -> dict[str, Any]:
+        """A pydantic model's set fields (then its extras), as ``_reduce`` stores them, read from ``__dict__``."""
+        found = getattr(obj, "__dict__", None)
+        if found is None:  # no instance dict: through the attributes
+            data = {k: getattr(obj, k) for k in model[2] if hasattr(obj, k)}
+        elif found.keys() == model[1]:  # every field set and nothing else (the usual case): the dict as it is
+            data = found
+        else:
+            data = {k: found[k] for k in model[2] if k in found}
+        extra = getattr(obj, "__pydantic_extra__", None)
+        return {**data, **extra} if extra else data
 
     def _reduce(self, obj: Any) -> tuple[int | None, Any]:
         """(extension code, payload) for a value msgpack cannot hold natively; code None: a plain stand-in."""
@@ -176,8 +197,12 @@ class SafeSerializer:
             fields = {f.name: getattr(obj, f.name, _MISSING) for f in dataclasses.fields(obj)}
             return _DATACLASS, [*name, {k: v for k, v in fields.items() if v is not _MISSING}]
         if _is_model(cls):
-            data = {k: getattr(obj, k) for k in cls.model_fields if hasattr(obj, k)}
-            return _MODEL, [*name, {**data, **(getattr(obj, "__pydantic_extra__", None) or {})}]
+            fields = cls.__pydantic_fields__
+            model = (fields, frozenset(fields), tuple(fields), ormsgpack.packb([*name, None], option=_OPTS)[:-1])
+            if len(self._models) >= _MODEL_CACHE_LIMIT:  # classes made on the fly (create_model): stay bounded
+                self._models.clear()
+            self._models[cls] = model
+            return _MODEL, [*name, self._model_data(obj, model)]
         if isinstance(obj, tuple) and hasattr(cls, "_fields"):
             return _NAMEDTUPLE, [*name, list(obj)]
         if isinstance(obj, BaseException):  # unstorable args are kept as their repr, unstorable attributes dropped

@@ -523,3 +523,51 @@ def test_primitive_subclasses_are_stored_as_base_type(serde: SafeSerializer) -> 
     value = {"n": Name("ann"), "d": collections.defaultdict(list, {"a": [1]})}
     assert roundtrip(serde, value) == {"n": "ann", "d": {"a": [1]}}
     assert type(roundtrip(serde, value)["d"]) is dict
+
+
+def _generic_model_bytes(serde: SafeSerializer, obj: Any) -> bytes:
+    """A pydantic model as ``_reduce`` stores it: ``[module, qualname, set fields by attribute, then extras]``."""
+    cls = type(obj)
+    data = {k: getattr(obj, k) for k in cls.model_fields if hasattr(obj, k)}
+    data.update(getattr(obj, "__pydantic_extra__", None) or {})
+    return ormsgpack.packb(ormsgpack.Ext(42, serde.dumps([cls.__module__, cls.__qualname__, data])))
+
+
+def test_model_fast_path_stores_exactly_what_the_generic_path_does() -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    global Loose  # module-level so it can be resolved on load
+
+    class Loose(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(extra="allow")
+        name: str
+        tags: list[str] = []
+        when: dt.date | None = None
+
+    Loose.__qualname__ = "Loose"
+    serde = SafeSerializer()
+    full = Loose(name="a", tags=["x"], when=dt.date(2020, 1, 2), note={"k": 1})
+    partial = Loose.model_construct(name="b")  # unset fields with defaults are filled in; no others
+    del partial.__dict__["tags"]  # a field missing from the instance is skipped, as hasattr() says
+    odd = Loose(name="c")
+    object.__setattr__(odd, "stray", 1)  # an instance-dict entry that is no field is not stored
+    for value in (full, partial, odd, full):  # the second ``full`` goes through the per-class cache
+        assert serde.dumps(value) == _generic_model_bytes(serde, value)
+    full.tags.append("y")  # mutated in place after it was stored: the next dump sees the change
+    full.when = dt.date(2021, 1, 1)
+    assert serde.dumps(full) == _generic_model_bytes(serde, full)
+    assert roundtrip(serde, full) == full and roundtrip(serde, full).tags == ["x", "y"]
+
+
+def test_model_cache_follows_a_rebuilt_field_set() -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Grows(pydantic.BaseModel):
+        a: int = 1
+
+    serde = SafeSerializer()
+    serde.dumps(Grows())
+    Grows.__pydantic_fields__ = {**Grows.__pydantic_fields__, "b": Grows.__pydantic_fields__["a"]}
+    value = Grows()
+    value.__dict__["b"] = 2
+    assert serde.dumps(value) == _generic_model_bytes(serde, value)
