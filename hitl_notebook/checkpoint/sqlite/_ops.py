@@ -13,6 +13,7 @@ import socket
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any, Callable
 
 from ...errors import CheckpointConflictError
@@ -31,11 +32,13 @@ from ..base import (
     require_thread_id,
     serialize_value,
 )
+from ._delta import ListDeltas, resolve
 from ._sql import (
     _ADVANCED,
     _GET_HEAD,
     _GET_ONE,
     _GET_WRITES,
+    _HAS_BLOB,
     _HEAD_SOURCES,
     _INSERT_BLOB,
     _INSERT_CHECKPOINT,
@@ -95,6 +98,7 @@ class SqliteOps:
         self.writer = f"{self._process} #{os.urandom(3).hex()}"  # recorded with every row this saver writes
         # For each checkpoint loaded or written here: (loop/input checkpoints built on it, its newest write's seq) then.
         self._seen: OrderedDict[_Key, tuple[int, int]] = OrderedDict()
+        self._deltas = ListDeltas()  # the list values stored last, so a grown list is stored as a delta
 
     def _observe(self, key: _Key, seen: tuple[int, int]) -> None:
         """Remember what was built on ``key`` when it was loaded: (loop/input children, newest write seq)."""
@@ -212,9 +216,15 @@ class SqliteOps:
         return [self._tuple(row, header, blobs, writes.get((row[0], row[1], row[2]), []), metadata)
                 for (row, metadata), header in zip(page, headers)]
 
-    @staticmethod
-    def _fetch_blobs_ops(wanted: Iterable[tuple[str, str, dict[str, Any]]]) -> Ops:
+    @classmethod
+    def _fetch_blobs_ops(cls, wanted: Iterable[tuple[str, str, dict[str, Any]]]) -> Ops:
         keys = list({(t, ns, ch, str(v)) for t, ns, header in wanted for ch, v in header["channel_versions"].items()})
+        found = yield from cls._query_blobs_ops(keys)
+        yield from resolve(found, cls._query_blobs_ops)  # delta rows become the full values they stand for
+        return found
+
+    @staticmethod
+    def _query_blobs_ops(keys: Sequence[tuple[str, str, str, str]]) -> Ops:
         found: dict[tuple[str, str, str, str], tuple] = {}
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
@@ -263,11 +273,17 @@ class SqliteOps:
         ns = checkpoint_ns(config)
         parent_id = get_checkpoint_id(config)
         values = checkpoint["channel_values"]
-        blobs = []
+        blobs, planned = [], []
+        fingerprint = getattr(self.serde, "items_fingerprint", None)
         for channel, version in new_versions.items():
             value = values.get(channel, MISSING)
-            kind, blob = ("empty", b"") if value is MISSING else serialize_value(self.serde, value, channel)
-            blobs.append((thread_id, ns, channel, str(version), kind, blob))
+            if value is MISSING:
+                blobs.append((thread_id, ns, channel, str(version), "empty", b""))
+                continue
+            plan = self._deltas.plan(thread_id, ns, channel, str(version), value,
+                                     partial(serialize_value, self.serde, key=channel), fingerprint)
+            planned.append((len(blobs), plan))
+            blobs.append((thread_id, ns, channel, str(version), plan.kind, plan.blob))
         header = {k: v for k, v in checkpoint.items() if k != "channel_values"}
         kind, data = self.serde.dumps_typed(header)
         meta_kind, meta = self.serde.dumps_typed(dict(metadata))
@@ -275,17 +291,27 @@ class SqliteOps:
         step = metadata.get("step")
         row = (thread_id, ns, checkpoint["id"], parent_id, source, step if type(step) is int else None, kind, data,
                meta_kind, meta, self.writer)
-        return self._put_ops(row, blobs, check=source in _HEAD_SOURCES)
+        return self._put_ops(row, blobs, planned, check=source in _HEAD_SOURCES)
 
-    def _put_ops(self, row: tuple, blobs: list[tuple], check: bool) -> Ops:
+    def _put_ops(self, row: tuple, blobs: list[tuple], planned: list[tuple], check: bool) -> Ops:
         thread_id, ns, checkpoint_id, parent_id = row[:4]
         if check:
             yield from self._refuse_if_advanced_ops(thread_id, ns, parent_id)
+        for n, (i, plan) in enumerate(planned):
+            # A delta only on a base row that is still there (another process may have deleted the thread); else
+            # the full value, whose exact bytes the delta's plan rebuilt.
+            if plan.base is not None and not (yield ALL, _HAS_BLOB, (*blobs[i][:3], plan.base)):
+                blobs[i] = (*blobs[i][:4], "msgpack", plan.stored.blob)
+                planned[n] = (i, plan._replace(kind="msgpack", blob=plan.stored.blob, base=None,
+                                               stored=plan.stored._replace(depth=0)))
         if blobs:
             yield MANY, _INSERT_BLOB, blobs
         yield ALL, _INSERT_CHECKPOINT, row
         # Nothing is built on the new checkpoint yet, and any write to it by another saver is a conflict.
         self._observe((thread_id, ns, checkpoint_id), (0, 0))
+        # Remembered for the next deltas (were the commit to fail, the next put finds no base and writes in full).
+        for i, plan in planned:
+            self._deltas.remember(thread_id, ns, blobs[i][2], plan)
         return config_for(thread_id, ns, checkpoint_id)
 
     def _put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str,
@@ -358,6 +384,7 @@ class SqliteOps:
             yield ALL, f"DELETE FROM {table} WHERE thread_id = ?", (thread_id,)
         for key in [k for k in self._seen if k[0] == thread_id]:
             del self._seen[key]
+        self._deltas.forget(thread_id)
 
     @staticmethod
     def _list_threads_ops() -> Ops:

@@ -60,6 +60,8 @@ _SELECT = ("SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id
            "metadata FROM checkpoints")
 _INSERT_BLOB = ("INSERT OR REPLACE INTO blobs (thread_id, checkpoint_ns, channel, version, type, blob) "
                 "VALUES (?, ?, ?, ?, ?, ?)")
+_HAS_BLOB = ("SELECT 1 FROM blobs WHERE thread_id = ? AND checkpoint_ns = ? AND channel = ? AND version = ? "
+             "AND type IN ('msgpack', 'msgpack-delta')")
 _INSERT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, source, step, "
     "type, checkpoint, metadata_type, metadata, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
