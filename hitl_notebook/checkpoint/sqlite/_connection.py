@@ -10,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ._ops import MANY, drive
+from ._wal import BACKSTOP_PAGES, WalMover
 
 if TYPE_CHECKING:
     from ..serde import SafeSerializer
@@ -33,6 +34,7 @@ class ConnectionMixin:
     lock: threading.RLock
     synchronous: str | None
     _owns_conn: bool
+    _wal: WalMover | None = None  # set for a file the saver opened itself
 
 
     @classmethod
@@ -48,6 +50,8 @@ class ConnectionMixin:
     def close(self) -> None:
         """Close the connection if the saver opened it (a connection you passed in is left open)."""
         with self.lock:
+            if self._wal is not None:
+                self._wal.stop(wait=True)
             if self._owns_conn:
                 self.conn.close()
 
@@ -73,6 +77,12 @@ class ConnectionMixin:
                 if conn.in_transaction:
                     conn.rollback()
                 raise
+            if self._wal is not None:  # WAL checkpoints move to the background thread (not for in-memory files)
+                if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                    conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+                else:
+                    self._wal.stop()
+                    self._wal = None
             self.is_setup = True
 
     @contextmanager
@@ -108,6 +118,8 @@ class ConnectionMixin:
             try:
                 yield conn
                 conn.commit()
+                if write and self._wal is not None:
+                    self._wal.committed()
             except BaseException:
                 if conn.in_transaction:
                     conn.rollback()

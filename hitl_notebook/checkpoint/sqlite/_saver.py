@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -17,6 +18,7 @@ from ..base import BaseCheckpointSaver, Checkpoint, CheckpointMetadata, Checkpoi
 from ..serde import SafeSerializer
 from ._connection import ConnectionMixin, execute
 from ._ops import Ops, SqliteOps, drive, one
+from ._wal import WalMover
 
 __all__ = ["SqliteSaver"]
 
@@ -57,6 +59,9 @@ class SqliteSaver(ConnectionMixin, SqliteOps, BaseCheckpointSaver):
             self.conn = sqlite3.connect(target, timeout=timeout, check_same_thread=False, isolation_level=None,
                                         uri=target.startswith("file:"))
             self._owns_conn = True
+            self._wal = WalMover(target, uri=target.startswith("file:"), synchronous=self.synchronous,
+                                 timeout=timeout)
+            weakref.finalize(self, self._wal.stop)
         else:
             raise TypeError(
                 f"SqliteSaver needs a file path or an sqlite3.Connection, not {type(conn).__name__}: "
