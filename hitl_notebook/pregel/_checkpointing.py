@@ -67,6 +67,10 @@ class Checkpointing:
         self._buffered_writes: list[tuple[Task | None, list[tuple[str, Any]]]] = []
         self._dirty: set[str] = set()
         self._marked: set[str] = set()
+        # A step's lone task's writes, saved in one transaction with the checkpoint right after (savers that can).
+        self._held: tuple[Task, list[tuple[str, Any]]] | None = None
+        self._combine = (self.enabled and durability != "exit"
+                         and callable(getattr(self.saver, "put_with_writes", None)))
         self._marked_order: list[str] = []
         bridge = current_bridge()
         if bridge is not None:
@@ -250,7 +254,13 @@ class Checkpointing:
         self._parent_id = get_checkpoint_id(self.checkpoint_config)
         versions = self.versions
         new_versions = {k: versions[k] for k in self._dirty}
-        self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
+        held, self._held = self._held, None
+        if held is None:
+            self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
+        else:
+            task, writes = held
+            self.checkpoint_config = self.saver.put_with_writes(parent, writes, task.id, task.path_str, checkpoint,
+                                                                metadata, new_versions)
         self._dirty = set()
 
     _parent_id: str | None = None
@@ -263,13 +273,28 @@ class Checkpointing:
             configurable["checkpoint_map"] = {**self.parents, self.ns: checkpoint_id}
         return {"configurable": configurable}
 
-    def put_writes(self, task: Task, writes: list[tuple[str, Any]]) -> None:
+    def put_writes(self, task: Task, writes: list[tuple[str, Any]], *, before_save: bool = False) -> None:
+        """Save a finished task's writes. ``before_save``: the loop saves the next checkpoint right after this
+        (nothing runs or is yielded in between), so a saver with ``put_with_writes`` stores both at once."""
         if not self.enabled:
             return
         if self._unsaved is not None:
             self._buffered_writes.append((task, writes))
             return
+        if before_save and self._combine:
+            self._held = (task, writes)
+            return
         self.saver.put_writes(self.checkpoint_config, writes, task.id, task.path_str)
+
+    def release(self) -> None:
+        """The run stopped before the checkpoint that was to carry the held writes: save them alone (as LangGraph
+        would have already). A failure here is not raised over the error that stopped the run."""
+        held, self._held = self._held, None
+        if held is not None:
+            try:
+                self.saver.put_writes(self.checkpoint_config, held[1], held[0].id, held[0].path_str)
+            except Exception:  # noqa: BLE001 - the run is already failing with its own error
+                pass
 
     _null_writes: list[tuple[str, Any]] = []
 

@@ -146,7 +146,7 @@ class Run(EmitMixin, StartMixin):
                 if len(todo) == 1 and not self.realtime:  # the common case: run it right here
                     task = todo[0]
                     self._run(task, store.step + 1, self._step_values)
-                    self._finish(task, store.step + 1)
+                    self._finish(task, store.step + 1, lone=True)
                     # As LangGraph, a lone task's chunks are yielded after the step is committed (so reducers such
                     # as add_messages have given its messages their ids), unless nothing will be committed.
                     if task.error is not None or task.interrupts:
@@ -170,6 +170,7 @@ class Run(EmitMixin, StartMixin):
             if self.callbacks is not None:
                 self.callbacks.end(self._output(self.channels))
         except BaseException as exc:
+            self.store.release()  # a lone task's writes held for a checkpoint that was not reached
             if isinstance(exc, GeneratorExit):  # the consumer closed the stream: keep what the finished steps produced
                 self.store.flush()
             if self.callbacks is not None:
@@ -336,7 +337,7 @@ class Run(EmitMixin, StartMixin):
 
         return read_fresh
 
-    def _finish(self, task: Task, step: int) -> None:
+    def _finish(self, task: Task, step: int, lone: bool = False) -> None:
         answers = [(RESUME, task.answers)] if task.answers else []
         if task.error is not None:
             self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *answers])
@@ -351,7 +352,7 @@ class Run(EmitMixin, StartMixin):
                 shown = current if isinstance(current, dict) else {}
                 self._emit("values", {**shown, INTERRUPT: task.interrupts})
         else:
-            self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers)
+            self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers, before_save=lone)
             if task.cache_key is not None:
                 _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:

@@ -16,7 +16,6 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any, Callable
 
-from ...errors import CheckpointConflictError
 from ...pregel._channels import MISSING
 from ..base import (
     WRITES_IDX_MAP,
@@ -32,9 +31,11 @@ from ..base import (
     require_thread_id,
     serialize_value,
 )
+from ._cas import CasOps
 from ._delta import ListDeltas, resolve
-from ._sql import (
-    _ADVANCED,
+from ._sql import (  # ALL, MANY: the statement kinds (see above)
+    ALL,
+    MANY,
     _GET_HEAD,
     _GET_ONE,
     _GET_WRITES,
@@ -44,8 +45,6 @@ from ._sql import (
     _INSERT_CHECKPOINT,
     _INSERT_WRITE,
     _KEYS_PER_QUERY,
-    _NEWEST_CHILD,
-    _NEWEST_ROOT,
     _PAGE,
     _REQUIRED_COLUMNS,
     _ROOTS_ADVANCED,
@@ -58,8 +57,6 @@ from ._sql import (
     _Key,
 )
 
-ALL = "all"
-MANY = "many"
 Ops = Generator[tuple[str, str, Any], Any, Any]
 """An operation: yields statements, receives their rows, returns its result."""
 
@@ -83,7 +80,13 @@ def one(sql: str, params: Sequence[Any] = ()) -> Ops:
     return (yield ALL, sql, params)
 
 
-class SqliteOps:
+def chain(first: Ops, then: Ops) -> Ops:
+    """Two operations in one transaction; returns the second's result."""
+    yield from first
+    return (yield from then)
+
+
+class SqliteOps(CasOps):
     """The shared half of both SQLite savers: what to run and how to read it back (``serde`` is the saver's)."""
 
     serde: Any
@@ -337,44 +340,6 @@ class SqliteOps:
             yield ALL, _INSERT_WRITE, rows[0]
         elif rows:
             yield MANY, _INSERT_WRITE, rows
-
-    def _refuse_if_advanced_ops(self, thread_id: str, ns: str, checkpoint_id: str | None) -> Ops:
-        """Compare-and-swap on the thread: raise if, since this saver loaded ``checkpoint_id``, someone built a
-        ``loop``/``input`` checkpoint on it, or another saver saved pending writes against it.
-
-        Whoever saves first after the load wins: the first write of a resumed step claims the checkpoint.
-        """
-        seen = self._seen.get((thread_id, ns, checkpoint_id))
-        if seen is None:  # never loaded here (direct use of the API): nothing to compare against
-            return
-        if checkpoint_id is None:
-            children, other = (yield ALL, _ROOTS_ADVANCED, (thread_id, ns))[0]
-        else:
-            children, other = (yield ALL, _ADVANCED, (thread_id, ns, checkpoint_id, seen[1], self.writer))[0]
-        if children > seen[0]:
-            if checkpoint_id is None:
-                writer, step = (yield ALL, _NEWEST_ROOT, (thread_id, ns))[0]
-            else:
-                writer, step = (yield ALL, _NEWEST_CHILD, (thread_id, ns, checkpoint_id))[0]
-            what = f"saved step {step} on top of it" if step is not None else "continued it"
-            raise self._conflict(thread_id, ns, checkpoint_id, writer, what)
-        if other is not None:
-            raise self._conflict(thread_id, ns, checkpoint_id, other, "saved a result for the same step")
-
-    def _conflict(self, thread_id: str, ns: str, checkpoint_id: str | None, writer: str | None,
-                  what: str) -> CheckpointConflictError:
-        where = f"checkpoint {checkpoint_id}" if checkpoint_id else "the start of the thread"
-        space = f" (namespace {ns!r})" if ns else ""
-        if writer and writer.startswith(self._process + " "):
-            who = "another run in this process"
-        else:
-            who = f"another run ({writer.rsplit(' #', 1)[0] if writer else 'unknown writer'})"
-        return CheckpointConflictError(
-            f"Thread {thread_id!r}{space} was advanced by {who} while this run was continuing it: that run {what} "
-            f"from {where} first. Only one run may resume a paused thread; this run's step was not saved and the "
-            "thread is not corrupted. To proceed, reload the thread with graph.get_state(config) (it may be "
-            "finished or paused at a new interrupt) and continue from there, or start over on a new thread_id."
-        )
 
     # -- housekeeping ------------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..base import BaseCheckpointSaver, Checkpoint, CheckpointMetadata, CheckpointTuple, PausedThread
 from ..serde import SafeSerializer
 from ._connection import ConnectionMixin, execute
-from ._ops import Ops, SqliteOps, drive, one
+from ._ops import Ops, SqliteOps, chain, drive, one
 from ._wal import WalMover
 
 __all__ = ["SqliteSaver"]
@@ -105,6 +105,25 @@ class SqliteSaver(ConnectionMixin, SqliteOps, BaseCheckpointSaver):
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str,
                    task_path: str = "") -> None:
         self._run(self._put_writes(config, writes, task_id, task_path), write=True)
+
+    def put_with_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str,
+                        task_path: str, checkpoint: Checkpoint, metadata: CheckpointMetadata,
+                        new_versions: dict[str, Any]) -> dict[str, Any]:
+        """``put_writes(config, writes, ...)`` then ``put(config, checkpoint, ...)`` in one transaction (one commit
+        instead of two): both are saved, or, on a compare-and-swap conflict, neither. The engine uses it for a
+        step's lone task, whose checkpoint follows at once. A subclass that overrides ``put`` or ``put_writes``
+        gets the two calls."""
+        cls = type(self)
+        if cls.put is not SqliteSaver.put or cls.put_writes is not SqliteSaver.put_writes:
+            self.put_writes(config, writes, task_id, task_path)
+            return self.put(config, checkpoint, metadata, new_versions)
+        writes_ops = self._put_writes(config, writes, task_id, task_path)
+        try:
+            put_ops = self._put(config, checkpoint, metadata, new_versions)
+        except Exception:  # the checkpoint cannot be serialized: the writes are saved first, as with two calls
+            self._run(writes_ops, write=True)
+            raise
+        return self._run(chain(writes_ops, put_ops), write=True)
 
     # -- housekeeping ----------------------------------------------------------------------------------------------
 
