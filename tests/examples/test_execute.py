@@ -149,21 +149,31 @@ def check_02(nb):
 
 
 def check_03(nb):
+    check_03_streamed(nb)
+    check_03_run_view(nb, approved=True)
+
+
+def check_03_streamed(nb):
+    """Section 1, driven from code: stream until the interrupt, then resume with ``Command``."""
     first, second = output(nb, "workflow.stream(", 0), output(nb, "workflow.stream(", 1)
     assert "{'write_essay': 'An essay about topic: cat'}" in first and "'__interrupt__': (Interrupt(" in first
     assert "'action': 'Please approve/reject the essay'" in first
     assert second.strip() == "{'workflow': {'essay': 'An essay about topic: cat', 'is_approved': True}}"
-    check_03_run_view(nb, approved=True)
 
 
 def check_03_run_view(nb, approved: bool):
     expected = f"{{'essay': 'An essay about topic: cat', 'is_approved': {approved}}}"
-    assert output(nb, "handle.wait(").strip() == expected  # the buttons sent True / False, not "approve"
+    assert callback_output(nb) == [expected]  # the buttons sent True / False, not "approve"
     assert output(nb, "get_state").splitlines() == [expected, "pending interrupts: ()"]
 
 
+def check_waiting(nb, snippet: str, said: str) -> None:
+    """The cell containing ``snippet`` ran before anyone answered, and said so without an error."""
+    assert output(nb, snippet).strip() == said
+
+
 def check_04_approved(nb):
-    assert output(nb, "handle.wait(").splitlines() == [
+    assert callback_output(nb) == [
         " approve: flight booked: Berlin -> Lisbon on 2025-06-12",
         " approve: email sent to team@example.com: 'Off to Lisbon'",
     ]
@@ -180,7 +190,7 @@ def check_04_audit(nb, label: str, sent: str):
 
 
 def check_04_edited_and_rejected(nb):
-    assert output(nb, "handle.wait(").splitlines() == [
+    assert callback_output(nb) == [
         "  reject: skipped book_flight: rejected (no budget this month)",
         "    edit: email sent to boss@example.com: 'Trip postponed' (edited by the reviewer)",
     ]
@@ -211,38 +221,46 @@ def check_05(nb):
 def check_06(verdicts: dict[str, str], outcome: str):
     def check(nb):
         expected = [f"{name}: {verdict}" for name, verdict in verdicts.items()] + [f"outcome: {outcome}"]
-        assert output(nb, "handle.wait(").splitlines() == expected
-        ids = output(nb, "paused = graph.invoke").splitlines()
-        assert [line.split(" -> ")[1] for line in ids] == ["alice", "bob", "carol"]
-        assert len({line.split(" -> ")[0] for line in ids}) == 3  # three distinct interrupt ids
-        assert output(nb, "verdicts = ").splitlines() == [
-            "still pending: ['carol']", "alice: accept", "bob: changes", "carol: accept",
-            "outcome: changes requested by bob"]
+        assert callback_output(nb) == expected
+        check_06_by_id(nb)
 
     return check
+
+
+def check_06_by_id(nb):
+    """The section without panels: the three interrupts answered by id, two first and one later."""
+    ids = output(nb, "paused = graph.invoke").splitlines()
+    assert [line.split(" -> ")[1] for line in ids] == ["alice", "bob", "carol"]
+    assert len({line.split(" -> ")[0] for line in ids}) == 3  # three distinct interrupt ids
+    assert output(nb, "verdicts = ").splitlines() == [
+        "still pending: ['carol']", "alice: accept", "bob: changes", "carol: accept",
+        "outcome: changes requested by bob"]
 
 
 def check_07(status: str):
     def check(nb):
-        started = output(nb, "paused = graph.invoke").splitlines()
-        thread_id = started[0].removeprefix("paused thread: ")
-        assert re.fullmatch(r"claim-[0-9a-f]{8}", thread_id)
-        assert started[1] == "Approve 740.00 EUR for Ada?"
-        listed = output(nb, "list_paused_threads").splitlines()
-        assert listed[0].startswith(f"{thread_id} ") and listed[0].endswith(" Approve 740.00 EUR for Ada?")
-        assert output(nb, "handle.wait(").splitlines() == [status, "still paused: ()"]
+        check_07_paused(nb)
+        assert callback_output(nb) == [status]
+        assert output(nb, "saver.close()").splitlines() == ["still paused: ()"]
 
     return check
 
 
+def check_07_paused(nb):
+    """Part 1 paused the claim in the file; part 2 found it there, newest first."""
+    started = output(nb, "paused = graph.invoke").splitlines()
+    thread_id = started[0].removeprefix("paused thread: ")
+    assert re.fullmatch(r"claim-[0-9a-f]{8}", thread_id)
+    assert started[1] == "Approve 740.00 EUR for Ada?"
+    listed = output(nb, "list_paused_threads").splitlines()
+    assert listed[0].startswith(f"{thread_id} ") and listed[0].endswith(" Approve 740.00 EUR for Ada?")
+
+
 def check_08(nb):
-    original, replay, fork = (output(nb, "handle.wait(", i).strip() for i in range(3))
-    assert original == ("{'topic': 'cats', 'joke': 'Why did the cat sit on the computer? To keep an eye on the "
-                        "mouse.', 'verdict': 'approve'}")
-    assert replay == ("{'topic': 'cats', 'joke': 'What do you call a pile of kittens? A meowntain.', "
-                      "'verdict': 'approve'}")
-    assert fork == ("{'topic': 'dogs', 'joke': 'Why did the dog sit in the shade? It did not want to be a hot dog.', "
-                    "'verdict': 'approve'}")
+    check_08_from_code(nb)
+    assert callback_output(nb) == [  # the fork, reviewed in its panel (here by the policy)
+        "{'topic': 'dogs', 'joke': 'Why did the dog sit in the shade? It did not want to be a hot dog.', "
+        "'verdict': 'approve'}"]
     assert output(nb, "for name, outcome in").splitlines() == [
         "original: cats  approve  Why did the cat sit on the computer? To keep an eye on the mouse.",
         "  replay: cats  approve  What do you call a pile of kittens? A meowntain.",
@@ -250,9 +268,24 @@ def check_08(nb):
         "",
         "original checkpoint unchanged: True",
     ]
+    check_08_branches(nb, fork=[["3", "loop"], ["2", "loop"], ["1", "update"]])
+
+
+def check_08_from_code(nb):
+    """The original run (answered by its own policy) and the replay (answered by ``Command``) finished."""
+    assert output(nb, "original = handle.wait(").strip() == (
+        "{'topic': 'cats', 'joke': 'Why did the cat sit on the computer? To keep an eye on the mouse.', "
+        "'verdict': 'approve'}")
+    assert output(nb, "Command(resume=").splitlines() == [
+        "the replay asks about: What do you call a pile of kittens? A meowntain.",  # the LLM ran again
+        "{'topic': 'cats', 'joke': 'What do you call a pile of kittens? A meowntain.', 'verdict': 'approve'}"]
+
+
+def check_08_branches(nb, fork: list[list[str]]):
+    """The last cell's history, newest first: the fork's checkpoints, the replay's, the original run's."""
     history = [line.split() for line in output(nb, "snapshot.metadata['source']").splitlines()]
     assert [row[:2] for row in history] == [
-        ["3", "loop"], ["2", "loop"], ["1", "update"],  # the fork
+        *fork,
         ["3", "loop"], ["2", "loop"], ["1", "fork"],  # the replay
         ["2", "loop"], ["1", "loop"], ["0", "loop"], ["-1", "input"],  # the original run
     ]
@@ -320,17 +353,21 @@ CASES = {
     "01": Case("01_approve_reject.ipynb", None, check_01),
     "02": Case("02_run_view_click_to_approve.ipynb", "approve", check_02,
                extra=("print(handle.log_text())",)),
-    "03-approve": Case("03_functional_essay_review.ipynb", "approve", check_03),
-    "03-reject": Case("03_functional_essay_review.ipynb", "reject", lambda nb: check_03_run_view(nb, approved=False)),
-    "04-approve": Case("04_tool_call_review.ipynb", "approve", check_04_approved),
-    "04-edit-and-reject": Case("04_tool_call_review.ipynb", EDIT_AND_REJECT, check_04_edited_and_rejected),
+    "03-approve": Case("03_functional_essay_review.ipynb", "approve", check_03, extra=(FINISHED,)),
+    "03-reject": Case("03_functional_essay_review.ipynb", "reject", lambda nb: check_03_run_view(nb, approved=False),
+                      extra=(FINISHED,)),
+    "04-approve": Case("04_tool_call_review.ipynb", "approve", check_04_approved, extra=(FINISHED,)),
+    "04-edit-and-reject": Case("04_tool_call_review.ipynb", EDIT_AND_REJECT, check_04_edited_and_rejected,
+                               extra=(FINISHED,)),
     "05": Case("05_free_text_question.ipynb", 'script:["", "Lisbon", "no museums"]', check_05, extra=(FINISHED,)),
     "06-approve": Case("06_parallel_interrupts_send.ipynb", "approve",
-                       check_06({"alice": "accept", "bob": "accept", "carol": "accept"}, "merged")),
+                       check_06({"alice": "accept", "bob": "accept", "carol": "accept"}, "merged"), extra=(FINISHED,)),
     "06-scripted": Case("06_parallel_interrupts_send.ipynb", 'script:["accept", "changes", "accept"]',
-                        check_06({"alice": "accept", "bob": "changes", "carol": "accept"}, "changes requested by bob")),
-    "07-no-restart": Case("07_sqlite_resume_after_restart.ipynb", "reject", check_07("declined the claim of Ada")),
-    "08": Case("08_time_travel.ipynb", "approve", check_08),
+                        check_06({"alice": "accept", "bob": "changes", "carol": "accept"}, "changes requested by bob"),
+                        extra=(FINISHED,)),
+    "07-no-restart": Case("07_sqlite_resume_after_restart.ipynb", "reject", check_07("declined the claim of Ada"),
+                          extra=(FINISHED,)),
+    "08": Case("08_time_travel.ipynb", "approve", check_08, extra=(FINISHED,)),
     "09-approve": Case("09_langchain_agent_review.ipynb", "approve", check_09(
         "[('A-1042', 49.9)]", "[('ada@example.com', 'Your refund')]",
         ["- issue_refund: refunded 49.90 EUR for A-1042 (arrived damaged)",
@@ -361,16 +398,36 @@ def test_example_runs_headless(case: Case, tmp_path: Path, monkeypatch: pytest.M
     case.check(nb)
 
 
-# Run All in JupyterLab before anyone clicks: no policy answers, the runs wait in their panels.
+# Run All in JupyterLab before anyone clicks: no policy answers, the runs wait in their panels. What each notebook
+# shows then: the parts driven from code ran, and the cells that read a result said that the run waits for you.
+CLICK = "click Approve or Reject above, then run this cell again."
+
+
+def unanswered_08(nb):
+    check_08_from_code(nb)
+    check_waiting(nb, "for name, outcome in", "Waiting for you: answer the fork's review above, then run this cell again.")
+    check_08_branches(nb, fork=[["2", "loop"], ["1", "update"]])  # the fork waits at its review
+
+
+def unanswered_10(nb):  # the second section ran, whatever the first run waits for
+    assert stdout(nb, "create_react_agent(model").splitlines()[1:] == [
+        "the tool said: table for 4 at Cervejaria Ramiro, 20:00", "Done: table for 4 at Cervejaria Ramiro, 20:00"]
+
+
 UNANSWERED = {
-    "02_run_view_click_to_approve.ipynb": lambda nb: (
-        output(nb, "handle.wait_idle(").strip()
-        == "Waiting for you: click Approve or Reject above, then run this cell again."),
-    "05_free_text_question.ipynb": lambda nb: True,
-    "09_langchain_agent_review.ipynb": lambda nb: True,
-    "10_react_agent_tool_review.ipynb": lambda nb: (  # the second section ran, whatever the first run waits for
-        stdout(nb, "create_react_agent(model").splitlines()[1:] == [
-            "the tool said: table for 4 at Cervejaria Ramiro, 20:00", "Done: table for 4 at Cervejaria Ramiro, 20:00"]),
+    "01_approve_reject.ipynb": check_01,
+    "02_run_view_click_to_approve.ipynb": lambda nb: check_waiting(nb, "handle.wait_idle(", f"Waiting for you: {CLICK}"),
+    "03_functional_essay_review.ipynb": lambda nb: (
+        check_03_streamed(nb), check_waiting(nb, "get_state", f"Waiting for you: {CLICK}")),
+    "04_tool_call_review.ipynb": lambda nb: (check_04_from_code(nb), check_waiting(
+        nb, "export_notebook(", "Waiting for you: submit your decisions above, then run this cell again.")),
+    "05_free_text_question.ipynb": lambda nb: None,
+    "06_parallel_interrupts_send.ipynb": check_06_by_id,
+    "07_sqlite_resume_after_restart.ipynb": lambda nb: (  # the file stays open for the click to come
+        check_07_paused(nb), check_waiting(nb, "saver.close()", f"Waiting for you: {CLICK}")),
+    "08_time_travel.ipynb": unanswered_08,
+    "09_langchain_agent_review.ipynb": lambda nb: None,
+    "10_react_agent_tool_review.ipynb": unanswered_10,
 }
 
 
@@ -381,7 +438,11 @@ def test_run_all_before_anyone_clicks_runs_every_cell_without_an_error(name: str
     nb = load(name)
     execute(nb, tmp_path)
     check_clean_run(nb)
-    assert UNANSWERED[name](nb)
+    UNANSWERED[name](nb)
+
+
+def test_run_all_is_checked_for_every_example():
+    assert set(UNANSWERED) == {path.name for path in EXAMPLES.glob("*.ipynb")}
 
 
 def test_every_example_is_executed():
@@ -407,6 +468,7 @@ def test_07_resumes_the_paused_run_after_a_real_kernel_restart(tmp_path: Path, m
     nb = load(RESTART_NOTEBOOK)
     split = next(i for i, c in enumerate(nb.cells)
                  if c.cell_type == "markdown" and "Restart the kernel now" in c.source)
+    nb.cells.append(nbformat.v4.new_code_cell(FINISHED))
     part1, part2 = range(split), range(split, len(nb.cells))
     nb.cells += [nbformat.v4.new_code_cell(PROBE), nbformat.v4.new_code_cell(PROBE)]
     before, after = len(nb.cells) - 2, len(nb.cells) - 1
