@@ -116,7 +116,38 @@ def test_rejecting_one_tool_call_and_editing_another(lab, browser_context, artif
         log = view.inner_text()
         assert "skipped book_flight: rejected (take the train)" in log
         assert "email sent to team@example.com: 'Lisbon, by train' (edited by the reviewer)" in log
+        # The done callback printed each decision and its result into the view once the run finished.
+        view.locator(".widget-html", has_text="callback output").filter(
+            has_text="reject: skipped book_flight: rejected (take the train)").wait_for()
         _screenshot(page, view, artifacts_dir, "jupyterlab-tool-call-review")
+
+        # The audit cell ran before the submit and said so, without an error; run it again now.
+        audit = page.locator(".jp-Notebook .jp-CodeCell", has_text="export_notebook(")
+        audit.locator(".jp-OutputArea-output", has_text="Waiting for you: submit your decisions above").wait_for()
+        _run_cell(page, audit)
+        audit.locator(".jp-OutputArea-output", has_text="human_review | rejected book_flight: take the train").wait_for()
+
+
+def test_answering_the_fork_in_a_time_travel_notebook(lab, browser_context, artifacts_dir):
+    """Example 08: under Run All the original run and the replay finish from code; the fork waits for the click."""
+    with _page(browser_context, artifacts_dir, "jupyterlab-time-travel") as page:
+        _open_and_run_all(page, lab, "08_time_travel.ipynb")
+        outcomes = page.locator(".jp-Notebook .jp-CodeCell", has_text="for name, outcome in")
+        outcomes.locator(".jp-OutputArea-output", has_text="Waiting for you: answer the fork's review").wait_for()
+        views = page.locator(".hitl-run-view")
+        assert views.count() == 2
+        assert "approved by policy 'approve'" in views.nth(0).inner_text()  # the original run, answered from code
+
+        fork = views.nth(1)
+        assert "hot dog" in fork.inner_text()  # the fork wrote a joke about dogs and waits at the review
+        fork.locator(".hitl-panel button", has_text="Reject").click()
+        fork.locator("span", has_text="done").first.wait_for()
+        fork.locator(".widget-html", has_text="callback output").filter(has_text="'verdict': 'reject'").wait_for()
+        _screenshot(page, fork, artifacts_dir, "jupyterlab-time-travel")
+
+        _run_cell(page, outcomes)
+        outcomes.locator(".jp-OutputArea-output", has_text="fork: dogs  reject").wait_for()
+        assert "original checkpoint unchanged: True" in outcomes.inner_text()
 
 
 def test_approving_a_langchain_agents_tool_calls_runs_the_tools(lab, browser_context, artifacts_dir):
