@@ -37,6 +37,13 @@ def _run_cell(page, cell) -> None:
     page.keyboard.press("Control+Enter")
 
 
+def _run_again(page, cell, said: str, then: str) -> None:
+    """The cell ran before the answer and said so (``said``), without an error; run it again: it shows ``then``."""
+    cell.locator(".jp-OutputArea-output", has_text=said).wait_for()
+    _run_cell(page, cell)
+    cell.locator(".jp-OutputArea-output", has_text=then).wait_for()
+
+
 def _screenshot(page, view, artifacts_dir: Path, name: str) -> Path:
     path = artifacts_dir / f"{name}.png"
     view.scroll_into_view_if_needed()
@@ -73,11 +80,9 @@ def test_clicking_approve_in_jupyterlab_finishes_the_run(lab, browser_context, a
         shot = _screenshot(page, view, artifacts_dir, "jupyterlab-approve")
         assert shot.stat().st_size > 10_000
 
-        # The last cell ran before the click and said so, without an error; run it again now.
-        last = page.locator(".jp-Notebook .jp-CodeCell").last
-        last.locator(".jp-OutputArea-output", has_text="Waiting for you: click Approve or Reject above").wait_for()
-        _run_cell(page, last)
-        last.locator(".jp-OutputArea-output", has_text="'decision': 'approved'").wait_for()
+        # The last cell ran before the click and said so; run it again now.
+        _run_again(page, page.locator(".jp-Notebook .jp-CodeCell").last,
+                   "Waiting for you: click Approve or Reject above", "'decision': 'approved'")
 
 
 def test_typing_answers_and_submitting_finishes_the_run(lab, browser_context, artifacts_dir):
@@ -121,32 +126,30 @@ def test_rejecting_one_tool_call_and_editing_another(lab, browser_context, artif
             has_text="reject: skipped book_flight: rejected (take the train)").wait_for()
         _screenshot(page, view, artifacts_dir, "jupyterlab-tool-call-review")
 
-        # The audit cell ran before the submit and said so, without an error; run it again now.
-        audit = page.locator(".jp-Notebook .jp-CodeCell", has_text="export_notebook(")
-        audit.locator(".jp-OutputArea-output", has_text="Waiting for you: submit your decisions above").wait_for()
-        _run_cell(page, audit)
-        audit.locator(".jp-OutputArea-output", has_text="human_review | rejected book_flight: take the train").wait_for()
+        # The audit cell ran before the submit and said so; run it again now.
+        _run_again(page, page.locator(".jp-Notebook .jp-CodeCell", has_text="export_notebook("),
+                   "Waiting for you: submit your decisions above", "human_review | rejected book_flight: take the train")
 
 
 def test_answering_the_fork_in_a_time_travel_notebook(lab, browser_context, artifacts_dir):
     """Example 08: under Run All the original run and the replay finish from code; the fork waits for the click."""
     with _page(browser_context, artifacts_dir, "jupyterlab-time-travel") as page:
         _open_and_run_all(page, lab, "08_time_travel.ipynb")
-        outcomes = page.locator(".jp-Notebook .jp-CodeCell", has_text="for name, outcome in")
-        outcomes.locator(".jp-OutputArea-output", has_text="Waiting for you: answer the fork's review").wait_for()
         views = page.locator(".hitl-run-view")
+        fork = views.nth(1)
+        reject = fork.locator(".hitl-panel button", has_text="Reject")
+        reject.wait_for(state="visible")
         assert views.count() == 2
         assert "approved by policy 'approve'" in views.nth(0).inner_text()  # the original run, answered from code
-
-        fork = views.nth(1)
         assert "hot dog" in fork.inner_text()  # the fork wrote a joke about dogs and waits at the review
-        fork.locator(".hitl-panel button", has_text="Reject").click()
+        reject.click()
         fork.locator("span", has_text="done").first.wait_for()
         fork.locator(".widget-html", has_text="callback output").filter(has_text="'verdict': 'reject'").wait_for()
         _screenshot(page, fork, artifacts_dir, "jupyterlab-time-travel")
 
-        _run_cell(page, outcomes)
-        outcomes.locator(".jp-OutputArea-output", has_text="fork: dogs  reject").wait_for()
+        # The outcomes cell ran before the click and said so; run it again now.
+        outcomes = page.locator(".jp-Notebook .jp-CodeCell", has_text="for name, outcome in")
+        _run_again(page, outcomes, "Waiting for you: answer the fork's review", "fork: dogs  reject")
         assert "original checkpoint unchanged: True" in outcomes.inner_text()
 
 
