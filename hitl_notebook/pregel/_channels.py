@@ -106,12 +106,12 @@ class LastValue(Channel):
                 "Use an Annotated key to handle multiple values.",
                 error_code=ErrorCode.INVALID_CONCURRENT_GRAPH_UPDATE,
             ))
-        value = values[0]
-        self.value = value.value if isinstance(value, Overwrite) else value
+        # An ``Overwrite`` is stored as it is: only reducer keys unwrap it (what LangGraph 1.2's LastValue does).
+        self.value = values[0]
         return True
 
     def update_one(self, value: Any) -> bool:
-        self.value = value.value if value.__class__ is Overwrite else value
+        self.value = value
         return True
 
 

@@ -49,6 +49,29 @@ def test_two_overwrites_in_one_super_step_fail_with_langgraphs_text():
     assert "INVALID_CONCURRENT_GRAPH_UPDATE" in str(info.value)
 
 
+def test_an_overwrite_on_a_plain_key_is_stored_as_it_is(saver, thread):
+    """As LangGraph 1.2's LastValue: only reducer keys unwrap an Overwrite; state and checkpoints show the object."""
+    seen = []
+    g = StateGraph(S).add_node("a", lambda s: {"x": Overwrite(1), "log": Overwrite(["a"])})
+    g.add_node("b", lambda s: seen.append(s["x"])).add_edge(START, "a").add_edge("a", "b")
+    app = g.compile(checkpointer=saver)
+    values = [c for c in app.stream({"log": []}, thread, stream_mode="values")]
+    assert values[-1] == {"x": Overwrite(1), "log": ["a"]}
+    assert seen == [Overwrite(1)]
+    assert app.get_state(thread).values == {"x": Overwrite(1), "log": ["a"]}
+    app.update_state(thread, {"x": {"__overwrite__": 2}})
+    assert app.get_state(thread).values["x"] == {"__overwrite__": 2}
+
+
+def test_an_overwrite_kept_in_a_plain_key_survives_sqlite(tmp_path, thread):
+    from hitl_notebook.checkpoint.sqlite import SqliteSaver
+
+    app = StateGraph(S).add_node("a", lambda s: {"x": Overwrite(3)}).add_edge(START, "a")
+    app = app.compile(checkpointer=SqliteSaver(str(tmp_path / "runs.sqlite")))
+    app.invoke({"log": []}, thread)
+    assert app.get_state(thread).values == {"x": Overwrite(3), "log": []}
+
+
 def test_command_update_on_a_finished_thread_is_kept_for_the_next_run(saver, thread):
     app = StateGraph(S).add_node("c", lambda s: {"log": ["c"]}).add_edge(START, "c").compile(checkpointer=saver)
     app.invoke({"log": ["in"]}, thread)
