@@ -160,8 +160,10 @@ class Checkpointing:
         versions.update(dict.fromkeys(changed, version))
         self._dirty |= changed
 
-    def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]]) -> None:
-        """On resume, LangGraph first re-emits the checkpoint it continues from (``checkpoints``/``debug``)."""
+    def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]],
+                 output: str | tuple[str, ...]) -> None:
+        """On resume, LangGraph first re-emits the checkpoint it continues from (``checkpoints``/``debug``); tasks
+        that saved writes there show their outcome (``output``: the run's output keys or single channel)."""
         if not self.enabled or not self.emits_checkpoints:
             return
         pending = self.pending_by_task
@@ -170,10 +172,11 @@ class Checkpointing:
             self._event_config(self.checkpoint_id), saved.parent_config, read_values(channels, self.graph.state_keys),
             saved.metadata, tasks,
         )
-        for entry, task in zip(payload["tasks"], tasks):
+        entries = payload["tasks"]
+        for index, task in enumerate(tasks):
             found = pending.get(task.id)
-            if found and not found["ok"]:
-                entry["interrupts"] = tuple(_events.interrupt_dict(i) for i in found["interrupts"])
+            if found:
+                entries[index] = _events.saved_outcome(entries[index], found, output)
         self.emit("checkpoints", payload)
         self.emit("debug", _events.debug(self.step, "checkpoint", payload))
 

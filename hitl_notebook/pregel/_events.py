@@ -6,6 +6,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+from ..constants import RETURN
 from ._algo import Task
 
 
@@ -50,6 +51,40 @@ def checkpoint_payload(
         "next": [t.name for t in next_tasks],
         "tasks": [{"id": t.id, "name": t.name, "interrupts": (), "state": _subgraph_config(config, t)} for t in next_tasks],
     }
+
+
+def saved_outcome(entry: dict[str, Any], saved: dict[str, Any], output: str | tuple[str, ...]) -> dict[str, Any]:
+    """A checkpoint event's task ``entry`` once the task has saved writes (``classify_writes``' ``saved``), as
+    LangGraph 1.2: a failed task shows its ``error``; one whose writes reach ``output`` (the run's output keys, or
+    its single output channel) shows them as ``result``; every task lists the interrupts it raised."""
+    if saved["error"] is not None:
+        return {"id": entry["id"], "name": entry["name"], "error": saved["error"], "state": entry["state"]}
+    interrupts = tuple(interrupt_dict(i) for i in saved["interrupts"])
+    result = _result(saved["writes"], output)
+    if result:
+        return {"id": entry["id"], "name": entry["name"], "result": result, "interrupts": interrupts,
+                "state": entry["state"]}
+    return {**entry, "interrupts": interrupts}
+
+
+def _result(writes: list[tuple[str, Any]], output: str | tuple[str, ...]) -> Any:
+    """A task's result from its writes: its ``@task`` return value, or its writes to ``output`` (a key written
+    more than once shows ``{"$writes": [...]}``)."""
+    for key, value in writes:
+        if key == RETURN:
+            return value
+    keys = (output,) if isinstance(output, str) else output
+    result: dict[str, Any] = {}
+    for key, value in writes:
+        if key in keys:
+            if key in result:
+                earlier = result[key]
+                many = earlier["$writes"] if isinstance(earlier, dict) and isinstance(earlier.get("$writes"), list) \
+                    else [earlier]
+                result[key] = {"$writes": [*many, value]}
+            else:
+                result[key] = value
+    return result.get(output) if isinstance(output, str) else result
 
 
 def _subgraph_config(config: dict[str, Any] | None, task: Task) -> dict[str, Any] | None:

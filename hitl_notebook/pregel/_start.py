@@ -68,7 +68,7 @@ class StartMixin:
             self._skip_before = True
             self._emit_values()
             if not replay:  # LangGraph streams the checkpoint it continues from after the values
-                store.announce(self.channels, saved, self._plan)
+                store.announce(self.channels, saved, self._plan, self.graph.output_channel or self.output_keys)
         else:
             if saved is not None:  # a Command(update=...) sent after the thread finished counts (LangGraph 1.2)
                 null_writes = store.adopt_pending(saved)
