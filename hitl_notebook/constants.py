@@ -18,6 +18,8 @@ TAG_NOSTREAM: Final = sys.intern("nostream")
 INTERRUPT: Final = sys.intern("__interrupt__")
 RESUME: Final = sys.intern("__resume__")
 ERROR: Final = sys.intern("__error__")
+ERROR_SOURCE_NODE: Final = sys.intern("__error_source_node__")
+"""Saved next to ``ERROR`` when the failed node's error handler took over (the value is the node's name)."""
 TASKS: Final = sys.intern("__pregel_tasks")
 RETURN: Final = sys.intern("__return__")
 NO_WRITES: Final = sys.intern("__no_writes__")

@@ -150,10 +150,15 @@ class InMemorySaver(BaseCheckpointSaver):
             regular = list(enumerate(names))
         with self._lock:
             bucket = self.writes[key]
-            if regular:  # a task's regular writes arrive together and replace any earlier ones
-                bucket[(task_id, 0)] = (regular, batch, task_path)
+            # Kept in the order written (a marker after ``__error__`` lists after it, as LangGraph's saver).
+            first = regular[0][0] if regular else len(names)
             for slot, idx in special:
+                if first < idx:  # a task's regular writes arrive together and replace any earlier ones
+                    bucket[(task_id, 0)] = (regular, batch, task_path)
+                    first = len(names)
                 bucket[(task_id, slot)] = ([(idx, names[idx])], batch, task_path)
+            if first < len(names):
+                bucket[(task_id, 0)] = (regular, batch, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
         thread_id = str(thread_id)

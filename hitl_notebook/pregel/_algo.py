@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..constants import END, ERROR, INTERRUPT, NO_WRITES, PULL, PUSH, RESUME, TASKS
+from ..constants import END, ERROR, ERROR_SOURCE_NODE, INTERRUPT, NO_WRITES, PULL, PUSH, RESUME, TASKS
 from ..errors import InvalidUpdateError
 from ..types import Interrupt, Send
 from ._channels import MISSING, Channel
@@ -17,7 +17,7 @@ from ._node import PregelNode
 logger = logging.getLogger("hitl_notebook")
 
 _BLAKE2B = hashlib.blake2b(digest_size=16)  # copied per id: cheaper than building a hasher with options
-SPECIAL_WRITES = frozenset({ERROR, INTERRUPT, RESUME})
+SPECIAL_WRITES = frozenset({ERROR, ERROR_SOURCE_NODE, INTERRUPT, RESUME})
 
 
 @dataclass(slots=True, eq=False)
@@ -154,7 +154,8 @@ def read_values(channels: Mapping[str, Channel], keys: Iterable[str]) -> dict[st
 
 
 def classify_writes(pending: Iterable[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:
-    """Group a checkpoint's pending writes per task: ``{"writes", "interrupts", "answers", "error"}``."""
+    """Group a checkpoint's pending writes per task: ``{"writes", "interrupts", "answers", "error", "ok"}``, plus
+    ``"handled"`` (the node's name) when the task failed and its error handler took over."""
     per_task: dict[str, dict[str, Any]] = {}
     for tid, channel, value in pending:
         entry = per_task.setdefault(tid, {"writes": [], "interrupts": (), "answers": [], "error": None, "ok": False})
@@ -164,6 +165,8 @@ def classify_writes(pending: Iterable[tuple[str, str, Any]]) -> dict[str, dict[s
             entry["answers"] = list(value)
         elif channel == ERROR:
             entry["error"] = value
+        elif channel == ERROR_SOURCE_NODE:
+            entry["handled"] = value
         else:
             entry["ok"] = True
             if channel != NO_WRITES:

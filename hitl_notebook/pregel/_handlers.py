@@ -4,6 +4,9 @@ When a node with a handler fails (after its retries; interrupts and other contro
 handler runs at once in the same step, on the failed task's input, with a ``NodeError`` in its config. Its
 writes take the failed task's place in the step, so its update and ``Command`` decide what happens next; the
 failed node's own edges do not fire. If the handler fails too, its error ends the run.
+
+The failed task's saved writes carry an ``__error_source_node__`` marker, so when another task of that step
+interrupts it, the resume runs the handler again (told the saved error, a string) rather than the failed node.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..constants import PUSH
 from ..errors import GraphBubbleUp, NodeError
+from . import _events
 from ._algo import Task, task_id
 from ._runner import run_task
 
@@ -27,8 +31,11 @@ def handles(task: Task) -> bool:
     return task.node.error_handler is not None and not isinstance(task.error, GraphBubbleUp)
 
 
-def run_error_handler(run: "Run", failed: Task, step: int) -> None:
-    """Run the handler for ``failed`` and fold its outcome into ``failed`` (which the step then commits)."""
+def run_error_handler(run: "Run", failed: Task, step: int, announce: bool = False) -> None:
+    """Run the handler for ``failed`` and fold its outcome into ``failed`` (which the step then commits).
+
+    ``announce``: stream the handler's task-start event first (a resume plans it with the step, as LangGraph).
+    """
     node = run.graph.nodes.get(failed.node.error_handler)
     if node is None:
         return
@@ -37,11 +44,13 @@ def run_error_handler(run: "Run", failed: Task, step: int) -> None:
         task_id(store.checkpoint_id, store.ns, step, node.name, (PUSH, "node_error_handler", failed.id)),
         node.name, (*failed.path[:3], "node_error_handler", False), node, (PUSH,), input=failed.input,
     )
+    if announce and run._task_events:
+        run._emit_task_event("task", step, _events.task_start(handler))
     runtime = run.runtime_for(handler)
     runtime.config = store.task_config(handler, step, run._fresh_reader(run._step_values))
     runtime.config["configurable"][CONFIG_KEY_NODE_ERROR] = NodeError(node=failed.name, error=failed.error)
     run_task(handler, runtime.config, runtime)
     run._finish(handler, step)
     # The step commits the handler's writes in the failed task's slot (its path sorts right after it).
-    failed.error, failed.interrupts = handler.error, handler.interrupts
+    failed.error, failed.interrupts, failed.paused = handler.error, handler.interrupts, handler.paused
     failed.writes, failed.done = handler.writes, handler.done

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
-from ..constants import ERROR, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
+from ..constants import ERROR, ERROR_SOURCE_NODE, INTERRUPT, NO_WRITES, NULL_TASK_ID, RESUME
 from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..managed.is_last_step import step_budget
 from ..types import Interrupt
@@ -206,6 +206,10 @@ class Run(EmitMixin, StartMixin):
                     task.answers = saved["answers"]
                     if saved["ok"]:
                         task.writes, task.done = saved["writes"], True
+                    elif "handled" in saved and task.node.error_handler is not None:
+                        # Failed before, and its error handler took over: the step runs the handler again, not
+                        # the node (LangGraph 1.2). A done task with an error is that case (see _start_step).
+                        task.error, task.done = saved["error"], True
         return tasks
 
     def _pause(self) -> None:
@@ -230,6 +234,9 @@ class Run(EmitMixin, StartMixin):
         if len(todo) < len(tasks):
             for task in tasks:
                 if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
+                    if task.error is not None:  # failed before: its error handler runs again (see _plan)
+                        _handlers.run_error_handler(self, task, self.store.step + 1, announce=True)
+                        continue
                     update = {k: v for k, v in task.writes if k in self.graph.state_key_set} or None
                     self._emit("updates", {task.name: update, "__metadata__": {"cached": True}})
         if self.cache is not None:
@@ -340,7 +347,9 @@ class Run(EmitMixin, StartMixin):
     def _finish(self, task: Task, step: int, lone: bool = False) -> None:
         answers = [(RESUME, task.answers)] if task.answers else []
         if task.error is not None:
-            self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *answers])
+            # A handler that takes over is recorded, so a resume runs the handler again, not the node (LangGraph).
+            handled = [(ERROR_SOURCE_NODE, task.name)] if _handlers.handles(task) else []
+            self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *handled, *answers])
             if task.writes and not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
         elif task.paused:
