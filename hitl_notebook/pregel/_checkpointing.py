@@ -77,8 +77,26 @@ class Checkpointing:
             bridge.register(self)
 
     def disarm(self) -> None:
-        """The async caller was cancelled: save no more checkpoints (tasks' pending writes still go through)."""
-        self.save = self.flush = _cancelled  # type: ignore[method-assign]
+        """The async caller was cancelled: save no more checkpoints (tasks' pending writes still go through).
+
+        Under ``durability="exit"`` the last finished checkpoint is still saved when the run winds down, with the
+        writes of the tasks that finished after it, as LangGraph 1.2 does; a ``flush`` then raises
+        ``CancelledError`` so the run stops.
+        """
+        self.save = _cancelled  # type: ignore[method-assign]
+        self.flush = self._flush_cancelled  # type: ignore[method-assign]
+
+    def _flush_cancelled(self) -> None:
+        self.flush_finished()
+        raise asyncio.CancelledError()
+
+    def flush_finished(self) -> None:
+        """After a cancel: persist what ``durability="exit"`` held back, less the cancelled tasks' error writes."""
+        if self._unsaved is None:
+            return
+        self._buffered_writes = [(t, w) for t, w in self._buffered_writes
+                                 if not (t is not None and isinstance(t.error, asyncio.CancelledError))]
+        Checkpointing.flush(self)
 
     # -- loading ---------------------------------------------------------------------------------------------------
 

@@ -173,6 +173,8 @@ class Run(EmitMixin, StartMixin):
             self.store.release()  # a lone task's writes held for a checkpoint that was not reached
             if isinstance(exc, GeneratorExit):  # the consumer closed the stream: keep what the finished steps produced
                 self.store.flush()
+            elif isinstance(exc, asyncio.CancelledError) and not self.namespace:
+                self.store.flush_finished()  # durability="exit": the last finished step is kept (LangGraph 1.2)
             if self.callbacks is not None:
                 self.callbacks.error(exc)
             raise

@@ -96,6 +96,31 @@ def test_cancelled_parallel_step_keeps_finished_writes_and_marks_the_cancelled_t
     assert [c.metadata["step"] for c in saver.list(cfg())] == [0, -1]
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_exit_durability_keeps_the_last_finished_step_when_cancelled(parallel):
+    seen: list[str] = []
+    g = chain(("first", quick), ("slow", waiting("slow", seen)))
+    if parallel:
+        g.add_node("sibling", lambda s: {"log": ["sibling"]}).add_edge("first", "sibling")
+    saver = InMemorySaver()
+    app = g.compile(checkpointer=saver)
+
+    async def main():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(app.ainvoke({"log": []}, cfg(), durability="exit"), 0.3)
+        await asyncio.sleep(0.05)
+
+    asyncio.run(main())
+    assert seen == ["slow cancelled"]
+    assert [c.metadata["step"] for c in saver.list(cfg())] == [1]  # only the exit checkpoint, as LangGraph
+    state = app.get_state(cfg())
+    assert state.next == (("slow", "sibling") if parallel else ("slow",))
+    # A finished sibling's writes are kept; the cancelled task's error is not recorded under "exit".
+    writes = [(c, v) for _, c, v in saver.get_tuple(cfg()).pending_writes]
+    assert writes == ([("log", ["sibling"])] if parallel else [])
+    assert state.values == {"log": ["quick", "sibling"] if parallel else ["quick"]}
+
+
 def test_task_futures_are_cancelled_with_the_entrypoint():
     seen: list[str] = []
 
