@@ -51,7 +51,7 @@ class Runtime(Generic[ContextT]):
     """Run-scoped dependencies of a node: ``context``, ``store``, ``stream_writer``, ``previous``, ``execution_info``.
 
     ``previous`` is the value an ``@entrypoint`` saved on its thread's last run (``None`` elsewhere).
-    ``heartbeat`` is accepted for compatibility and does nothing: this engine has no idle timeouts.
+    ``heartbeat()`` records progress for the node's ``idle_timeout`` (a no-op outside a node with one), as LangGraph.
     ``server_info`` is always ``None`` (no LangGraph Server here). ``Runtime`` carries no ``config``: declare a
     ``config`` parameter or call ``get_config()`` for that, as in LangGraph.
     """

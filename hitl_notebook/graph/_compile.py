@@ -207,7 +207,7 @@ def _caller(spec: NodeSpec) -> Callable[[Any, dict[str, Any]], Any]:
         subgraph = spec.subgraph  # runs nested: it inherits thread, checkpointer, context and store from this task
         return lambda value, config: subgraph.invoke(value)
     if is_runnable(action):
-        return runnable_caller(spec.name, action)
+        return runnable_caller(spec.name, action, spec.timeout)
     _timeouts.check_supported(spec.name, spec.timeout, _is_async(action))
     call = _inject.bind(action, *_inject.injected(action))
     if _is_async(action):
@@ -222,7 +222,7 @@ def _async_caller(name: str, sync_call: Callable[[Any, dict[str, Any]], Any], ti
     def call_with_timeout(value: Any, config: dict[str, Any]) -> Any:
         if not in_async_run():  # as LangGraph: a timed node cannot run under the sync API
             raise _timeouts.sync_unsupported(name)
-        return run_coroutine(_timeouts.with_run_timeout(name, timeout, lambda: sync_call(value, config))(), name)
+        return run_coroutine(_timeouts.timed(name, timeout, sync_call, value, config), name)
 
     return call_with_timeout
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ..pregel import _timeouts
 from ..pregel._async import in_async_run, run_coroutine
 
 
@@ -26,13 +27,25 @@ def runnable_name(action: Any) -> str | None:
     return get_name() if callable(get_name) else None
 
 
-def runnable_caller(name: str, action: Any) -> Callable[[Any, dict[str, Any]], Any]:
+def runnable_caller(name: str, action: Any, timeout: Any = None) -> Callable[[Any, dict[str, Any]], Any]:
     """Call ``action.invoke(state, config)``; in async runs ``await action.ainvoke(state, config)`` when it has one.
 
     An object with only ``ainvoke`` fails in a sync run with LangGraph's "No synchronous function" error.
+    With a ``timeout`` (a ``TimeoutPolicy``) the runnable must be natively async (``ValueError`` otherwise, as
+    LangGraph 1.2), and each attempt awaits ``ainvoke`` under it; a timed node cannot run under the sync API.
     """
     invoke = getattr(action, "invoke", None)
     ainvoke = getattr(action, "ainvoke", None)
+    if timeout is not None:
+        if not native_async(action):
+            raise _timeouts.sync_unsupported(name)
+
+        def call_with_timeout(value: Any, config: dict[str, Any]) -> Any:
+            if not in_async_run():
+                raise _timeouts.sync_unsupported(name)
+            return run_coroutine(_timeouts.timed(name, timeout, ainvoke, value, config), name)
+
+        return call_with_timeout
 
     def call(value: Any, config: dict[str, Any]) -> Any:
         if ainvoke is not None and (invoke is None or in_async_run()):
@@ -40,3 +53,19 @@ def runnable_caller(name: str, action: Any) -> Callable[[Any, dict[str, Any]], A
         return invoke(value, config)
 
     return call
+
+
+def native_async(action: Any) -> bool:
+    """Whether ``action`` awaits its work without a thread, as LangGraph 1.2 decides for timed nodes: every step
+    of a sequence or parallel map, a ``RunnableLambda`` built on an async function, or a class of its own that
+    overrides ``ainvoke`` (an object that is not a Runnable: one with ``ainvoke``)."""
+    core = sys.modules.get("langchain_core.runnables.base")
+    if core is None or not isinstance(action, core.Runnable):
+        return callable(getattr(type(action), "ainvoke", None))
+    if isinstance(action, core.RunnableSequence):
+        return all(native_async(step) for step in action.steps)
+    if isinstance(action, core.RunnableParallel):
+        return all(native_async(step) for step in action.steps__.values())
+    if isinstance(action, core.RunnableLambda):
+        return bool(getattr(action, "afunc", False))
+    return type(action).ainvoke is not core.Runnable.ainvoke

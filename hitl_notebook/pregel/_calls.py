@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constants import ERROR, INTERRUPT, PUSH, RESUME, RETURN
 from ..errors import GraphInterrupt
-from . import _cache, _events
+from . import _cache, _events, _timeouts
 from ._algo import Task, task_id
 from ._async import run_coroutine
 from ._context import TaskRuntime
@@ -103,6 +103,11 @@ class TaskCalls:
 
 def _caller(fn: Any, args: tuple, kwargs: dict):
     wanted = fn.injected
+    if fn.is_async and fn.timeout is not None:
+        def call(value: Any, config: dict[str, Any]) -> Any:
+            return fn.func(*args, **fill(wanted, config, kwargs))  # injected inside the timed attempt
+
+        return lambda value, config: run_coroutine(_timeouts.timed(fn.name, fn.timeout, call, value, config), fn.name)
     if fn.is_async:
         return lambda value, config: run_coroutine(fn.func(*args, **fill(wanted, config, kwargs)), fn.name)
     return lambda value, config: fn.func(*args, **fill(wanted, config, kwargs))

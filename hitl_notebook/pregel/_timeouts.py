@@ -52,34 +52,65 @@ def _seconds(value: float | timedelta | None, field: str) -> float | None:
     return seconds
 
 
-def sync_unsupported(name: str) -> ValueError:
-    """LangGraph's error for a timeout on a node that does not run as a coroutine."""
-    return ValueError(f"{_SYNC_TIMEOUT_PREFIX} Node {name!r} is sync.")
+def sync_unsupported(name: str, kind: str = "Node") -> ValueError:
+    """LangGraph's error for a timeout on a node (or ``@task``: ``kind="Task"``) that is not a coroutine."""
+    return ValueError(f"{_SYNC_TIMEOUT_PREFIX} {kind} {name!r} is sync.")
 
 
-def check_supported(name: str, policy: TimeoutPolicy | None, is_async: bool) -> None:
-    """At compile time: a sync node cannot time out (``ValueError``, as LangGraph); ``idle_timeout`` is not built."""
-    if policy is None:
-        return
-    if not is_async:
-        raise sync_unsupported(name)
-    if policy.idle_timeout is not None:
-        raise NotImplementedError(
-            f"Node {name!r}: idle_timeout is not supported by hitl_notebook (it needs LangGraph's progress "
-            "signals). Use run_timeout, a hard limit per attempt."
-        )
+def check_supported(name: str, policy: TimeoutPolicy | None, is_async: bool, kind: str = "Node") -> None:
+    """When a node is compiled (a ``@task`` decorated): only a coroutine function can time out (``ValueError``,
+    LangGraph's text)."""
+    if policy is not None and not is_async:
+        raise sync_unsupported(name, kind)
 
 
-def with_run_timeout(name: str, policy: TimeoutPolicy, make: Callable[[], Awaitable[Any]]) -> Callable[[], Any]:
-    """A coroutine factory whose attempt fails with ``NodeTimeoutError`` after ``run_timeout`` seconds."""
+async def timed(name: str, policy: TimeoutPolicy, call: Callable[[Any, dict[str, Any]], Awaitable[Any]], value: Any,
+                config: dict[str, Any]) -> Any:
+    """One attempt of ``call(value, config)`` under ``policy``, as LangGraph 1.2's timed attempts.
+
+    Raises ``NodeTimeoutError`` once ``run_timeout`` seconds have passed, or ``idle_timeout`` seconds without
+    progress (see ``_progress``); the abandoned attempt is cancelled and what it streams afterwards is dropped.
+    A ``TimeoutError`` the node raises itself passes through unchanged.
+    """
     from ..errors import NodeTimeoutError
+    from ._progress import Progress
 
-    async def timed() -> Any:
-        start = time.monotonic()
-        try:
-            return await asyncio.wait_for(make(), policy.run_timeout)
-        except asyncio.TimeoutError:
-            raise NodeTimeoutError(name, time.monotonic() - start, kind="run", run_timeout=policy.run_timeout,
-                                   idle_timeout=policy.idle_timeout) from None
+    start = time.monotonic()
+    progress = Progress(policy.refresh_on if policy.idle_timeout is not None else None)
+    restore = progress.attach()
+    try:
+        work = asyncio.ensure_future(call(value, progress.wrap_config(config)))
+    except BaseException:
+        restore()
+        raise
+    run_deadline = None if policy.run_timeout is None else start + policy.run_timeout
+    try:
+        while True:
+            now = time.monotonic()
+            kind, left = "run", float("inf")
+            if run_deadline is not None:
+                left = run_deadline - now
+            if policy.idle_timeout is not None and progress.last + policy.idle_timeout - now < left:
+                kind, left = "idle", progress.last + policy.idle_timeout - now
+            if left <= 0:
+                break
+            done, _ = await asyncio.wait({work}, timeout=left)
+            if done:
+                return work.result()
+    except asyncio.CancelledError:  # the run was cancelled: the node handles its CancelledError first
+        work.cancel()
+        await asyncio.wait({work})
+        raise
+    finally:
+        progress.close()
+        restore()
+    work.cancel()
+    work.add_done_callback(_retrieve)
+    raise NodeTimeoutError(name, time.monotonic() - start, kind=kind, idle_timeout=policy.idle_timeout,
+                           run_timeout=policy.run_timeout)
 
-    return timed
+
+def _retrieve(work: asyncio.Future) -> None:
+    """The abandoned attempt's outcome is nobody's: mark it retrieved so asyncio does not log it."""
+    if not work.cancelled():
+        work.exception()
