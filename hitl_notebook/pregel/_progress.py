@@ -21,7 +21,7 @@ from ._context import running_task
 class Progress:
     """The idle clock of one timed attempt (``refresh_on`` is ``None`` for a ``run_timeout`` alone)."""
 
-    __slots__ = ("last", "active", "auto", "refresh_on", "__weakref__")
+    __slots__ = ("__weakref__", "active", "auto", "last", "refresh_on")
 
     def __init__(self, refresh_on: str | None) -> None:
         self.last = time.monotonic()
