@@ -9,8 +9,8 @@ from typing import Any, Generic, TypeVar, get_args, get_origin
 
 from ..constants import END, START
 from ..pregel import Pregel
-from ..pregel import _inject
-from ..pregel._async import run_coroutine
+from ..pregel import _inject, _timeouts
+from ..pregel._async import in_async_run, run_coroutine
 from ..pregel._cache import NodeCache
 from ..pregel._channels import Ephemeral, LastValue
 from ..pregel._node import PregelNode
@@ -46,12 +46,14 @@ class entrypoint:
         self.cache_policy = cache_policy
         self.retry_policy = retry_policy
         self.context_schema = context_schema or kwargs.get("config_schema")
+        self.timeout = _timeouts.coerce(kwargs.get("timeout"))  # per attempt, async workflows only (LangGraph 1.2)
 
     def __call__(self, func: Callable[..., Any]) -> Pregel:
         """Build the workflow graph; a generator function raises ``NotImplementedError`` (as LangGraph 1.2)."""
         if inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
             raise NotImplementedError("Generators are not supported in the Functional API.")
         name = func.__name__
+        _timeouts.check_supported(name, self.timeout, inspect.iscoroutinefunction(func))
         channels = {START: Ephemeral(START), END: LastValue(END), PREVIOUS: LastValue(PREVIOUS)}
         graph = Pregel(channels=channels, state_keys=(END, PREVIOUS), input_keys=(START,), output_keys=(END,),
                        checkpointer=self.checkpointer, store=self.store, cache=self.cache,
@@ -65,7 +67,7 @@ class entrypoint:
             name=name,
             triggers=(START,),
             read=lambda values: values.get(START),
-            call=_caller(func),
+            call=_caller(func, self.timeout),
             write=_write,
             is_async=inspect.iscoroutinefunction(func),
             retry_policy=as_retry_policies(policies),
@@ -101,7 +103,7 @@ def _write(output: Any, config: dict[str, Any]) -> tuple[list[tuple[str, Any]], 
     return [(END, output), (PREVIOUS, output)], output
 
 
-def _caller(func: Callable[..., Any]) -> Callable[[Any, dict[str, Any]], Any]:
+def _caller(func: Callable[..., Any], timeout: Any = None) -> Callable[[Any, dict[str, Any]], Any]:
     wanted, _ = _inject.injected(func)
     injected = {n for n, _ in wanted}
     params = inspect.signature(func).parameters
@@ -118,6 +120,10 @@ def _caller(func: Callable[..., Any]) -> Callable[[Any, dict[str, Any]], Any]:
                 f"{name}() takes one positional input but declares {len(required)} ({', '.join(required)}). "
                 f"Pass several values in one dict: {name}.invoke({{{', '.join(repr(r) + ': ...' for r in required)}}})."
             )
+        if timeout is not None:
+            if not in_async_run():  # as LangGraph: a timed workflow cannot run under the sync API
+                raise _timeouts.sync_unsupported(name)
+            return run_coroutine(_timeouts.timed(name, timeout, call, value, config), name)
         result = call(value, config)
         return run_coroutine(result, name) if is_async else result
 

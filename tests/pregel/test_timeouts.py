@@ -178,3 +178,26 @@ def test_native_async_follows_langgraphs_rules_for_runnables():
     assert native_async(Own()) and not native_async(OnlySync())
     with pytest.raises(ValueError, match="Node 'n' is sync"):
         StateGraph(S).add_node("n", OnlySync(), timeout=1).add_edge(START, "n").compile()
+
+
+def test_entrypoint_timeouts_as_langgraph():
+    with pytest.raises(ValueError, match="Node 'plain' is sync"):
+        @entrypoint(timeout=1)
+        def plain(x):
+            return x
+
+    @entrypoint(timeout=TimeoutPolicy(idle_timeout=0.2))
+    async def idle(x, runtime: Runtime):
+        for _ in range(3):
+            await asyncio.sleep(0.1)
+            runtime.heartbeat()
+        if x:
+            await asyncio.sleep(2)
+        return "done"
+
+    assert asyncio.run(idle.ainvoke(0)) == "done"
+    with pytest.raises(NodeTimeoutError) as info:
+        asyncio.run(idle.ainvoke(1))
+    assert (info.value.node, info.value.kind) == ("idle", "idle")
+    with pytest.raises(ValueError, match="Node 'idle' is sync"):
+        idle.invoke(0)

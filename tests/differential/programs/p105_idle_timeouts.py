@@ -1,5 +1,6 @@
 # Idle timeouts: TimeoutPolicy(idle_timeout=...) and what counts as progress (runtime.heartbeat; with the default
-# refresh_on="auto" also custom writes, @task calls and LangChain callbacks), @task(timeout=...), timed Runnables.
+# refresh_on="auto" also custom writes, @task calls and LangChain callbacks), @task / @entrypoint(timeout=...),
+# timed Runnables.
 import asyncio
 from datetime import timedelta
 from typing import TypedDict
@@ -114,6 +115,24 @@ async def main():
             report("task timeout", e)
         return y
     print("flow", await flow.ainvoke(3))
+    try:
+        @entrypoint(timeout=1)
+        def sync_flow(x):
+            return x
+    except ValueError as e:
+        report("sync entrypoint", e)
+    @entrypoint(timeout=TimeoutPolicy(idle_timeout=0.3))
+    async def idle_flow(x):
+        await asyncio.sleep(2)
+        return x
+    try:
+        await idle_flow.ainvoke(1)
+    except NodeTimeoutError as e:
+        report("entrypoint timeout", e)
+    try:
+        idle_flow.invoke(1)
+    except ValueError as e:
+        report("timed entrypoint under invoke", e)
     print("heartbeat outside a timed node", Runtime().heartbeat())
     # Runnables: natively async ones can time out, others are refused when compiled
     async def aslow(s):
