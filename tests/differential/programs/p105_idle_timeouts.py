@@ -90,12 +90,13 @@ async def main():
     except ValueError as e:
         report("sync node", e)
     # @task(timeout=...)
-    try:
-        @task(timeout=1)
-        def sync_task(x):
-            return x
-    except ValueError as e:
-        report("sync task", e)
+    def sync_task(x):
+        return x
+    for label, decorator in [("sync task", task(timeout=1)), ("sync entrypoint", entrypoint(timeout=1))]:
+        try:
+            decorator(sync_task)
+        except ValueError as e:
+            report(label, e)
     @task(timeout=0.3)
     async def slow_task(x):
         await asyncio.sleep(2)
@@ -115,12 +116,6 @@ async def main():
             report("task timeout", e)
         return y
     print("flow", await flow.ainvoke(3))
-    try:
-        @entrypoint(timeout=1)
-        def sync_flow(x):
-            return x
-    except ValueError as e:
-        report("sync entrypoint", e)
     @entrypoint(timeout=TimeoutPolicy(idle_timeout=0.3))
     async def idle_flow(x):
         await asyncio.sleep(2)
