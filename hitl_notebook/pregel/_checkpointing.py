@@ -145,22 +145,33 @@ class Checkpointing:
     def see_interrupt(self, channels: Iterable[str]) -> None:
         """A resumed run records every channel's version under ``__interrupt__`` (LangGraph's ``versions_seen``)."""
         if self.versions:
-            versions = self.versions
-            self.seen.setdefault(INTERRUPT, {}).update({k: versions[k] for k in channels if k in versions})
+            versions, seen = self.versions, self.seen
+            # A new dict, not an update in place: saved checkpoints share the entries (see ``see``).
+            seen[INTERRUPT] = {**seen.get(INTERRUPT, {}), **{k: versions[k] for k in channels if k in versions}}
 
     def see(self, tasks: list[Task]) -> None:
-        """Record, per node, the versions of the triggers its tasks ran on (before this step's new versions)."""
+        """Record, per node, the versions of the triggers its tasks ran on (before this step's new versions).
+
+        A node's entry is replaced, never changed in place, so each saved checkpoint can share the entries
+        (``_checkpoint`` copies only the outer dict).
+        """
         seen, versions = self.seen, self.versions
         for task in tasks:
             if task.name not in seen:  # new entries in task-path order, as LangGraph inserts them
                 for t in sorted(tasks, key=_path):
                     seen.setdefault(t.name, {})
                 break
+        changed: dict[str, dict[str, str]] = {}
         for task in tasks:
             for trigger in task.triggers:
                 version = versions.get(trigger)
                 if version is not None:
-                    seen[task.name][trigger] = version
+                    entry = changed.get(task.name)
+                    if entry is None:
+                        entry = changed[task.name] = dict(seen[task.name])
+                    entry[trigger] = version
+        if changed:
+            seen.update(changed)
 
     def bump(self, changed: set[str], order: Iterable[str] = ()) -> None:
         """Give ``changed`` one new version; channels versioned for the first time are added in ``order``."""
@@ -225,21 +236,25 @@ class Checkpointing:
         ``updated_channels=None`` (LangGraph's update_state and copies)."""
         self.step += 1
         self.checkpoint_id = checkpoint_id = new_checkpoint_id(self.step)
-        self.pending_by_task = {}
+        if self.pending_by_task:
+            self.pending_by_task = {}
+        if not self.enabled:  # versions are only ever read from saved checkpoints: none to keep
+            if self._marked:
+                self._marked, self._marked_order = set(), []
+            return
         if ran:
             self.see(ran)
         if self._marked:
             self.settle()
         if updated:
-            self.bump(updated, [k for t in ran or () for k, _ in t.writes] if ran else ())
-        if not self.enabled:
-            return
+            # the written keys are only read when a channel gets its first version
+            self.bump(updated, (k for t in ran for k, _ in t.writes) if ran else ())
         header = {
             "v": 4,
             "ts": _events.now_iso(),
             "id": checkpoint_id,
             # Channels still set after the step: the next step looks only at nodes they trigger (LangGraph 1.2).
-            "updated_channels": sorted(k for k in updated if channels[k].is_available()) if list_updated else None,
+            "updated_channels": sorted([k for k in updated if channels[k].is_available()]) if list_updated else None,
         }
         metadata = {"source": source, "step": self.step, "parents": dict(self.parents)}
         if self.durability == "exit":
@@ -266,7 +281,7 @@ class Checkpointing:
         # LangGraph's key order, so a printed checkpoint reads the same.
         return {  # type: ignore[return-value]
             "v": header["v"], "ts": header["ts"], "id": header["id"], "channel_versions": dict(self.versions),
-            "versions_seen": {node: dict(seen) for node, seen in self.seen.items()},
+            "versions_seen": dict(self.seen),  # entries are replaced, never changed in place (see ``see``)
             "updated_channels": header["updated_channels"], "channel_values": values,
         }
 
