@@ -114,9 +114,10 @@ def _start_node(builder: StateGraph, graph: Pregel) -> PregelNode:
     edges = _edge_writes(builder, START)
     route = _router(builder, graph, START, builder.state_schema)
     input_schema, input_keys = builder.input_schema, builder.schemas[builder.input_schema]
+    input_key_set = frozenset(input_keys)
 
     def write(value: Any, config: dict[str, Any]) -> tuple[Writes, Any]:
-        writes = _schema.coerce_input(input_schema, input_keys, value)
+        writes = _schema.coerce_input(input_schema, input_keys, value, input_key_set)
         writes.extend(edges)
         if route is not None:
             writes.extend(route(writes, config))

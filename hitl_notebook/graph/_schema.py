@@ -123,8 +123,9 @@ def _present(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: values[k] for k in keys if k in values}
 
 
-def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str, Any]]:
-    """Map graph input to channel writes.
+def coerce_input(schema: Any, keys: Sequence[str], value: Any,
+                 key_set: frozenset[str] | None = None) -> list[tuple[str, Any]]:
+    """Map graph input to channel writes (``key_set``: ``frozenset(keys)``, when the caller keeps one).
 
     As LangGraph 1.2, input is not validated here: a pydantic state is validated when a node reads it (so each
     validator runs once per read, and bad input fails at the first node with pydantic's ``ValidationError``).
@@ -134,7 +135,8 @@ def coerce_input(schema: Any, keys: Sequence[str], value: Any) -> list[tuple[str
     if tuple(keys) == (ROOT,):
         return [(ROOT, value)]
     if isinstance(value, dict):  # in the input's own order, as LangGraph writes (and versions) them
-        return [(k, v) for k, v in value.items() if k in keys]
+        wanted = key_set if key_set is not None else frozenset(keys)
+        return [(k, v) for k, v in value.items() if k in wanted]
     if has_schema_fields(value):
         return update_as_tuples(value, keys)
     raise InvalidUpdateError(

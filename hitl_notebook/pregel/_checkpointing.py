@@ -180,11 +180,12 @@ class Checkpointing:
         self._counter += 1
         version = f"{self._counter:032}.{random.random():016}"
         versions = self.versions
-        if not changed <= versions.keys():
+        new = changed - versions.keys()
+        if len(new) > 1:  # their order in the checkpoint: as written, then by name
             for key in order:
-                if key in changed and key not in versions:
+                if key in new and key not in versions:
                     versions[key] = version
-            for key in sorted(changed - versions.keys()):
+            for key in sorted(new - versions.keys()):
                 versions[key] = version
         versions.update(dict.fromkeys(changed, version))
         self._dirty |= changed
@@ -247,14 +248,17 @@ class Checkpointing:
         if self._marked:
             self.settle()
         if updated:
-            # the written keys are only read when a channel gets its first version
+            # the written keys are only read when several channels get their first version at once
             self.bump(updated, (k for t in ran for k, _ in t.writes) if ran else ())
         header = {
             "v": 4,
             "ts": _events.now_iso(),
             "id": checkpoint_id,
             # Channels still set after the step: the next step looks only at nodes they trigger (LangGraph 1.2).
-            "updated_channels": sorted([k for k in updated if channels[k].is_available()]) if list_updated else None,
+            "updated_channels": sorted([
+                k for k in updated
+                if (ch := channels[k]).value is not MISSING and (ch.set_is_available or ch.is_available())
+            ]) if list_updated else None,
         }
         metadata = {"source": source, "step": self.step, "parents": dict(self.parents)}
         if self.durability == "exit":

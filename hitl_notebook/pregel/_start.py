@@ -115,7 +115,7 @@ class StartMixin:
             self.store.add_null_writes(writes)
 
     def _command_writes(self: "Run", command: Command) -> list[tuple[str, Any]]:
-        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_keys]
+        writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_key_set]
         return writes + send_targets(command._goto_as_list(), self.graph.nodes, "input")
 
     def _apply_null(self: "Run", writes: list[tuple[str, Any]]) -> None:
