@@ -39,8 +39,6 @@ class Channel:
     __slots__ = ("key", "value")
     plain = True
     """``checkpoint()`` is just ``value`` (lets hot paths skip the call)."""
-    set_is_available = True
-    """``is_available()`` is just ``value is not MISSING`` (lets hot paths skip the call)."""
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -208,7 +206,6 @@ class NamedBarrier(Channel):
 
     __slots__ = ("names",)
     plain = False
-    set_is_available = False  # available only once every name has written
 
     def __init__(self, key: str, names: frozenset[str]) -> None:
         super().__init__(key)

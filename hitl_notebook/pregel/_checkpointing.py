@@ -255,10 +255,7 @@ class Checkpointing:
             "ts": _events.now_iso(),
             "id": checkpoint_id,
             # Channels still set after the step: the next step looks only at nodes they trigger (LangGraph 1.2).
-            "updated_channels": sorted([
-                k for k in updated
-                if (ch := channels[k]).value is not MISSING and (ch.set_is_available or ch.is_available())
-            ]) if list_updated else None,
+            "updated_channels": self._still_set(channels, updated) if list_updated else None,
         }
         metadata = {"source": source, "step": self.step, "parents": dict(self.parents)}
         if self.durability == "exit":
@@ -274,6 +271,11 @@ class Checkpointing:
             )
             self.emit("checkpoints", payload)
             self.emit("debug", _events.debug(self.step, "checkpoint", payload))
+
+    def _still_set(self, channels: Mapping[str, Channel], updated: set[str]) -> list[str]:
+        """The ``updated`` channels that are still set, sorted; only volatile ones (triggers...) need a look."""
+        gone = [k for k in updated & self.graph.volatile_channels if not channels[k].is_available()]
+        return sorted(updated.difference(gone) if gone else updated)
 
     def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
         """The checkpoint to store (completes ``header``, used once); ``channel_values`` carries the changed channels
