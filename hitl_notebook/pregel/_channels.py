@@ -143,7 +143,7 @@ class BinaryOperatorAggregate(Channel):
         overwritten = False
         value = self.value
         for item in values:
-            replacement = overwrite_value(item)
+            replacement = overwrite_value(item) if isinstance(item, (Overwrite, dict)) else MISSING
             if replacement is not MISSING:
                 if overwritten:
                     raise InvalidUpdateError(create_error_message(

@@ -156,6 +156,19 @@ class Checkpointing:
         (``_checkpoint`` copies only the outer dict).
         """
         seen, versions = self.seen, self.versions
+        if len(tasks) == 1:  # the common case, without the bookkeeping for several tasks of one node
+            task = tasks[0]
+            entry = seen.get(task.name)
+            fresh = None
+            for trigger in task.triggers:
+                version = versions.get(trigger)
+                if version is not None:
+                    if fresh is None:
+                        fresh = {} if entry is None else dict(entry)
+                    fresh[trigger] = version
+            if fresh is not None or entry is None:
+                seen[task.name] = fresh or {}
+            return
         for task in tasks:
             if task.name not in seen:  # new entries in task-path order, as LangGraph inserts them
                 for t in sorted(tasks, key=_path):
@@ -177,18 +190,26 @@ class Checkpointing:
         """Give ``changed`` one new version; channels versioned for the first time are added in ``order``."""
         if not changed:
             return
-        self._counter += 1
-        version = f"{self._counter:032}.{random.random():016}"
+        self._counter = counter = self._counter + 1
+        suffix = self._suffix
+        if suffix is None:
+            # LangGraph's "<counter>.<random>"; one random part per run keeps versions unique across forks of a
+            # thread (the counter already orders those of one run) without formatting a float per checkpoint.
+            suffix = self._suffix = f"{random.random():016}"
+        version = f"{counter:032}.{suffix}"
         versions = self.versions
-        new = changed - versions.keys()
+        new = changed.difference(versions)
         if len(new) > 1:  # their order in the checkpoint: as written, then by name
             for key in order:
                 if key in new and key not in versions:
                     versions[key] = version
-            for key in sorted(new - versions.keys()):
+            for key in sorted(new.difference(versions)):
                 versions[key] = version
-        versions.update(dict.fromkeys(changed, version))
+        for key in changed:
+            versions[key] = version
         self._dirty |= changed
+
+    _suffix: str | None = None
 
     def announce(self, channels: Mapping[str, Channel], saved: CheckpointTuple, plan: Callable[[], list[Task]],
                  output: str | tuple[str, ...]) -> None:
@@ -274,8 +295,13 @@ class Checkpointing:
 
     def _still_set(self, channels: Mapping[str, Channel], updated: set[str]) -> list[str]:
         """The ``updated`` channels that are still set, sorted; only volatile ones (triggers...) need a look."""
-        gone = [k for k in updated & self.graph.volatile_channels if not channels[k].is_available()]
+        volatile = self._volatile
+        if volatile is None:
+            volatile = self._volatile = self.graph.volatile_channels
+        gone = [k for k in updated & volatile if not channels[k].is_available()]
         return sorted(updated.difference(gone) if gone else updated)
+
+    _volatile: frozenset[str] | None = None
 
     def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
         """The checkpoint to store (completes ``header``, used once); ``channel_values`` carries the changed channels
