@@ -186,8 +186,9 @@ class Checkpointing:
         if changed:
             seen.update(changed)
 
-    def bump(self, changed: set[str], order: Iterable[str] = ()) -> None:
-        """Give ``changed`` one new version; channels versioned for the first time are added in ``order``."""
+    def bump(self, changed: set[str], order: Iterable[str] = (), ran: list[Task] | None = None) -> None:
+        """Give ``changed`` one new version; channels versioned for the first time are added in ``order`` (or in
+        the order the tasks in ``ran`` wrote them), then by name."""
         if not changed:
             return
         self._counter = counter = self._counter + 1
@@ -200,7 +201,7 @@ class Checkpointing:
         versions = self.versions
         new = changed.difference(versions)
         if len(new) > 1:  # their order in the checkpoint: as written, then by name
-            for key in order:
+            for key in order if ran is None else [k for t in ran for k, _ in t.writes]:
                 if key in new and key not in versions:
                     versions[key] = version
             for key in sorted(new.difference(versions)):
@@ -269,8 +270,7 @@ class Checkpointing:
         if self._marked:
             self.settle()
         if updated:
-            # the written keys are only read when several channels get their first version at once
-            self.bump(updated, (k for t in ran for k, _ in t.writes) if ran else ())
+            self.bump(updated, ran=ran)
         header = {
             "v": 4,
             "ts": _events.now_iso(),
@@ -298,8 +298,11 @@ class Checkpointing:
         volatile = self._volatile
         if volatile is None:
             volatile = self._volatile = self.graph.volatile_channels
-        gone = [k for k in updated & volatile if not channels[k].is_available()]
-        return sorted(updated.difference(gone) if gone else updated)
+        gone = None
+        for key in updated & volatile:  # a loop, not a list comprehension: usually one or two keys
+            if not channels[key].is_available():
+                gone = [key] if gone is None else [*gone, key]
+        return sorted(updated if gone is None else updated.difference(gone))
 
     _volatile: frozenset[str] | None = None
 

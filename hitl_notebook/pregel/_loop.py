@@ -395,22 +395,22 @@ class Run(EmitMixin, StartMixin):
             writes, self._after_first_step = self._after_first_step, []
             self._updated |= apply_writes(self.channels, [Task(NULL_TASK_ID, "__input__", ("~",), tasks[0].node, (),
                                                                 writes=writes)])
-        if "values" in self.modes and _writes_any(tasks, self._output_key_set):
-            self._emit_values()  # before the checkpoint event, which LangGraph streams at the next step
+        if "values" in self.modes:  # before the checkpoint event, which LangGraph streams at the next step
+            keys = self._output_key_set
+            for task in tasks:  # loops, not any(<genexpr>): this runs every step
+                for key, _ in task.writes:
+                    if key in keys:
+                        break
+                else:
+                    continue
+                self._emit_values()
+                break
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(thread_name_prefix="hitl-task")
         return self._pool
-
-
-def _writes_any(tasks: list[Task], keys: frozenset[str]) -> bool:
-    for task in tasks:  # loops, not any(<genexpr>): this runs every step
-        for key, _ in task.writes:
-            if key in keys:
-                return True
-    return False
 
 
 def _names(value: Any) -> Any:
