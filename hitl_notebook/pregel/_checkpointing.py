@@ -65,7 +65,7 @@ class Checkpointing:
         self.pending_by_task: dict[str, dict[str, Any]] = {}
         self._unsaved: tuple[Mapping[str, Channel], dict[str, Any], dict[str, Any]] | None = None
         self._buffered_writes: list[tuple[Task | None, list[tuple[str, Any]]]] = []
-        self._dirty: set[str] = set()
+        self._dirty: dict[str, str] = {}  # channel -> version, for those changed since the last persisted checkpoint
         self._marked: set[str] = set()
         # A step's lone task's writes, saved in one transaction with the checkpoint right after (savers that can).
         self._held: tuple[Task, list[tuple[str, Any]]] | None = None
@@ -206,9 +206,9 @@ class Checkpointing:
                     versions[key] = version
             for key in sorted(new.difference(versions)):
                 versions[key] = version
-        for key in changed:
-            versions[key] = version
-        self._dirty |= changed
+        given = dict.fromkeys(changed, version)
+        versions.update(given)
+        self._dirty.update(given)
 
     _suffix: str | None = None
 
@@ -306,7 +306,7 @@ class Checkpointing:
 
     _volatile: frozenset[str] | None = None
 
-    def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: set[str]) -> Checkpoint:
+    def _checkpoint(self, channels: Mapping[str, Channel], header: dict[str, Any], changed: Iterable[str]) -> Checkpoint:
         """The checkpoint to store (completes ``header``, used once); ``channel_values`` carries the changed channels
         (savers keep the rest)."""
         values = {
@@ -323,8 +323,7 @@ class Checkpointing:
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
         self._parent_id = get_checkpoint_id(self.checkpoint_config)
-        versions = self.versions
-        new_versions = {k: versions[k] for k in self._dirty}
+        new_versions = self._dirty
         held, self._held = self._held, None
         if held is None:
             self.checkpoint_config = self.saver.put(parent, checkpoint, metadata, new_versions)
@@ -332,7 +331,7 @@ class Checkpointing:
             task, writes = held
             self.checkpoint_config = self.saver.put_with_writes(parent, writes, task.id, task.path_str, checkpoint,
                                                                 metadata, new_versions)
-        self._dirty = set()
+        self._dirty = {}
 
     _parent_id: str | None = None
 
