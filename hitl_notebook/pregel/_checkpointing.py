@@ -206,9 +206,14 @@ class Checkpointing:
                     versions[key] = version
             for key in sorted(new.difference(versions)):
                 versions[key] = version
-        given = dict.fromkeys(changed, version)
-        versions.update(given)
-        self._dirty.update(given)
+        if len(changed) > 8:  # C loops pay off for wide states
+            given = dict.fromkeys(changed, version)
+            versions.update(given)
+            self._dirty.update(given)
+        else:
+            dirty = self._dirty
+            for key in changed:
+                versions[key] = dirty[key] = version
 
     _suffix: str | None = None
 
