@@ -18,6 +18,7 @@ logger = logging.getLogger("hitl_notebook")
 
 _BLAKE2B = hashlib.blake2b(digest_size=16)  # copied per id: cheaper than building a hasher with options
 SPECIAL_WRITES = frozenset({ERROR, ERROR_SOURCE_NODE, INTERRUPT, RESUME})
+_PULL_REPR = f"({PULL!r}, "  # how repr((PULL, name)) starts
 
 
 @dataclass(slots=True, eq=False)
@@ -50,10 +51,14 @@ class Task:
         return repr(self.path)
 
 
-def task_id(checkpoint_id: str, ns: str, step: int, name: str, path: tuple[Any, ...]) -> str:
-    """Deterministic per checkpoint, so a resumed run finds the same tasks (and interrupt ids) again."""
+def task_id(checkpoint_id: str, ns: str, step: int, name: str, path: tuple[Any, ...],
+            path_repr: str | None = None) -> str:
+    """Deterministic per checkpoint, so a resumed run finds the same tasks (and interrupt ids) again.
+
+    ``path_repr``: ``repr(path)``, when the caller has it cheaper.
+    """
     hasher = _BLAKE2B.copy()
-    hasher.update(f"{checkpoint_id}|{ns}|{step}|{name}|{path!r}".encode())
+    hasher.update(f"{checkpoint_id}|{ns}|{step}|{name}|{path_repr or repr(path)}".encode())
     digest = hasher.hexdigest()
     return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
 
@@ -94,7 +99,9 @@ def prepare_tasks(
         else:
             continue
         path = (PULL, name)
-        task = Task(task_id(checkpoint_id, ns, step, name, path), name, path, node, node.triggers)
+        # repr(path) without the tuple's repr: this runs for every task of every step
+        task = Task(task_id(checkpoint_id, ns, step, name, path, f"{_PULL_REPR}{name!r})"), name, path, node,
+                    node.triggers)
         (deferred if node.deferred else ready).append(task)
     return ready or deferred
 

@@ -363,7 +363,8 @@ class Run(EmitMixin, StartMixin):
                 shown = current if isinstance(current, dict) else {}
                 self._emit("values", {**shown, INTERRUPT: task.interrupts})
         else:
-            self.store.put_writes(task, (task.writes or [(NO_WRITES, None)]) + answers, before_save=lone)
+            writes = task.writes or [(NO_WRITES, None)]
+            self.store.put_writes(task, writes + answers if answers else writes, before_save=lone)
             if task.cache_key is not None:
                 _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
