@@ -398,14 +398,8 @@ class Run(EmitMixin, StartMixin):
                                                                 writes=writes)])
         if "values" in self.modes:  # before the checkpoint event, which LangGraph streams at the next step
             keys = self._output_key_set
-            for task in tasks:  # loops, not any(<genexpr>): this runs every step
-                for key, _ in task.writes:
-                    if key in keys:
-                        break
-                else:
-                    continue
+            if any(key in keys for task in tasks for key, _ in task.writes):
                 self._emit_values()
-                break
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
 
     def _executor(self) -> ThreadPoolExecutor:

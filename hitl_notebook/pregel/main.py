@@ -13,7 +13,7 @@ from ..errors import GraphInterrupt, ParentCommand
 from ..runtime import coerce_context, context_jsonschema
 from ..types import StateSnapshot, StreamMode
 from . import _async, _cache, _jsonschema, _nesting, _printing, _state, _update
-from ._channels import BinaryOperatorAggregate, Channel, LastValue
+from ._channels import Channel
 from ._config import check_checkpointer, merge_configs
 from ._context import running_task
 from ._loop import Run, _names
@@ -75,7 +75,7 @@ class Pregel:
         self.debug = debug
         self.name = name
         self.recursion_limit = _default_recursion_limit()
-        self._index: tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int], frozenset[str]] | None = None
+        self._index: tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int]] | None = None
 
     # -- structure used by the loop ----------------------------------------------------------------------------
 
@@ -101,12 +101,7 @@ class Pregel:
     def read_keys(self) -> tuple[str, ...]:
         return (*self.state_keys, START)
 
-    @property
-    def volatile_channels(self) -> frozenset[str]:
-        """Channels a step can leave unset after writing them (triggers, barriers, Sends); state keys stay set."""
-        return self._indexes()[3]
-
-    def _indexes(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int], frozenset[str]]:
+    def _indexes(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int]]:
         if self._index is None:
             index: dict[str, list[str]] = {}
             for node in self.nodes.values():
@@ -114,9 +109,7 @@ class Pregel:
                     index.setdefault(trigger, []).append(node.name)
             deferred = tuple(n.name for n in self.nodes.values() if n.deferred)
             order = {name: i for i, name in enumerate(self.nodes)}
-            stays_set = (LastValue, BinaryOperatorAggregate)  # once written, never unset by consume()
-            volatile = frozenset(k for k, c in self.channels.items() if type(c) not in stays_set)
-            self._index = ({k: tuple(v) for k, v in index.items()}, deferred, order, volatile)
+            self._index = ({k: tuple(v) for k, v in index.items()}, deferred, order)
         return self._index
 
     # -- running -----------------------------------------------------------------------------------------------
