@@ -27,6 +27,7 @@ class EmitMixin:
     forward: Any  # the parent Run when it streams subgraphs=True, else None
     out: deque[tuple[tuple[str, ...], str, Any]]
     output_keys: tuple[str, ...]
+    _output_key_set: frozenset[str]
     channels: dict[str, Any]
     _wake: SimpleQueue | None
 
@@ -46,6 +47,15 @@ class EmitMixin:
     def _emit_values(self) -> None:
         if "values" in self.modes:
             self._emit("values", self._output(self.channels))
+
+    def _emit_values_if_written(self, tasks: list[Any]) -> None:
+        """``values`` after a step whose tasks wrote an output key."""
+        keys = self._output_key_set
+        for task in tasks:  # loops, not any(<genexpr>): this runs every step
+            for key, _ in task.writes:
+                if key in keys:
+                    self._emit_values()
+                    return
 
     def _output(self, channels: dict[str, Any]) -> Any:
         """The graph's output: a dict of output keys, or one channel's bare value (``@entrypoint``)."""

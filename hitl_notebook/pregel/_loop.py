@@ -397,9 +397,7 @@ class Run(EmitMixin, StartMixin):
             self._updated |= apply_writes(self.channels, [Task(NULL_TASK_ID, "__input__", ("~",), tasks[0].node, (),
                                                                 writes=writes)])
         if "values" in self.modes:  # before the checkpoint event, which LangGraph streams at the next step
-            keys = self._output_key_set
-            if any(key in keys for task in tasks for key, _ in task.writes):
-                self._emit_values()
+            self._emit_values_if_written(tasks)
         self.store.save(self.channels, "loop", next_tasks=self._plan, updated=self._updated, ran=tasks)
 
     def _executor(self) -> ThreadPoolExecutor:

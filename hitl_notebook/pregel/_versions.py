@@ -120,11 +120,11 @@ class VersionsMixin:
         volatile = self._volatile
         if volatile is None:  # the run's channels never change kind
             volatile = self._volatile = frozenset(k for k, c in channels.items() if type(c) not in _STAYS_SET)
-        gone = None
+        listed = sorted(updated)
         for key in updated & volatile:  # a loop, not a list comprehension: usually one or two keys
             if not channels[key].is_available():
-                gone = [key] if gone is None else [*gone, key]
-        return sorted(updated if gone is None else updated.difference(gone))
+                listed.remove(key)
+        return listed
 
     _volatile: frozenset[str] | None = None
 
