@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +158,27 @@ def _path(task: Task) -> tuple[Any, ...]:
 
 def read_values(channels: Mapping[str, Channel], keys: Iterable[str]) -> dict[str, Any]:
     return {key: value for key in keys if (value := channels[key].value) is not MISSING}
+
+
+def fresh_reader(channels: Mapping[str, Channel], state_keys: frozenset[str],
+                 step_values: dict[str, Any]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A task's ``__pregel_read``: the state as of its step, with ``writes`` applied to copies of the channels
+    (what a conditional edge sees of its own node's update, as LangGraph's ``read`` with ``fresh=True``)."""
+
+    def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
+        values = dict(step_values)
+        grouped: dict[str, list[Any]] = {}
+        for key, value in writes:
+            if key in values or key in state_keys:
+                grouped.setdefault(key, []).append(value)
+        for key, items in grouped.items():
+            local = channels[key].copy()
+            local.update(items)
+            if local.value is not MISSING:
+                values[key] = local.value
+        return values
+
+    return read_fresh
 
 
 def classify_writes(pending: Iterable[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:

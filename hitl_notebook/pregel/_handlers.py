@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..constants import PUSH
 from ..errors import GraphBubbleUp, NodeError
 from . import _events
-from ._algo import Task, task_id
+from ._algo import Task, fresh_reader, task_id
 from ._runner import run_task
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ def run_error_handler(run: "Run", failed: Task, step: int, announce: bool = Fals
     if announce and run._task_events:
         run._emit_task_event("task", step, _events.task_start(handler))
     runtime = run.runtime_for(handler)
-    runtime.config = store.task_config(handler, step, run._fresh_reader(run._step_values))
+    runtime.config = store.task_config(handler, step, fresh_reader(run.channels, run.graph.state_key_set,
+                                                                  run._step_values))
     runtime.config["configurable"][CONFIG_KEY_NODE_ERROR] = NodeError(node=failed.name, error=failed.error)
     run_task(handler, runtime.config, runtime)
     run._finish(handler, step)

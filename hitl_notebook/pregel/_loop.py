@@ -23,7 +23,7 @@ from ..errors import ErrorCode, GraphRecursionError, create_error_message
 from ..managed.is_last_step import step_budget
 from ..types import Interrupt
 from . import _cache, _callbacks, _events, _handlers
-from ._algo import Task, apply_writes, prepare_tasks, read_values
+from ._algo import Task, apply_writes, fresh_reader, prepare_tasks, read_values
 from ._async import current_bridge
 from ._calls import TaskCalls
 from ._channels import MISSING
@@ -300,7 +300,8 @@ class Run(EmitMixin, StartMixin):
 
     def _run(self, task: Task, step: int, step_values: dict[str, Any]) -> None:
         runtime = self.runtime_for(task)
-        runtime.config = self.store.task_config(task, step, self._fresh_reader(step_values))
+        runtime.config = self.store.task_config(task, step, fresh_reader(self.channels, self.graph.state_key_set,
+                                                                         step_values))
         try:
             if self.callbacks is None:
                 run_task(task, runtime.config, runtime)
@@ -327,24 +328,6 @@ class Run(EmitMixin, StartMixin):
         runtime.scheduler = self._calls
         runtime.run = self
         return runtime
-
-    def _fresh_reader(self, step_values: dict[str, Any]):
-        channels, state_keys = self.channels, self.graph.state_key_set
-
-        def read_fresh(writes: list[tuple[str, Any]]) -> dict[str, Any]:
-            values = dict(step_values)
-            grouped: dict[str, list[Any]] = {}
-            for key, value in writes:
-                if key in values or key in state_keys:
-                    grouped.setdefault(key, []).append(value)
-            for key, items in grouped.items():
-                local = channels[key].copy()
-                local.update(items)
-                if local.value is not MISSING:
-                    values[key] = local.value
-            return values
-
-        return read_fresh
 
     def _finish(self, task: Task, step: int, lone: bool = False) -> None:
         answers = [(RESUME, task.answers)] if task.answers else []
