@@ -49,7 +49,7 @@ async def main():
     app = g.compile(checkpointer=saver)
     cfg = {"configurable": {"thread_id": "parallel"}}
     try:
-        await asyncio.wait_for(app.ainvoke({"log": ["start"]}, cfg), 0.3)
+        await asyncio.wait_for(app.ainvoke({"log": ["start"]}, cfg), 1.5)
     except asyncio.TimeoutError:
         print("timed out")
     print("events:", events)

@@ -45,7 +45,7 @@ async def workflow(x):
 async def main():
     cfg = {"configurable": {"thread_id": "f"}}
     try:
-        await asyncio.wait_for(workflow.ainvoke(3, cfg), 0.3)
+        await asyncio.wait_for(workflow.ainvoke(3, cfg), 1.5)
     except asyncio.TimeoutError:
         print("timed out")
     print("events:", events)

@@ -56,7 +56,7 @@ async def cancelled_run():
         app = g.compile(checkpointer=saver)
         cfg = {"configurable": {"thread_id": "c"}}
         try:
-            await asyncio.wait_for(app.ainvoke({"log": []}, cfg), 0.3)
+            await asyncio.wait_for(app.ainvoke({"log": []}, cfg), 1.5)
         except asyncio.TimeoutError:
             print("timed out")
         print("steps:", [c.metadata["step"] async for c in saver.alist(cfg)])

@@ -35,7 +35,7 @@ async def main():
                     else:
                         await app.ainvoke({"log": []}, cfg, durability=durability)
                 if how == "wait_for":
-                    t = asyncio.create_task(asyncio.wait_for(go(), 0.3))
+                    t = asyncio.create_task(asyncio.wait_for(go(), 1.0))
                 else:
                     t = asyncio.create_task(go())
                     await started.wait()
