@@ -6,6 +6,11 @@ interrupt must not come back, and the answer must not have been taken as new inp
 ``START`` writes a checkpoint whose metadata ``source`` is ``"input"``). Each interrupt id is answered at most once
 per run, so no approval policy can loop on an answer that is not applied. The checks use only the public state
 API (``get_state``, ``get_state_history``), the same for both engines.
+
+Every answer, from a panel, a policy, the console or ``handle.resume()``, passes here (issue 15): it is refused
+before anything is sent when the checkpointer cannot store it (:meth:`Delivery.storable`) or when the thread is no
+longer at the checkpoint the panel shows (:meth:`Delivery.before`, a :class:`DecisionConflictError`); after the
+resume it counts as applied only if the tasks that asked actually ran again with it (:meth:`Delivery.after`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import itertools
 from dataclasses import replace
 from typing import Any
 
-from ._errors import DecisionNotAppliedError
+from ..errors import CheckpointConflictError
+from ._errors import DecisionConflictError, DecisionNotAppliedError, UnstorableAnswerError
 from ._journal import Journal
 
 __all__ = ["Delivery", "Undelivered"]
@@ -25,9 +31,18 @@ _HISTORY_LIMIT = 1000  # checkpoints looked at after a resume; a resume writes a
 class Undelivered(Exception):
     """Answers that were not applied: ``ids`` and a sentence saying why."""
 
-    def __init__(self, ids: list[str], reason: str) -> None:
+    def __init__(self, ids: list[str], reason: str, *, conflict: bool = False) -> None:
         super().__init__(reason)
-        self.ids, self.reason = ids, reason
+        self.ids, self.reason, self.conflict = ids, reason, conflict
+
+
+_MOVED_ON = ("the thread had already moved on when it was sent: another kernel, process or handle answered first, "
+             "or the run had finished or continued elsewhere. Nothing was sent. Reload the thread with "
+             "show(graph, config) (or see graph.get_state(config)) and answer what it asks now.")
+
+_LOADED_MOVED_ON = ("the thread moved on while it was being sent (another kernel, process or handle answered at the "
+                    "same moment): the task that asked did not run with this answer. Reload the thread with "
+                    "show(graph, config) (or see graph.get_state(config)) and answer what it asks now.")
 
 
 class Delivery:
@@ -37,19 +52,43 @@ class Delivery:
         self.sent: set[str] = set()  # ids answered by the resume in flight
         self.answered: set[str] = set()  # every id answered in this run
         self.paused_at: str | None = None  # checkpoint id of the paused thread
+        self.task_of: dict[str, str] = {}  # interrupt id -> id of the task that asked it (at ``paused_at``)
+        self.in_flight = False  # a resume (answers or a breakpoint's Continue) is on its way
 
     def paused(self, state: Any) -> None:
         """The run is waiting at ``state`` (a ``StateSnapshot``)."""
-        self.paused_at = ((state.config or {}).get("configurable") or {}).get("checkpoint_id")
+        self.paused_at = _checkpoint_id(state)
+        self.task_of = {item.id: task.id for task in state.tasks for item in task.interrupts}
+
+    def storable(self, graph: Any, answers: dict[str, Any]) -> None:
+        """Raise :class:`UnstorableAnswerError` when the graph's checkpointer cannot store one of ``answers``.
+
+        Checked before anything is sent, with the checkpointer's own serializer (as it stores the resume value):
+        a value that fails here would fail inside the run after the panel was already locked.
+        """
+        serde = getattr(getattr(graph, "checkpointer", None), "serde", None)
+        dumps = getattr(serde, "dumps_typed", None)
+        if dumps is None:
+            return
+        for iid, value in answers.items():
+            try:
+                dumps(value)
+            except Exception as exc:
+                raise UnstorableAnswerError(
+                    f"The graph's checkpointer ({type(graph.checkpointer).__name__}) cannot store the answer to "
+                    f"interrupt {iid} ({type(value).__name__}): {exc}. Nothing was sent and the interrupt is still "
+                    "pending: answer it again with a value the checkpointer can store (JSON-like data, a "
+                    "dataclass or a pydantic model).") from exc
 
     def twice(self, ids: set[str]) -> list[str]:
         """The ids among ``ids`` that already had an answer in this run (none may be answered twice)."""
         return sorted(ids & self.answered)
 
     def send(self, ids: set[str]) -> None:
-        """Answers to ``ids`` are about to be sent."""
+        """Answers to ``ids`` (none: a breakpoint's Continue) are about to be sent."""
         self.sent = set(ids)
         self.answered |= self.sent
+        self.in_flight = True
 
     def refused(self, ids: set[str]) -> None:
         """The graph refused these answers (e.g. a ``response_schema`` check): they may be answered again."""
@@ -57,20 +96,25 @@ class Delivery:
         self.sent -= ids
 
     def before(self, graph: Any, config: dict[str, Any]) -> None:
-        """Raise :class:`Undelivered` when the thread is no longer paused at the answered interrupts."""
-        if not self.sent:
+        """Raise :class:`Undelivered` (a conflict) when the thread is no longer paused where the run showed it:
+        the answered interrupts are gone, or a newer checkpoint (another process's step, a fork) replaced it."""
+        if not self.in_flight:
             return
-        pending = {i.id for i in graph.get_state(config).interrupts}
-        gone = sorted(self.sent - pending)
-        if gone:
-            self.sent = set()
-            raise Undelivered(gone, "the thread had already moved on when it was sent: another kernel or process "
-                                    "answered first, or the run had finished. Nothing was sent; see "
-                                    "graph.get_state(config) for where the thread is now.")
+        state = graph.get_state(config)
+        gone = sorted(self.sent - {i.id for i in state.interrupts})
+        moved = self.paused_at is not None and _checkpoint_id(state) != self.paused_at
+        if gone or moved:
+            ids = sorted(self.sent)
+            self.sent, self.in_flight = set(), False
+            raise Undelivered(ids, _MOVED_ON, conflict=True)
 
-    def after(self, graph: Any, config: dict[str, Any], state: Any) -> set[str]:
-        """After the resume: return the ids now known to be applied, or raise :class:`Undelivered`."""
-        sent, self.sent = self.sent, set()
+    def after(self, graph: Any, config: dict[str, Any], state: Any, started: set[str]) -> set[str]:
+        """After the resume: return the ids now known to be applied, or raise :class:`Undelivered`.
+
+        ``started`` holds the ids of the root tasks the resume ran: the task that asked an interrupt runs again
+        with its answer, so a resume that loaded a checkpoint another process had saved meanwhile shows up here.
+        """
+        sent, self.sent, self.in_flight = self.sent, set(), False
         if not sent:
             return set()
         back = sorted(sent & {i.id for i in state.interrupts})
@@ -81,7 +125,29 @@ class Delivery:
             raise Undelivered(sorted(sent), "the graph took the answer as new input and started over instead of "
                                             "resuming (was the resume Command made by another engine than the "
                                             "graph's?).")
+        missed = sorted(i for i in sent if i in self.task_of and self.task_of[i] not in started)
+        if missed:
+            raise Undelivered(missed, _LOADED_MOVED_ON, conflict=True)
         return sent
+
+    def untouched(self, graph: Any, config: dict[str, Any], started: set[str]) -> Any:
+        """After a resume that failed before any task ran (e.g. the answer could not be saved): the thread's
+        state when it is still paused where it was, with the answered interrupts pending, else ``None``."""
+        sent, self.sent, self.in_flight = self.sent, set(), False
+        if not sent or started:
+            return None
+        state = graph.get_state(config)
+        if _checkpoint_id(state) != self.paused_at or not sent <= {i.id for i in state.interrupts}:
+            return None
+        self.answered -= sent  # never applied: they may be answered again
+        return state
+
+    def conflict(self, exc: BaseException) -> Undelivered | None:
+        """The sent answers as :class:`Undelivered` when ``exc`` is the saver's ``CheckpointConflictError``."""
+        if not isinstance(exc, CheckpointConflictError):
+            return None
+        sent, self.sent, self.in_flight = sorted(self.sent), set(), False
+        return Undelivered(sent, f"another run saved a step on this thread first: {exc}", conflict=True)
 
     def record_applied(self, journal: Journal, ids: set[str]) -> None:
         """Mark the decisions on ``ids`` as applied in the run's record."""
@@ -97,15 +163,20 @@ class Delivery:
             if entry is not None and entry.decision is not None:
                 journal.change(entry, decision=replace(entry.decision, applied=False), status="error",
                                error=f"Not applied: {problem.reason}")
-        return DecisionNotAppliedError(
-            f"The answer to interrupt(s) {', '.join(problem.ids)} was not applied: {problem.reason}")
+        kind = DecisionConflictError if problem.conflict else DecisionNotAppliedError
+        what = f"The answer to interrupt(s) {', '.join(problem.ids)}" if problem.ids else "Continue"
+        return kind(f"{what} was not applied: {problem.reason}")
 
     def _restarted(self, graph: Any, config: dict[str, Any]) -> bool:
         if self.paused_at is None:
             return False
         for snapshot in itertools.islice(graph.get_state_history(config), _HISTORY_LIMIT):
-            if ((snapshot.config or {}).get("configurable") or {}).get("checkpoint_id") == self.paused_at:
+            if _checkpoint_id(snapshot) == self.paused_at:
                 return False
             if (snapshot.metadata or {}).get("source") == "input":
                 return True
         return False
+
+
+def _checkpoint_id(state: Any) -> str | None:
+    return ((getattr(state, "config", None) or {}).get("configurable") or {}).get("checkpoint_id")

@@ -40,7 +40,8 @@ __all__ = [
 
 NO_CHECKPOINTER = (
     "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
-    "`from hitl_notebook.checkpoint.memory import InMemorySaver` then `builder.compile(checkpointer=InMemorySaver())`."
+    "`from hitl_notebook.checkpoint.memory import InMemorySaver` then `builder.compile(checkpointer=InMemorySaver())` "
+    "(an @entrypoint takes it as `@entrypoint(checkpointer=InMemorySaver())`)."
 )
 _RESTORE: Any = object()
 _NO_INPUT: Any = object()
@@ -142,7 +143,7 @@ class RunDriver(AwaitingMixin):
         exc = segment.run(self.graph, input, self.config, self._cancel)
         self.config = _latest(self.config)  # a run started from a past checkpoint continues from its own
         if exc is not None:
-            self._failed(exc, input)
+            self._failed(exc, segment.started)
             return
         values = segment.values
         if not self.resumable:
@@ -157,7 +158,8 @@ class RunDriver(AwaitingMixin):
             return
         state = self.graph.get_state(self.config)
         try:
-            self._delivery.record_applied(self.journal, self._delivery.after(self.graph, self.config, state))
+            applied = self._delivery.after(self.graph, self.config, state, segment.started)
+            self._delivery.record_applied(self.journal, applied)
         except Undelivered as problem:
             self._not_applied(problem)
             return
@@ -220,68 +222,104 @@ class RunDriver(AwaitingMixin):
         if self._needs_human:
             self._fail_cell_awaits()
 
-    def _failed(self, exc: BaseException, input: Any) -> None:
+    def _failed(self, exc: BaseException, started: set[str]) -> None:
         if not isinstance(exc, Exception):  # KeyboardInterrupt / SystemExit: stop, then let it through
             self._cancel.set()
             self._finish(RunStatus.STOPPED)
             raise exc
-        answered, self._delivery.sent = set(self._delivery.sent), set()
+        conflict = self._delivery.conflict(exc)
+        if conflict is not None:  # the saver refused: another run continued this checkpoint first
+            self._not_applied(conflict)
+            return
+        answered = set(self._delivery.sent)
         if answered and self.resumable and _is_validation_error(exc):
+            self._delivery.sent, self._delivery.in_flight = set(), False
             state = self.graph.get_state(self.config)
-            rejected = [i for i in state.interrupts if i.id in answered]
+            rejected = {i.id for i in state.interrupts if i.id in answered}
             if rejected:  # pydantic refused the answer: the interrupt stays pending, the panel reopens
-                self._policy_failed = True
-                self._delivery.refused({i.id for i in rejected})  # refused: it may be answered again
-                for item in rejected:
-                    entry = self.record.get(item.id)
-                    if entry is not None:
-                        self.journal.change(entry, decision=None, status="waiting",
-                                            error=f"The graph rejected this answer:\n{exc}")
-                self._enter_waiting(state)
+                self._delivery.refused(rejected)  # refused: it may be answered again
+                self._reopen(rejected, f"The graph rejected this answer:\n{exc}", state)
                 return
+        elif answered and self.resumable:
+            state = self._delivery.untouched(self.graph, self.config, started)
+            if state is not None:  # it failed before reaching any node (e.g. saving it): nothing was applied
+                self._reopen(answered, f"This answer could not be applied, so nothing was sent to the graph and "
+                                       f"the interrupt is still pending; answer it again:\n{type(exc).__name__}: "
+                                       f"{exc}", state)
+                return
+        self._delivery.sent, self._delivery.in_flight = set(), False
         self.journal.error("run", exc)
         self._finish(RunStatus.ERROR, error=exc)
 
+    def _reopen(self, ids: set[str], error: str, state: Any) -> None:
+        """The answers to ``ids`` were not applied and their interrupts are still pending: clear the decisions,
+        show ``error`` in their panels, wait again (a policy that gave them hands over to a human)."""
+        self._policy_failed = True
+        for iid in sorted(ids):
+            entry = self.record.get(iid)
+            if entry is not None:
+                self.journal.change(entry, decision=None, status="waiting", error=error)
+        self._enter_waiting(state)
+
     def _begin_resume(self, given: dict[str, Any] | None, *, by: str) -> Any:
         """Record the decisions and switch to running; returns the input of the next stream call."""
-        changed: list[Entry] = []
         with self._lock:
-            self._check_waiting()
-            if given is None:
-                step: Any = None
-                bp = next((e for e in reversed(self.record.entries) if e.kind == "breakpoint"), None)
-                if bp is not None:
-                    bp.decision, bp.status = Decision("", None, "continued", by), "answered"
-                    changed.append(bp)
-            else:
-                ids = {i.id for i in self._pending}
-                unknown = set(given) - ids
-                if unknown:
-                    raise ValueError(f"Not pending: {sorted(unknown)} (pending: {sorted(ids)}).")
-                twice = self._delivery.twice(set(given) | set(self._answers))
-                if twice:  # e.g. a policy meeting an interrupt again: never answer one interrupt twice
-                    raise RunStateError(f"Interrupt(s) {', '.join(twice)} already had an answer in this run; "
-                                        "an interrupt is answered at most once.")
-                for iid, value in given.items():
-                    entry = self.record.get(iid)
-                    if entry is not None and iid not in self._answers:
-                        entry.decision, entry.status, entry.error = self._decision(iid, value, by), "answered", None
-                        changed.append(entry)
-                for iid in self._answers:
-                    entry = self.record.get(iid)
-                    if entry is not None and entry.waiting_for_others:
-                        entry.waiting_for_others = False
-                        changed.append(entry)
-                step = self.engine.resume({**self._answers, **given})
-                self._delivery.send(set(self._answers) | set(given))
-            self._answers = {}
-            self._status = RunStatus.RUNNING
-            self._needs_human = False
-            self._publish()
+            step, changed = self._claim(given, by=by)
+        self._announce(changed)
+        return step
+
+    def _claim(self, given: dict[str, Any] | None, *, by: str) -> tuple[Any, list[Entry]]:
+        """The one place an answer is taken (call with the lock held): check that the run can take ``given``
+        (``None``: a breakpoint's Continue) and that the checkpointer can store it, record each decision exactly
+        as it is sent, switch to running. Returns the resume input and the entries to announce (outside the lock).
+
+        Raises ``RunStateError`` (not waiting, or answered already: nothing is sent), ``ValueError`` (not pending)
+        or :class:`UnstorableAnswerError` (the run keeps waiting).
+        """
+        changed: list[Entry] = []
+        self._check_waiting()
+        if given is None:
+            step: Any = None
+            bp = next((e for e in reversed(self.record.entries) if e.kind == "breakpoint"), None)
+            if bp is not None:
+                bp.decision, bp.status = Decision("", None, "continued", by), "answered"
+                changed.append(bp)
+            self._delivery.send(set())
+        else:
+            ids = {i.id for i in self._pending}
+            unknown = set(given) - ids
+            if unknown:
+                raise ValueError(f"Not pending: {sorted(unknown)} (pending: {sorted(ids)}).")
+            for iid in given:
+                self._check_answerable(iid)
+            twice = self._delivery.twice(set(given) | set(self._answers))
+            if twice:  # e.g. a policy meeting an interrupt again: never answer one interrupt twice
+                raise RunStateError(f"Interrupt(s) {', '.join(twice)} already had an answer in this run; "
+                                    "an interrupt is answered at most once.")
+            self._delivery.storable(self.graph, given)
+            for iid, value in given.items():
+                entry = self.record.get(iid)
+                if entry is not None:
+                    entry.decision, entry.status, entry.error = self._decision(iid, value, by), "answered", None
+                    changed.append(entry)
+            for iid in self._answers:
+                entry = self.record.get(iid)
+                if entry is not None and entry.waiting_for_others:
+                    entry.waiting_for_others = False
+                    changed.append(entry)
+            step = self.engine.resume({**self._answers, **given})
+            self._delivery.send(set(self._answers) | set(given))
+        self._answers = {}
+        self._status = RunStatus.RUNNING
+        self._needs_human = False
+        self._publish()
+        return step, changed
+
+    def _announce(self, changed: list[Entry]) -> None:
+        """Tell observers about the decisions :meth:`_claim` recorded and that the run is running again."""
         for entry in changed:
             self.journal.emit("on_change", entry)
         self.journal.emit("on_status", RunStatus.RUNNING)
-        return step
 
     def _policy_may_answer(self) -> bool:
         return (self._status is RunStatus.WAITING and self.policy is not None and not self._policy_failed
@@ -345,10 +383,20 @@ class RunDriver(AwaitingMixin):
         return self._shown.finished or (self._shown is RunStatus.WAITING and self._shown_human)
 
     def _check_waiting(self) -> None:
+        if not self.resumable:  # the cause, not the symptom (such a run ends in error at its first interrupt)
+            raise RunStateError(NO_CHECKPOINTER)
         if self._status is not RunStatus.WAITING:
             raise RunStateError(f"The run is {self._status.value}, not waiting for an answer.")
-        if not self.resumable:
-            raise RunStateError(NO_CHECKPOINTER)
+
+    def _check_answerable(self, interrupt_id: str | None) -> None:
+        """Raise ``RunStateError`` naming the earlier decision when ``interrupt_id`` already has an answer (in a
+        panel, by ``resume()`` or a policy): whoever answers first wins and the other answer is never sent."""
+        entry = self.record.get(interrupt_id) if interrupt_id is not None else None
+        decision = entry.decision if entry is not None else None
+        if decision is not None and decision.applied is not False:
+            raise RunStateError(f"Interrupt {interrupt_id} was already answered ({decision.caption()}); this answer "
+                                "was not sent.")
+        self._check_waiting()
 
     def _decision(self, interrupt_id: str, value: Any, by: str) -> Decision:
         asked = next((i for i in self._pending if i.id == interrupt_id), None)  # names the tool in HITL labels
