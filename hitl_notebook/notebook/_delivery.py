@@ -16,9 +16,11 @@ resume it counts as applied only if the tasks that asked actually ran again with
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import replace
 from typing import Any
 
+from ..constants import NULL_TASK_ID, RESUME
 from ..errors import CheckpointConflictError
 from ._errors import DecisionConflictError, DecisionNotAppliedError, UnstorableAnswerError
 from ._journal import Journal
@@ -44,6 +46,14 @@ _LOADED_MOVED_ON = ("the thread moved on while it was being sent (another kernel
                     "same moment): the task that asked did not run with this answer. Reload the thread with "
                     "show(graph, config) (or see graph.get_state(config)) and answer what it asks now.")
 
+_CLAIMED = ("another run in this process is resuming the same paused checkpoint right now (a second handle or panel "
+            "of the thread answered first). Nothing was sent. Reload the thread with show(graph, config) once "
+            "that run has moved on.")
+
+# (thread id, checkpoint id) -> the Delivery resuming that paused checkpoint right now, in this process
+_CLAIMS: dict[tuple[Any, str], Delivery] = {}
+_CLAIMS_LOCK = threading.Lock()
+
 
 class Delivery:
     """What a run has answered, and where its thread was paused when the answers were given."""
@@ -54,6 +64,7 @@ class Delivery:
         self.paused_at: str | None = None  # checkpoint id of the paused thread
         self.task_of: dict[str, str] = {}  # interrupt id -> id of the task that asked it (at ``paused_at``)
         self.in_flight = False  # a resume (answers or a breakpoint's Continue) is on its way
+        self._claims: set[tuple[Any, str]] = set()  # keys of _CLAIMS this run holds while its resume runs
 
     def paused(self, state: Any) -> None:
         """The run is waiting at ``state`` (a ``StateSnapshot``)."""
@@ -100,13 +111,39 @@ class Delivery:
         the answered interrupts are gone, or a newer checkpoint (another process's step, a fork) replaced it."""
         if not self.in_flight:
             return
+        if not self._claim(config):
+            ids, self.sent, self.in_flight = sorted(self.sent), set(), False
+            raise Undelivered(ids, _CLAIMED, conflict=True)
         state = graph.get_state(config)
         gone = sorted(self.sent - {i.id for i in state.interrupts})
         moved = self.paused_at is not None and _checkpoint_id(state) != self.paused_at
         if gone or moved:
-            ids = sorted(self.sent)
-            self.sent, self.in_flight = set(), False
+            ids, self.sent, self.in_flight = sorted(self.sent), set(), False
+            self.release()
             raise Undelivered(ids, _MOVED_ON, conflict=True)
+
+    def _claim(self, config: dict[str, Any]) -> bool:
+        """Claim the paused checkpoint for this resume within the process; False when another run holds it.
+
+        Two handles of one process (two ``show()`` of one thread) could otherwise both pass the check above and
+        both resume: across processes the SQLite savers' compare-and-swap refuses the later one.
+        """
+        if self.paused_at is None:
+            return True
+        key = ((config.get("configurable") or {}).get("thread_id"), self.paused_at)
+        with _CLAIMS_LOCK:
+            if _CLAIMS.setdefault(key, self) is not self:
+                return False
+            self._claims.add(key)
+        return True
+
+    def release(self) -> None:
+        """The resume in flight has ended (applied, refused or failed): other runs may look at the thread again."""
+        with _CLAIMS_LOCK:
+            for key in self._claims:
+                if _CLAIMS.get(key) is self:
+                    del _CLAIMS[key]
+            self._claims.clear()
 
     def after(self, graph: Any, config: dict[str, Any], state: Any, started: set[str]) -> set[str]:
         """After the resume: return the ids now known to be applied, or raise :class:`Undelivered`.
@@ -130,17 +167,40 @@ class Delivery:
             raise Undelivered(missed, _LOADED_MOVED_ON, conflict=True)
         return sent
 
-    def untouched(self, graph: Any, config: dict[str, Any], started: set[str]) -> Any:
-        """After a resume that failed before any task ran (e.g. the answer could not be saved): the thread's
-        state when it is still paused where it was, with the answered interrupts pending, else ``None``."""
-        sent, self.sent, self.in_flight = self.sent, set(), False
-        if not sent or started:
+    def untouched(self, graph: Any, config: dict[str, Any]) -> Any:
+        """After a resume that failed: the thread's state when none of the answers reached it (e.g. saving them
+        failed), so the run can wait for them again; else ``None``.
+
+        Untouched means: still paused at the same checkpoint with the answered interrupts pending, their tasks
+        have neither a result nor an error, and the checkpointer holds no resume value for them (a saved one
+        would be replayed to the node instead of a new answer).
+        """
+        sent = self.sent
+        if not sent:
             return None
         state = graph.get_state(config)
         if _checkpoint_id(state) != self.paused_at or not sent <= {i.id for i in state.interrupts}:
             return None
+        tasks = {self.task_of.get(i) for i in sent}
+        if any(t.id in tasks and (t.result is not None or t.error is not None) for t in state.tasks):
+            return None
+        saved = graph.checkpointer.get_tuple(state.config)
+        if saved is None or any(w[0] in tasks | {NULL_TASK_ID} and w[1] == RESUME for w in saved.pending_writes or ()):
+            return None
+        self.sent, self.in_flight = set(), False
         self.answered -= sent  # never applied: they may be answered again
         return state
+
+    def settled(self, graph: Any, config: dict[str, Any]) -> set[str]:
+        """After a resume that failed: the answered ids the thread moved past anyway (applied before a later
+        failure), for the record."""
+        sent, self.sent, self.in_flight = self.sent, set(), False
+        if not sent:
+            return set()
+        state = graph.get_state(config)
+        if _checkpoint_id(state) == self.paused_at:
+            return set()
+        return sent - {i.id for i in state.interrupts}
 
     def conflict(self, exc: BaseException) -> Undelivered | None:
         """The sent answers as :class:`Undelivered` when ``exc`` is the saver's ``CheckpointConflictError``."""

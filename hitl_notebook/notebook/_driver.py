@@ -140,10 +140,13 @@ class RunDriver(AwaitingMixin):
             self._not_applied(problem)
             return
         segment = Segment(self.journal, self._node_of, self.engine)
-        exc = segment.run(self.graph, input, self.config, self._cancel)
+        try:
+            exc = segment.run(self.graph, input, self.config, self._cancel)
+        finally:
+            self._delivery.release()
         self.config = _latest(self.config)  # a run started from a past checkpoint continues from its own
         if exc is not None:
-            self._failed(exc, segment.started)
+            self._failed(exc)
             return
         values = segment.values
         if not self.resumable:
@@ -180,7 +183,15 @@ class RunDriver(AwaitingMixin):
     def _restore(self) -> None:
         state = self.graph.get_state(self.config)
         step = (state.metadata or {}).get("step")
-        if state.interrupts or state.next:
+        if not state.interrupts and _mid_step(state) and "checkpoint_id" not in (self.config.get("configurable") or {}):
+            self.journal.add("info", text=f"Thread {self.thread_id!r} stopped in the middle of step {step} (the "
+                                          "kernel or process ended after some of its nodes' results were saved, "
+                                          "before the step's checkpoint): continuing it. Nodes whose results were "
+                                          "saved are not run again.", status="done")
+            for name in self._ran_before(state):
+                self.journal.node_status(name, NodeStatus.DONE)
+            self._segment(None)
+        elif state.interrupts or state.next:
             self.journal.add("info", text=f"Thread {self.thread_id!r} restored from its checkpoint (step {step}); "
                                           "nothing was re-run.", status="done")
             for name in self._ran_before(state):
@@ -222,7 +233,7 @@ class RunDriver(AwaitingMixin):
         if self._needs_human:
             self._fail_cell_awaits()
 
-    def _failed(self, exc: BaseException, started: set[str]) -> None:
+    def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, Exception):  # KeyboardInterrupt / SystemExit: stop, then let it through
             self._cancel.set()
             self._finish(RunStatus.STOPPED)
@@ -241,13 +252,14 @@ class RunDriver(AwaitingMixin):
                 self._reopen(rejected, f"The graph rejected this answer:\n{exc}", state)
                 return
         elif answered and self.resumable:
-            state = self._delivery.untouched(self.graph, self.config, started)
-            if state is not None:  # it failed before reaching any node (e.g. saving it): nothing was applied
+            state = self._delivery.untouched(self.graph, self.config)
+            if state is not None:  # none of it reached the thread (e.g. saving it failed): nothing was applied
                 self._reopen(answered, f"This answer could not be applied, so nothing was sent to the graph and "
                                        f"the interrupt is still pending; answer it again:\n{type(exc).__name__}: "
                                        f"{exc}", state)
                 return
-        self._delivery.sent, self._delivery.in_flight = set(), False
+        if self.resumable:
+            self._delivery.record_applied(self.journal, self._delivery.settled(self.graph, self.config))
         self.journal.error("run", exc)
         self._finish(RunStatus.ERROR, error=exc)
 
@@ -391,10 +403,13 @@ class RunDriver(AwaitingMixin):
     def _check_answerable(self, interrupt_id: str | None) -> None:
         """Raise ``RunStateError`` naming the earlier decision when ``interrupt_id`` already has an answer (in a
         panel, by ``resume()`` or a policy): whoever answers first wins and the other answer is never sent."""
-        entry = self.record.get(interrupt_id) if interrupt_id is not None else None
+        if interrupt_id is None:  # resume(value): the interrupt shown last is the one meant
+            entry = next((e for e in reversed(self.record.entries) if e.kind == "interrupt"), None)
+        else:
+            entry = self.record.get(interrupt_id)
         decision = entry.decision if entry is not None else None
         if decision is not None and decision.applied is not False:
-            raise RunStateError(f"Interrupt {interrupt_id} was already answered ({decision.caption()}); this answer "
+            raise RunStateError(f"Interrupt {entry.key} was already answered ({decision.caption()}); this answer "
                                 "was not sent.")
         self._check_waiting()
 
@@ -414,6 +429,13 @@ def _strip(values: Any) -> Any:
     if isinstance(values, dict) and INTERRUPT in values:
         return {k: v for k, v in values.items() if k != INTERRUPT}
     return values
+
+
+def _mid_step(state: Any) -> bool:
+    """Whether ``state`` is a step cut short (a crash after some tasks' writes were saved, before the step's
+    checkpoint): some task already has its result, or tasks are left although ``next`` is empty (both engines
+    leave the tasks whose writes were saved out of ``next``, as LangGraph 1.2)."""
+    return bool(state.tasks) and (not state.next or any(t.result is not None for t in state.tasks))
 
 
 def _is_validation_error(exc: BaseException) -> bool:
