@@ -46,6 +46,7 @@ __all__ = [
     "RunStatus",
     "RunStoppedError",
     "RunView",
+    "UnstorableAnswerError",
     "as_policy",
     "auto_approve",
     "auto_reject",
@@ -56,5 +57,4 @@ __all__ = [
     "run",
     "scripted",
     "show",
-    "UnstorableAnswerError",
 ]
