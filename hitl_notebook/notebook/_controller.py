@@ -101,13 +101,15 @@ class RunHandle(RunDriver):
             remaining = [i for i in ids if i not in self._answers and i != interrupt_id]
             if not remaining:  # the last answer: claimed and sent in this same locked step, so nothing races it
                 step, changed = self._claim({interrupt_id: value}, by=by or self.user)
-            else:
+            else:  # recorded in the same locked step, so a resume() sending it meanwhile sees the decision
                 self._answers[interrupt_id] = value
                 entry = self.record.get(interrupt_id)
+                if entry is not None:
+                    entry.decision = self._decision(interrupt_id, value, by or self.user)
+                    entry.waiting_for_others, entry.status, entry.error = True, "answered", None
         if remaining:
             if entry is not None:
-                self.journal.change(entry, decision=self._decision(interrupt_id, value, by or self.user),
-                                    waiting_for_others=True, status="answered", error=None)
+                self.journal.emit("on_change", entry)
             return False
         self._announce(changed)
         self._launch(step)

@@ -218,8 +218,11 @@ class Delivery:
 
     def record_not_applied(self, journal: Journal, problem: Undelivered) -> DecisionNotAppliedError:
         """Mark the decisions of ``problem`` as *not applied*, with the reason; return the run's error."""
-        for iid in problem.ids:
-            entry = journal.record.get(iid)
+        if problem.ids:
+            entries = [journal.record.get(iid) for iid in problem.ids]
+        else:  # a breakpoint's Continue
+            entries = [next((e for e in reversed(journal.record.entries) if e.kind == "breakpoint"), None)]
+        for entry in entries:
             if entry is not None and entry.decision is not None:
                 journal.change(entry, decision=replace(entry.decision, applied=False), status="error",
                                error=f"Not applied: {problem.reason}")

@@ -347,3 +347,20 @@ def test_show_of_a_finished_thread_still_reports_its_result(eng):
     handle = show(graph, config, ui="widgets", display=False)
     assert handle.wait(5) == {"draft": "x", "verdict": "approve"}
     assert "stopped in the middle" not in handle.view.text()
+
+
+def test_continue_at_a_breakpoint_the_thread_moved_past_is_refused(eng, start):
+    ran: list = []
+    graph = (eng.StateGraph(Log).add_node("a", lambda s: {"log": ["a"]})
+             .add_node("b", lambda s: ran.append("b") or {"log": ["b"]}).add_edge(eng.START, "a").add_edge("a", "b")
+             .compile(checkpointer=eng.InMemorySaver(), interrupt_before=["b"]))
+    handle = start(graph, {"log": []})
+    graph.invoke(None, handle.config)  # another kernel continued first
+    assert ran == ["b"]
+    handle.resume()
+    assert handle.wait_idle(5) is RunStatus.ERROR
+    with pytest.raises(CheckpointConflictError, match="already moved on"):
+        handle.result
+    assert ran == ["b"]  # not run a second time
+    (breakpoint,) = [e for e in handle.record.entries if e.kind == "breakpoint"]
+    assert breakpoint.decision.applied is False
