@@ -41,7 +41,7 @@ class AnsweringMixin:
         self.journal.error("run", error)
         self._finish(RunStatus.ERROR, error=error)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, started: set[str]) -> None:
         if not isinstance(exc, Exception):  # KeyboardInterrupt / SystemExit: stop, then let it through
             self._cancel.set()
             self._finish(RunStatus.STOPPED)
@@ -67,7 +67,13 @@ class AnsweringMixin:
                                        f"{exc}", state)
                 return
         if self.resumable:
-            self._delivery.record_applied(self.journal, self._delivery.settled(self.graph, self.config))
+            try:
+                self._delivery.record_applied(self.journal, self._delivery.settled(self.graph, self.config, started))
+            except Undelivered as problem:
+                if problem.conflict:  # the run failed because the thread had moved on: that is the error
+                    self._not_applied(problem)
+                    return
+                self._delivery.record_not_applied(self.journal, problem)
         self.journal.error("run", exc)
         self._finish(RunStatus.ERROR, error=exc)
 

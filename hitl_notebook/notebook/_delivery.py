@@ -191,16 +191,30 @@ class Delivery:
         self.answered -= sent  # never applied: they may be answered again
         return state
 
-    def settled(self, graph: Any, config: dict[str, Any]) -> set[str]:
+    def settled(self, graph: Any, config: dict[str, Any], started: set[str]) -> set[str]:
         """After a resume that failed: the answered ids the thread moved past anyway (applied before a later
-        failure), for the record."""
+        failure), for the record.
+
+        Raises :class:`Undelivered`: a conflict when the thread moved on although the tasks that asked did not run
+        (another process answered first), or *not applied* when the thread is still paused at them (the node
+        failed after receiving the answer, so no step was saved past the interrupt).
+        """
         sent, self.sent, self.in_flight = self.sent, set(), False
         if not sent:
             return set()
         state = graph.get_state(config)
+        pending = {i.id for i in state.interrupts}
         if _checkpoint_id(state) == self.paused_at:
+            stuck = sorted(sent & pending)
+            if stuck:
+                raise Undelivered(stuck, "the run failed before the thread moved past the interrupt (see the error "
+                                         "below); the thread is still paused there, and show(graph, config) "
+                                         "shows it again.")
             return set()
-        return sent - {i.id for i in state.interrupts}
+        missed = sorted(i for i in sent if i in self.task_of and self.task_of[i] not in started)
+        if missed:
+            raise Undelivered(missed, _LOADED_MOVED_ON, conflict=True)
+        return sent - pending
 
     def conflict(self, exc: BaseException) -> Undelivered | None:
         """The sent answers as :class:`Undelivered` when ``exc`` is the saver's ``CheckpointConflictError``."""

@@ -141,7 +141,7 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
             self._delivery.release()
         self.config = _latest(self.config)  # a run started from a past checkpoint continues from its own
         if exc is not None:
-            self._failed(exc)
+            self._failed(exc, segment.started)
             return
         values = segment.values
         if not self.resumable:

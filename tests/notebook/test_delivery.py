@@ -364,3 +364,45 @@ def test_continue_at_a_breakpoint_the_thread_moved_past_is_refused(eng, start):
     assert ran == ["b"]  # not run a second time
     (breakpoint,) = [e for e in handle.record.entries if e.kind == "breakpoint"]
     assert breakpoint.decision.applied is False
+
+
+def test_a_node_failing_after_its_answer_records_the_answer_as_not_applied(eng, start, tmp_path):
+    """The node raised after receiving the answer: no step was saved past the interrupt, so the decision is not
+    applied (the thread is still paused there), and the run's error is the node's."""
+    def review(s: Draft) -> dict:
+        verdict = eng.interrupt({"question": "ok?"})
+        raise RuntimeError(f"cannot ship with {verdict}")
+
+    graph = eng.StateGraph(Draft).add_node("review", review).add_edge(eng.START, "review").compile(
+        checkpointer=eng.InMemorySaver())
+    handle = start(graph, {"draft": "x"})
+    handle.view.panel().button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.ERROR
+    with pytest.raises(RuntimeError, match="cannot ship with approve"):
+        handle.result
+    assert [d.applied for d in handle.record.decisions] == [False]
+    assert [d["applied"] for d in audit_decisions(handle, tmp_path / "a.ipynb")] == [False]
+    assert graph.get_state(handle.config).interrupts  # still paused: show() answers it again
+
+
+def test_a_thread_that_moves_on_while_the_answer_is_sent_is_a_conflict(eng, start, monkeypatch):
+    """Another process saves its answer between this run's check and its resume: the resume runs on the newer
+    checkpoint, where the task that asked never runs, so the answer is recorded as not applied."""
+    calls: list = []
+    graph = review_graph(eng, calls=calls)
+    handle = start(graph, {"draft": "hello"})
+    from hitl_notebook.notebook._delivery import Delivery
+
+    checked = Delivery.before
+
+    def then_another_process_answers(self: Any, graph: Any, config: dict) -> None:
+        checked(self, graph, config)
+        graph.invoke(eng.Command(resume="answered elsewhere"), config)
+
+    monkeypatch.setattr(Delivery, "before", then_another_process_answers)
+    handle.view.panel().button("Reject").click()
+    status = handle.wait_idle(5)
+    assert calls == ["answered elsewhere"]
+    assert graph.get_state(handle.config).values["verdict"] == "answered elsewhere"
+    assert applied(handle) == [] and [d.applied for d in handle.record.decisions] == [False]
+    assert status is RunStatus.ERROR and isinstance(handle._error, CheckpointConflictError)
