@@ -236,10 +236,11 @@ class Delivery:
             entries = [journal.record.get(iid) for iid in problem.ids]
         else:  # a breakpoint's Continue
             entries = [next((e for e in reversed(journal.record.entries) if e.kind == "breakpoint"), None)]
+        why = "Not applied (CheckpointConflictError)" if problem.conflict else "Not applied"
         for entry in entries:
             if entry is not None and entry.decision is not None:
                 journal.change(entry, decision=replace(entry.decision, applied=False), status="error",
-                               error=f"Not applied: {problem.reason}")
+                               error=f"{why}: {problem.reason}")
         kind = DecisionConflictError if problem.conflict else DecisionNotAppliedError
         what = f"The answer to interrupt(s) {', '.join(problem.ids)}" if problem.ids else "Continue"
         return kind(f"{what} was not applied: {problem.reason}")

@@ -84,6 +84,7 @@ def test_a_stale_panel_of_a_second_kernel_gets_a_conflict_and_applies_nothing(en
         assert applied(kernel_b) == [] and [d.applied for d in kernel_b.record.decisions] == [False]
         assert [d["applied"] for d in audit_decisions(kernel_b, tmp_path / "b.ipynb")] == [False]
         assert "NOT applied" in kernel_b.view.panels[0].message.value
+        assert "CheckpointConflictError" in kernel_b.view.panels[0].message.value
         assert kernel_b.view.panels[0].locked
 
 
