@@ -20,8 +20,9 @@ __all__ = ["NO_CHECKPOINTER", "AnsweringMixin"]
 
 NO_CHECKPOINTER = (
     "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
-    "`from hitl_notebook.checkpoint.memory import InMemorySaver` then `builder.compile(checkpointer=InMemorySaver())` "
-    "(an @entrypoint takes it as `@entrypoint(checkpointer=InMemorySaver())`)."
+    "`from hitl_notebook.checkpoint.memory import InMemorySaver` (`langgraph.checkpoint.memory` for a graph built "
+    "with langgraph) then `builder.compile(checkpointer=InMemorySaver())`; an @entrypoint takes it as "
+    "`@entrypoint(checkpointer=InMemorySaver())`."
 )
 
 
@@ -155,17 +156,19 @@ class AnsweringMixin:
 
     def _check_answerable(self, interrupt_id: str | None) -> None:
         """Raise ``RunStateError`` naming the earlier decision when ``interrupt_id`` already has an answer (in a
-        panel, by ``resume()`` or a policy): whoever answers first wins and the other answer is never sent."""
-        if interrupt_id is None:  # resume(value): the interrupt shown last is the one meant
-            entry = next((e for e in reversed(self.record.entries) if e.kind == "interrupt"), None)
-        else:
+        panel, by ``resume()`` or a policy): whoever answers first wins and the other answer is never sent.
+        Without an id, a run that is no longer waiting explains itself by the last interrupt's decision."""
+        waiting = self._status is RunStatus.WAITING
+        if interrupt_id is not None:
             entry = self.record.get(interrupt_id)
+        else:
+            entry = None if waiting else next((e for e in reversed(self.record.entries) if e.kind == "interrupt"),
+                                              None)
         decision = entry.decision if entry is not None else None
-        if decision is not None and decision.applied is not False:
-            run = "" if self._status is RunStatus.WAITING else f"The run is {self._status.value}, not waiting for an "\
-                "answer: i"
-            raise RunStateError(f"{run or 'I'}nterrupt {entry.key} was already answered ({decision.caption()}); this "
-                                "answer was not sent.")
+        if entry is not None and decision is not None and decision.applied is not False:
+            why = f"interrupt {entry.key} was already answered ({decision.caption()}); this answer was not sent."
+            raise RunStateError(why[0].upper() + why[1:] if waiting else
+                                f"The run is {self._status.value}, not waiting for an answer: {why}")
         self._check_waiting()
 
     def _decision(self, interrupt_id: str, value: Any, by: str) -> Decision:

@@ -407,3 +407,16 @@ def test_a_thread_that_moves_on_while_the_answer_is_sent_is_a_conflict(eng, star
     assert graph.get_state(handle.config).values["verdict"] == "answered elsewhere"
     assert applied(handle) == [] and [d.applied for d in handle.record.decisions] == [False]
     assert status is RunStatus.ERROR and isinstance(handle._error, CheckpointConflictError)
+
+
+def test_resume_without_id_answers_the_one_left_open_next_to_a_panel_answer(eng, start):
+    def ask(name: str) -> Any:
+        return lambda s: {"log": [f"{name}={eng.interrupt({'question': name})}"]}
+
+    graph = (eng.StateGraph(Log).add_node("a", ask("a")).add_node("b", ask("b")).add_edge(eng.START, "a")
+             .add_edge(eng.START, "b").compile(checkpointer=eng.InMemorySaver()))
+    handle = start(graph, {"log": []})
+    for panel in handle.view.panels[-1:]:  # the panel shown last: resume() must still find the other one
+        panel.button("Approve").click()
+    handle.resume("reject")
+    assert sorted(handle.wait(5)["log"]) in (["a=approve", "b=reject"], ["a=reject", "b=approve"])
