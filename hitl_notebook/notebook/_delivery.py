@@ -1,16 +1,22 @@
-"""A decision recorded is a decision delivered: checks around every resume of a run.
+"""A decision recorded is a decision delivered: checks around every resume of a run (issues 12 and 15).
 
-Before answers are sent, the thread must still be paused at the interrupts they answer (another kernel or process
-may have answered first, or the run finished). After the resume, the thread must have moved past them: the same
-interrupt must not come back, and the answer must not have been taken as new input (a graph restarting from
-``START`` writes a checkpoint whose metadata ``source`` is ``"input"``). Each interrupt id is answered at most once
-per run, so no approval policy can loop on an answer that is not applied. The checks use only the public state
-API (``get_state``, ``get_state_history``), the same for both engines.
+Every answer, from a panel, a policy, the console or ``handle.resume()``, passes here:
 
-Every answer, from a panel, a policy, the console or ``handle.resume()``, passes here (issue 15): it is refused
-before anything is sent when the checkpointer cannot store it (:meth:`Delivery.storable`) or when the thread is no
-longer at the checkpoint the panel shows (:meth:`Delivery.before`, a :class:`DecisionConflictError`); after the
-resume it counts as applied only if the tasks that asked actually ran again with it (:meth:`Delivery.after`).
+- before anything is sent, it is refused when the checkpointer cannot store it (:meth:`Delivery.storable`), when
+  another run of this process is resuming the same checkpoint (a claim), or when the thread is no longer paused
+  at the checkpoint the run shows (:meth:`Delivery.before`): another kernel, process or handle answered first, the
+  run finished, or a newer checkpoint replaced it. A refusal for a thread that moved on is a
+  :class:`DecisionConflictError` (a ``CheckpointConflictError``), like the SQLite savers' own compare-and-swap;
+- after the resume (:meth:`Delivery.after`) it counts as applied only when the thread moved past the interrupt,
+  the same interrupt did not come back, the graph did not take the answer as new input (restarting from
+  ``START`` writes a checkpoint whose metadata ``source`` is ``"input"``), and the task that asked actually ran
+  again with it (so a resume that loaded a checkpoint another process saved meanwhile shows up);
+- after a failed resume, :meth:`Delivery.untouched` tells whether none of it reached the thread (the interrupt is
+  then answerable again) and :meth:`Delivery.settled` what became of it otherwise.
+
+Each interrupt id is answered at most once per run, so no approval policy can loop on an answer that is not
+applied. The checks use only the public API both engines share: ``get_state``, ``get_state_history``, the stream's
+``tasks`` events, and the checkpointer's ``serde`` and ``get_tuple``.
 """
 
 from __future__ import annotations
