@@ -420,3 +420,16 @@ def test_resume_without_id_answers_the_one_left_open_next_to_a_panel_answer(eng,
         panel.button("Approve").click()
     handle.resume("reject")
     assert sorted(handle.wait(5)["log"]) in (["a=approve", "b=reject"], ["a=reject", "b=approve"])
+
+
+def test_a_policy_giving_an_unstorable_answer_hands_over_to_a_human(eng):
+    from hitl_notebook.notebook import HumanInputRequired
+
+    graph = review_graph(eng)
+    with pytest.raises(HumanInputRequired) as paused:
+        run(graph, {"draft": "hello"}, policy=lambda interrupt: object(), ui="console")
+    handle = paused.value.handle
+    assert handle.status is RunStatus.WAITING and len(handle.pending) == 1
+    assert "cannot store the answer" in handle.log_text()
+    handle.resume("approve")
+    assert handle.result == {"draft": "hello", "verdict": "approve"}
