@@ -152,7 +152,9 @@ class AnsweringMixin:
         if not self.resumable:  # the cause, not the symptom (such a run ends in error at its first interrupt)
             raise RunStateError(NO_CHECKPOINTER)
         if self._status is not RunStatus.WAITING:
-            raise RunStateError(f"The run is {self._status.value}, not waiting for an answer.")
+            again = "" if self._status in (RunStatus.RUNNING, RunStatus.DONE) else (
+                " Its thread may still be paused: show(graph, handle.config) shows what it asks now.")
+            raise RunStateError(f"The run is {self._status.value}, not waiting for an answer.{again}")
 
     def _check_answerable(self, interrupt_id: str | None) -> None:
         """Raise ``RunStateError`` naming the earlier decision when ``interrupt_id`` already has an answer (in a

@@ -289,6 +289,8 @@ def test_a_stale_handle_refuses_instead_of_resuming_a_newer_checkpoint(eng, star
         handle.result
     assert isinstance(handle._error, DecisionConflictError)
     assert calls == [] and applied(handle) == []
+    with pytest.raises(RunStateError, match=r"show\(graph, handle.config\) shows what it asks now"):
+        handle.resume("approve")
     state = graph.get_state(handle.config)
     assert state.config["configurable"]["checkpoint_id"] == newer["configurable"]["checkpoint_id"]
 
