@@ -97,11 +97,11 @@ class RunHandle(RunDriver):
             ids = [i.id for i in self._pending]
             if interrupt_id not in ids:
                 raise ValueError(f"Interrupt {interrupt_id!r} is not pending (pending: {ids}).")
-            self._delivery.storable(self.graph, {interrupt_id: value})
             remaining = [i for i in ids if i not in self._answers and i != interrupt_id]
             if not remaining:  # the last answer: claimed and sent in this same locked step, so nothing races it
                 step, changed = self._claim({interrupt_id: value}, by=by or self.user)
             else:  # recorded in the same locked step, so a resume() sending it meanwhile sees the decision
+                self._delivery.storable(self.graph, {interrupt_id: value})
                 self._answers[interrupt_id] = value
                 entry = self.record.get(interrupt_id)
                 if entry is not None:
