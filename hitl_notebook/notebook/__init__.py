@@ -8,6 +8,7 @@ notebook the same call drives the run in the console, with prompts or an approva
 from ._audit import export_audit
 from ._console import ConsolePolicy
 from ._controller import DecisionNotAppliedError, RunHandle, RunPendingError, RunStateError, RunStoppedError
+from ._errors import DecisionConflictError, UnstorableAnswerError
 from ._journal import RunObserver
 from ._panels import Panel, PanelContext
 from ._payloads import register_renderer
@@ -30,6 +31,7 @@ __all__ = [
     "AnswerContext",
     "ConsolePolicy",
     "Decision",
+    "DecisionConflictError",
     "DecisionNotAppliedError",
     "Entry",
     "HumanInputRequired",
@@ -44,6 +46,7 @@ __all__ = [
     "RunStatus",
     "RunStoppedError",
     "RunView",
+    "UnstorableAnswerError",
     "as_policy",
     "auto_approve",
     "auto_reject",

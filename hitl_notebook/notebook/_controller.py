@@ -93,21 +93,26 @@ class RunHandle(RunDriver):
         answer started the resume.
         """
         with self._lock:
-            self._check_waiting()
+            self._check_answerable(interrupt_id)
             ids = [i.id for i in self._pending]
             if interrupt_id not in ids:
                 raise ValueError(f"Interrupt {interrupt_id!r} is not pending (pending: {ids}).")
-            if interrupt_id in self._answers:
-                raise RunStateError(f"Interrupt {interrupt_id!r} is already answered.")
-            self._answers[interrupt_id] = value
-            remaining = [i for i in ids if i not in self._answers]
-            entry = self.record.get(interrupt_id)
-        if entry is not None:
-            self.journal.change(entry, decision=self._decision(interrupt_id, value, by or self.user),
-                                waiting_for_others=bool(remaining), status="answered", error=None)
+            remaining = [i for i in ids if i not in self._answers and i != interrupt_id]
+            if not remaining:  # the last answer: claimed and sent in this same locked step, so nothing races it
+                step, changed = self._claim({interrupt_id: value}, by=by or self.user)
+            else:  # recorded in the same locked step, so a resume() sending it meanwhile sees the decision
+                self._delivery.storable(self.graph, {interrupt_id: value})
+                self._answers[interrupt_id] = value
+                entry = self.record.get(interrupt_id)
+                if entry is not None:
+                    entry.decision = self._decision(interrupt_id, value, by or self.user)
+                    entry.waiting_for_others, entry.status, entry.error = True, "answered", None
         if remaining:
+            if entry is not None:
+                self.journal.emit("on_change", entry)
             return False
-        self._launch(self._begin_resume({}, by=by or self.user))
+        self._announce(changed)
+        self._launch(step)
         return True
 
     def resume(self, value: Any = UNSET, *, id: str | None = None,
@@ -118,7 +123,7 @@ class RunHandle(RunDriver):
         Answers already given in panels are sent along. Interrupts left unanswered stay pending.
         """
         with self._lock:
-            self._check_waiting()
+            self._check_answerable(id)
             given: dict[str, Any] | None
             if not self._pending:
                 given = None
@@ -132,7 +137,9 @@ class RunHandle(RunDriver):
                     raise ValueError(f"{len(open_ids)} interrupts are waiting for an answer; pass id=... or "
                                      f"answers={{id: value}} (ids: {open_ids}).")
                 given = {id if id is not None else open_ids[0]: value}
-        self._launch(self._begin_resume(given, by=f"{self.user} (resume())"))
+            step, changed = self._claim(given, by=f"{self.user} (resume())")
+        self._announce(changed)
+        self._launch(step)
         return self
 
     def stop(self) -> "RunHandle":

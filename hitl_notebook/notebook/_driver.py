@@ -18,14 +18,14 @@ from typing import Any
 
 from ..constants import INTERRUPT, START
 from ..drawing.status import NodeStatus
+from ._answering import NO_CHECKPOINTER, AnsweringMixin
 from ._awaiting import AwaitingMixin, call_soon
 from ._delivery import Delivery, Undelivered
 from ._engine import engine_of
 from ._errors import DecisionNotAppliedError, RunPendingError, RunStateError, RunStoppedError
 from ._journal import Journal
-from ._payloads import decision_label
 from ._policy import AnswerContext, Policy
-from ._record import Decision, Entry, RunRecord, RunStatus, current_user
+from ._record import Entry, RunRecord, RunStatus, current_user
 from ._segment import UNSET, Segment
 
 __all__ = [
@@ -38,15 +38,11 @@ __all__ = [
     "call_soon",
 ]
 
-NO_CHECKPOINTER = (
-    "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
-    "`from hitl_notebook.checkpoint.memory import InMemorySaver` then `builder.compile(checkpointer=InMemorySaver())`."
-)
 _RESTORE: Any = object()
 _NO_INPUT: Any = object()
 
 
-class RunDriver(AwaitingMixin):
+class RunDriver(AnsweringMixin, AwaitingMixin):
     """The state machine of a run (``running`` → ``waiting`` ⇄ ``running`` → ``done``/``error``/``stopped``)."""
 
     def __init__(self, graph: Any, config: dict[str, Any] | None = None, *, approve_value: Any = "approve",
@@ -139,10 +135,13 @@ class RunDriver(AwaitingMixin):
             self._not_applied(problem)
             return
         segment = Segment(self.journal, self._node_of, self.engine)
-        exc = segment.run(self.graph, input, self.config, self._cancel)
+        try:
+            exc = segment.run(self.graph, input, self.config, self._cancel)
+        finally:
+            self._delivery.release()
         self.config = _latest(self.config)  # a run started from a past checkpoint continues from its own
         if exc is not None:
-            self._failed(exc, input)
+            self._failed(exc, segment.started)
             return
         values = segment.values
         if not self.resumable:
@@ -157,7 +156,8 @@ class RunDriver(AwaitingMixin):
             return
         state = self.graph.get_state(self.config)
         try:
-            self._delivery.record_applied(self.journal, self._delivery.after(self.graph, self.config, state))
+            applied = self._delivery.after(self.graph, self.config, state, segment.started)
+            self._delivery.record_applied(self.journal, applied)
         except Undelivered as problem:
             self._not_applied(problem)
             return
@@ -168,17 +168,18 @@ class RunDriver(AwaitingMixin):
         else:
             self._finish(RunStatus.DONE, result=_strip(state.values if values is UNSET else values))
 
-    # -- a decision recorded is a decision delivered (see _delivery) --------------------------------------------
-
-    def _not_applied(self, problem: Undelivered) -> None:
-        error = self._delivery.record_not_applied(self.journal, problem)
-        self.journal.error("run", error)
-        self._finish(RunStatus.ERROR, error=error)
-
     def _restore(self) -> None:
         state = self.graph.get_state(self.config)
         step = (state.metadata or {}).get("step")
-        if state.interrupts or state.next:
+        if not state.interrupts and _mid_step(state) and "checkpoint_id" not in (self.config.get("configurable") or {}):
+            self.journal.add("info", text=f"Thread {self.thread_id!r} stopped in the middle of step {step} (the "
+                                          "kernel or process ended after some of its nodes' results were saved, "
+                                          "before the step's checkpoint): continuing it. Nodes whose results were "
+                                          "saved are not run again.", status="done")
+            for name in self._ran_before(state):
+                self.journal.node_status(name, NodeStatus.DONE)
+            self._segment(None)
+        elif state.interrupts or state.next:
             self.journal.add("info", text=f"Thread {self.thread_id!r} restored from its checkpoint (step {step}); "
                                           "nothing was re-run.", status="done")
             for name in self._ran_before(state):
@@ -219,69 +220,6 @@ class RunDriver(AwaitingMixin):
         self._publish()
         if self._needs_human:
             self._fail_cell_awaits()
-
-    def _failed(self, exc: BaseException, input: Any) -> None:
-        if not isinstance(exc, Exception):  # KeyboardInterrupt / SystemExit: stop, then let it through
-            self._cancel.set()
-            self._finish(RunStatus.STOPPED)
-            raise exc
-        answered, self._delivery.sent = set(self._delivery.sent), set()
-        if answered and self.resumable and _is_validation_error(exc):
-            state = self.graph.get_state(self.config)
-            rejected = [i for i in state.interrupts if i.id in answered]
-            if rejected:  # pydantic refused the answer: the interrupt stays pending, the panel reopens
-                self._policy_failed = True
-                self._delivery.refused({i.id for i in rejected})  # refused: it may be answered again
-                for item in rejected:
-                    entry = self.record.get(item.id)
-                    if entry is not None:
-                        self.journal.change(entry, decision=None, status="waiting",
-                                            error=f"The graph rejected this answer:\n{exc}")
-                self._enter_waiting(state)
-                return
-        self.journal.error("run", exc)
-        self._finish(RunStatus.ERROR, error=exc)
-
-    def _begin_resume(self, given: dict[str, Any] | None, *, by: str) -> Any:
-        """Record the decisions and switch to running; returns the input of the next stream call."""
-        changed: list[Entry] = []
-        with self._lock:
-            self._check_waiting()
-            if given is None:
-                step: Any = None
-                bp = next((e for e in reversed(self.record.entries) if e.kind == "breakpoint"), None)
-                if bp is not None:
-                    bp.decision, bp.status = Decision("", None, "continued", by), "answered"
-                    changed.append(bp)
-            else:
-                ids = {i.id for i in self._pending}
-                unknown = set(given) - ids
-                if unknown:
-                    raise ValueError(f"Not pending: {sorted(unknown)} (pending: {sorted(ids)}).")
-                twice = self._delivery.twice(set(given) | set(self._answers))
-                if twice:  # e.g. a policy meeting an interrupt again: never answer one interrupt twice
-                    raise RunStateError(f"Interrupt(s) {', '.join(twice)} already had an answer in this run; "
-                                        "an interrupt is answered at most once.")
-                for iid, value in given.items():
-                    entry = self.record.get(iid)
-                    if entry is not None and iid not in self._answers:
-                        entry.decision, entry.status, entry.error = self._decision(iid, value, by), "answered", None
-                        changed.append(entry)
-                for iid in self._answers:
-                    entry = self.record.get(iid)
-                    if entry is not None and entry.waiting_for_others:
-                        entry.waiting_for_others = False
-                        changed.append(entry)
-                step = self.engine.resume({**self._answers, **given})
-                self._delivery.send(set(self._answers) | set(given))
-            self._answers = {}
-            self._status = RunStatus.RUNNING
-            self._needs_human = False
-            self._publish()
-        for entry in changed:
-            self.journal.emit("on_change", entry)
-        self.journal.emit("on_status", RunStatus.RUNNING)
-        return step
 
     def _policy_may_answer(self) -> bool:
         return (self._status is RunStatus.WAITING and self.policy is not None and not self._policy_failed
@@ -344,17 +282,6 @@ class RunDriver(AwaitingMixin):
     def _idle(self) -> bool:
         return self._shown.finished or (self._shown is RunStatus.WAITING and self._shown_human)
 
-    def _check_waiting(self) -> None:
-        if self._status is not RunStatus.WAITING:
-            raise RunStateError(f"The run is {self._status.value}, not waiting for an answer.")
-        if not self.resumable:
-            raise RunStateError(NO_CHECKPOINTER)
-
-    def _decision(self, interrupt_id: str, value: Any, by: str) -> Decision:
-        asked = next((i for i in self._pending if i.id == interrupt_id), None)  # names the tool in HITL labels
-        return Decision(interrupt_id, value, decision_label(value, self.approve_value, self.reject_value,
-                                                            interrupt=asked), by)
-
 def _latest(config: dict[str, Any]) -> dict[str, Any]:
     configurable = config.get("configurable") or {}
     if "checkpoint_id" not in configurable:
@@ -368,5 +295,8 @@ def _strip(values: Any) -> Any:
     return values
 
 
-def _is_validation_error(exc: BaseException) -> bool:
-    return type(exc).__name__ == "ValidationError" and type(exc).__module__.startswith("pydantic")
+def _mid_step(state: Any) -> bool:
+    """Whether ``state`` is a step cut short (a crash after some tasks' writes were saved, before the step's
+    checkpoint): some task already has its result, or tasks are left although ``next`` is empty (both engines
+    leave the tasks whose writes were saved out of ``next``, as LangGraph 1.2)."""
+    return bool(state.tasks) and (not state.next or any(t.result is not None for t in state.tasks))

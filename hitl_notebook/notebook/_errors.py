@@ -3,7 +3,10 @@ that could not be applied."""
 
 from __future__ import annotations
 
-__all__ = ["DecisionNotAppliedError", "RunPendingError", "RunStateError", "RunStoppedError"]
+from ..errors import CheckpointConflictError
+
+__all__ = ["DecisionConflictError", "DecisionNotAppliedError", "RunPendingError", "RunStateError",
+           "RunStoppedError", "UnstorableAnswerError"]
 
 
 class RunPendingError(RuntimeError):
@@ -26,3 +29,15 @@ class DecisionNotAppliedError(RunStateError):
     """A human's answer could not be applied: the thread had moved on before it was sent (another kernel or
     process answered first, or the run had finished), or the graph asked the same interrupt again after receiving
     it. The decision is recorded as *not applied*; nothing was lost silently."""
+
+
+class DecisionConflictError(DecisionNotAppliedError, CheckpointConflictError):
+    """The answer came from a stale panel or handle: another kernel, process or handle answered the paused thread
+    first, or the thread moved on (finished, forked, paused somewhere else). Nothing of this answer was applied.
+    It is both a :class:`DecisionNotAppliedError` and the engine's ``CheckpointConflictError``, which the SQLite
+    savers raise when two runs continue one checkpoint."""
+
+
+class UnstorableAnswerError(ValueError):
+    """The graph's checkpointer cannot store this answer, so it was not sent: the interrupt stays pending and can
+    be answered again with a value the checkpointer can store."""

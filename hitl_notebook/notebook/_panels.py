@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from ..types import Interrupt
 from . import _schema
+from ._errors import RunStateError
 from ._form import FULL as _FULL
 from ._form import PRE as _PRE
 from ._form import AnswerError, Form, escape, parse_json
@@ -107,6 +108,8 @@ class Panel(w.VBox):
         try:
             value = compute()
             self._answer(self.interrupt.id, value)
+        except RunStateError as exc:  # the run cannot take it (answered elsewhere first, finished): stay locked
+            self.refuse(f"{type(exc).__name__}: {exc}")
         except Exception as exc:
             text = str(exc) if isinstance(exc, AnswerError) else f"{type(exc).__name__}: {exc}"
             self.reopen(text)
@@ -117,6 +120,16 @@ class Panel(w.VBox):
             self.locked = False
         self.message.value = f"<pre style='{_PRE};color:#dc2626'>✖ {escape(error)}</pre>"
         self._set_disabled(False)
+
+    def refuse(self, error: str) -> None:
+        """Stay locked with ``error``: this panel's answer was not sent and cannot be (e.g. ``handle.resume()``
+        answered the interrupt first); the decision that was taken, if any, stays shown above the error."""
+        with self._guard:
+            self.locked = True
+        self._set_disabled(True)
+        decision = self.entry.decision
+        caption = "" if decision is None else f"<div style='font-weight:bold'>{escape(decision.caption())}</div>"
+        self.message.value = f"{caption}<pre style='{_PRE};color:#dc2626'>✖ {escape(error)}</pre>"
 
     def show(self, entry: Entry) -> None:
         """Reflect the entry: a decision locks the panel and shows its caption; an error reopens it."""

@@ -89,7 +89,8 @@ def _open(graph: Any, input: Any, config: dict[str, Any] | None, *, restore: boo
 def show(graph: Any, config: dict[str, Any], **kwargs: Any) -> RunHandle:
     """Show an existing thread (e.g. after a kernel restart with a SQLite checkpointer): its pending panels if it
     is paused, its result if it is finished. Nothing is re-run until you answer; at a past checkpoint (a
-    ``checkpoint_id`` in ``config``) Continue replays from there."""
+    ``checkpoint_id`` in ``config``) Continue replays from there. A thread cut short in the middle of a step (the
+    process died after some nodes' results were saved) is continued, without re-running those nodes."""
     if not getattr(graph, "checkpointer", None):
         raise ValueError("show() needs a graph with a checkpointer (the thread's state lives there).")
     if graph.get_state(config).created_at is None:

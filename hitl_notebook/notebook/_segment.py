@@ -40,6 +40,7 @@ class Segment:
         self.interrupts: list[Any] = []
         self.stopped = False  # the stream was closed on a stop request, between two supersteps
         self.breakpoint = False
+        self.started: set[str] = set()  # ids of the root tasks this stream ran (or re-ran with an answer)
         self._open: dict[str, Entry] = {}  # task id -> entry of the node run in progress
         self._stash: dict[str, list[Any]] = {}  # node -> updates waiting for their task's result event
         self._misc: Entry | None = None
@@ -94,6 +95,7 @@ class Segment:
                 self._task_end(chunk)
             else:
                 self._at_boundary = False
+                self.started.add(chunk["id"])
                 earlier = self.journal.record.get(_key(chunk["id"]))
                 if earlier is not None and earlier.status == "done":
                     # A @task seen in an earlier segment is announced again on resume: LangGraph replays a
