@@ -18,6 +18,7 @@ from ._journal import RunObserver
 from ._payloads import classify, option_items, pretty, question_of
 from ._policy import AnswerContext, Policy, PolicyError
 from ._record import Entry
+from ._text import safe_repr, shorten
 
 __all__ = ["ConsolePolicy", "ConsolePrinter"]
 
@@ -245,5 +246,4 @@ def _indent(text: str) -> str:
 
 
 def _short(value: Any, limit: int = 300) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(safe_repr(value), limit)

@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import _schema
+from ._text import as_text, safe_repr, to_json
 
 __all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
@@ -88,7 +89,7 @@ def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
         hint = _WHAT[field.kind] + ("" if field.required and not field.nullable else " (or leave empty)")
         return NumberText(value=_number_text(current) if filled else "", placeholder=hint)
     if field.kind == "json":
-        return w.Textarea(value=json.dumps(current, default=repr) if filled else "", layout=FULL)
+        return w.Textarea(value=to_json(current) if filled else "", layout=FULL)
     text = "" if current is None else str(current)
     if field.kind == "text":
         return w.Textarea(value=text, layout=FULL)
@@ -101,8 +102,8 @@ _WHAT = {"int": "a whole number", "number": "a number", "json": "a JSON value"}
 def _number_text(value: Any) -> str:
     """The box text for a current value (``4``, ``0.5``; anything else as given)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    return str(value)
+        return safe_repr(value)
+    return as_text(value)
 
 
 def _number(field: _schema.Field, raw: str) -> Any:

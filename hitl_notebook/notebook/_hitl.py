@@ -15,12 +15,12 @@ Decision shapes (langchain 1.5 ``ApproveDecision`` / ``EditDecision`` / ``Reject
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import _schema
+from ._text import to_json
 
 __all__ = [
     "DECISIONS",
@@ -268,4 +268,4 @@ def _allowed(raw: Any) -> tuple[str, ...]:
 
 def args_text(args: Mapping[str, Any]) -> str:
     """The arguments as indented JSON (``repr`` for values JSON cannot show)."""
-    return json.dumps(dict(args), indent=2, ensure_ascii=False, default=repr)
+    return to_json(dict(args), indent=2)

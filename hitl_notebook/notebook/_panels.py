@@ -7,7 +7,6 @@ not fit (invalid JSON, a schema violation, or the graph's own validation).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from ._form import AnswerError, Form, escape, parse_json
 from ._hitl_panel import HitlBody
 from ._payloads import classify, find_renderer, hitl_review, option_items, pretty, question_of
 from ._record import Entry
+from ._text import safe_repr, to_json
 
 __all__ = ["AnswerError", "Panel", "PanelContext", "walk"]
 
@@ -180,7 +180,7 @@ class Panel(w.VBox):
                 return self._custom()
             except Exception as exc:
                 self.kind = classify(self.interrupt, widgets=False)
-                self.message.value = f"<pre style='{_PRE};color:#dc2626'>renderer failed: {escape(repr(exc))}</pre>"
+                self.message.value = f"<pre style='{_PRE};color:#dc2626'>renderer failed: {escape(safe_repr(exc))}</pre>"
         build = {"schema": self._schema_form, "hitl": self._hitl, "options": self._options,
                  "text": self._text}.get(self.kind, self._approve)
         return build()
@@ -198,7 +198,7 @@ class Panel(w.VBox):
     def _approve(self) -> w.Widget:
         approve = _button("Approve", "success", "check", lambda: self.approve_value, self)
         reject = _button("Reject", "danger", "times", lambda: self.reject_value, self)
-        editor = w.Textarea(value=json.dumps(self.approve_value, default=repr), layout=w.Layout(width="100%",
+        editor = w.Textarea(value=to_json(self.approve_value), layout=w.Layout(width="100%",
                             display="none"), placeholder="any JSON value")
         send = _button("Send JSON", "", "paper-plane", lambda: parse_json(editor.value), self)
         send.layout.display = "none"

@@ -5,9 +5,10 @@ The engine validates the answer again with pydantic; this check only catches mis
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from ._text import shorten, to_json
 
 __all__ = ["Field", "FieldKind", "check", "fields_of", "is_object_schema", "kind_of_value", "resolve"]
 
@@ -203,8 +204,4 @@ def _is_type(value: Any, name: str) -> bool:
 
 
 def _short(value: Any) -> str:
-    try:
-        text = json.dumps(value, default=repr)
-    except Exception:
-        text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return shorten(to_json(value), 40)

@@ -10,7 +10,6 @@ this package's graphs and LangGraph's (see :mod:`._engine`).
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from typing import Any
@@ -21,6 +20,7 @@ from . import _capture
 from ._engine import Engine, task_path
 from ._journal import Journal
 from ._record import Entry
+from ._text import to_json
 
 __all__ = ["MODES", "UNSET", "Segment"]
 
@@ -269,7 +269,4 @@ def _key(task_id: str) -> str:
 
 
 def _one_line(value: Any) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=repr)
-    except Exception:
-        return repr(value)
+    return to_json(value)

@@ -13,6 +13,7 @@ from typing import Any
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import pretty, question_of
 from ._record import Entry, RunRecord, RunStatus
+from ._text import safe_repr, shorten
 
 __all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
 
@@ -145,5 +146,4 @@ def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunReco
 
 
 def _short(value: Any, limit: int = 2000) -> str:
-    text = pretty(value) if isinstance(value, (dict, list)) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(pretty(value) if isinstance(value, (dict, list)) else safe_repr(value), limit)
