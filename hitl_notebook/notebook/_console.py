@@ -18,6 +18,7 @@ from ._journal import RunObserver
 from ._payloads import classify, option_items, pretty, question_of
 from ._policy import AnswerContext, Policy, PolicyError
 from ._record import Entry
+from ._schema import text_answer
 from ._text import safe_repr, shorten
 
 __all__ = ["ConsolePolicy", "ConsolePrinter"]
@@ -120,7 +121,8 @@ class ConsolePolicy(Policy):
         if kind == "options":
             return self._retry(lambda: self._option(option_items(interrupt.value)))
         if kind == "text":
-            return self._ask(f"{question_of(interrupt.value)}\n> ")
+            schema = interrupt.response_schema
+            return self._retry(lambda: text_answer(self._ask(f"{question_of(interrupt.value)}\n> "), schema))
         return self._retry(lambda: self._verdict(ctx))
 
     def _verdict(self, ctx: AnswerContext) -> Any:

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import json
 import math
-from html import escape as _escape
 from typing import Any
 
 import ipywidgets as w
 
 from . import _schema
-from ._text import as_text, safe_repr, to_json
+from ._schema import AnswerError
+from ._text import as_text, escape, escape_attr, safe_repr, to_json
 
 __all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
 PRE = "margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;font-size:12px"
 FULL = w.Layout(width="100%")
-
-
-class AnswerError(ValueError):
-    """The answer typed into a panel does not fit; shown inline, the interrupt stays pending."""
-
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
 
 
 class NumberText(w.Text):
@@ -48,7 +39,7 @@ class Form:
             current = (values or {}).get(field.name, field.default)
             widget = self.inputs[field.name] = _input(field, current, (values or {}).get(field.name) is not None)
             title = field.title + ("" if field.required else " (optional)")
-            label = w.HTML(f"<span title='{_escape(field.description or '')}'>{escape(title)}</span>",
+            label = w.HTML(f"<span title='{escape_attr(field.description)}'>{escape(title)}</span>",
                            layout=w.Layout(width="160px"))
             rows.append(w.HBox([label, widget]))
         self.box = w.VBox(rows)

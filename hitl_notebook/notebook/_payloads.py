@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ..types import Interrupt
 from ._hitl import Action, describe_decisions, hitl_actions, hitl_review, is_hitl_request
+from ._schema import is_string_schema
 from ._text import as_text, shorten, to_json
 
 __all__ = [
@@ -94,7 +95,10 @@ def classify(interrupt: Interrupt, *, widgets: bool = True) -> PanelKind:
         return "custom"
     if hitl_review(interrupt) is not None:
         return "hitl"
-    if interrupt.response_schema:
+    schema = interrupt.response_schema
+    if isinstance(value, str) and is_string_schema(schema):  # a question answered by a string: the text box
+        return "text"
+    if schema:
         return "schema"
     if option_items(value):
         return "options"

@@ -7,20 +7,15 @@ notebook shows without a kernel (graph, log, decisions).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape as _escape
 from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import pretty, question_of
 from ._record import Entry, RunRecord, RunStatus
-from ._text import safe_repr, shorten
+from ._text import escape, safe_repr, shorten
 
 __all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
 
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
 
 _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
           "answered": "✔", "blocked": "⏸"}
