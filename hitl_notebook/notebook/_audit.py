@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._record import Entry
 from ._static import _ICONS
+from ._terminal import plain_text
 from ._text import int_text, safe_repr
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def _entry_lines(a: dict[str, Any]) -> list[str]:
         cached = " (cached)" if a["cached"] else ""
         lines = [f"### {n}. Node {node} {icon} {a['status']}{cached}", "", f"- **Started:** {a['started']}"]
         if a["text"]:
-            lines += ["", "**Output (prints / streamed text):**", "", _fence(a["text"], "text")]
+            lines += ["", "**Output (prints / streamed text):**", "", _fence(plain_text(a["text"]), "text")]
         if a["has_update"]:
             lines += ["", "**Update returned:**", "", _fence(_json(a["update"]), "json")]
         return lines + (["", "**Error:**", "", _fence(_text(a["error"]), "text")] if a["error"] else [])

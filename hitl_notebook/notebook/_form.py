@@ -10,11 +10,12 @@ import ipywidgets as w
 
 from . import _schema
 from ._schema import AnswerError
+from ._terminal import WRAP_CSS
 from ._text import as_text, escape, escape_attr, safe_repr, to_json
 
 __all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
-PRE = "margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;font-size:12px"
+PRE = f"margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;{WRAP_CSS};font-size:12px"
 FULL = w.Layout(width="100%")
 
 

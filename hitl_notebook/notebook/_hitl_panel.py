@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from ._form import FULL, PRE, AnswerError, Form, escape
 from ._hitl import Action, Review, args_text, decide, edit_fields
+from ._terminal import WRAP_CSS
 
 __all__ = ["ActionCard", "HitlBody"]
 
@@ -28,7 +29,7 @@ class ActionCard:
     def __init__(self, action: Action) -> None:
         self.action = action
         # LangChain's description has line breaks ("...approval\n\nTool: ...\nArgs: ..."): keep them.
-        about = f"<div style='white-space:pre-wrap'>{escape(action.description)}</div>" if action.description else ""
+        about = f"<div style='{WRAP_CSS}'>{escape(action.description)}</div>" if action.description else ""
         args = f"<pre style='{PRE}'>{escape(args_text(action.args))}</pre>"
         notes = "".join(f"<div style='color:#b45309'>⚠ {escape(note)}</div>" for note in action.notes)
         head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{notes}{about}{args}", layout=FULL)

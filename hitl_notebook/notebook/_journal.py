@@ -16,6 +16,7 @@ from ..drawing.status import NodeStatus
 from . import _capture
 from ._coalesce import Coalescer
 from ._record import Entry, EntryKind, RunRecord, RunStatus
+from ._terminal import feed
 
 __all__ = ["Journal", "RunObserver"]
 
@@ -99,7 +100,7 @@ class Journal:
             for key, text in batch.items():
                 entry = self.record.get(str(key))
                 if entry is not None:
-                    entry.text += text
+                    entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
                     items.append((entry, text))
         if items:
             self.emit("on_stream", items)

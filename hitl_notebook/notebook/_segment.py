@@ -20,7 +20,7 @@ from . import _capture
 from ._engine import Engine, task_path
 from ._journal import Journal
 from ._record import Entry
-from ._text import to_json
+from ._terminal import chunk_text
 
 __all__ = ["MODES", "UNSET", "Segment"]
 
@@ -126,7 +126,7 @@ class Segment:
             with self._lock:
                 running = list(self._open.values())
             entry = running[0] if len(running) == 1 else self._misc_entry()
-        self.journal.write(entry, chunk if isinstance(chunk, str) else _one_line(chunk) + "\n")
+        self.journal.write(entry, chunk_text(chunk))
 
     def _owner(self, path: list[tuple[str, str]]) -> Entry | None:
         with self._lock:
@@ -266,7 +266,3 @@ def _modes() -> list[str]:
 
 def _key(task_id: str) -> str:
     return f"task:{task_id}"
-
-
-def _one_line(value: Any) -> str:
-    return to_json(value)

@@ -12,6 +12,7 @@ from typing import Any
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import pretty, question_of
 from ._record import Entry, RunRecord, RunStatus
+from ._terminal import WRAP_CSS, plain_text, terminal_html
 from ._text import escape, safe_repr, shorten
 
 __all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
@@ -21,7 +22,7 @@ _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸",
           "answered": "✔", "blocked": "⏸"}
 _COLORS = {RunStatus.RUNNING: "#d97706", RunStatus.WAITING: "#ea580c", RunStatus.DONE: "#16a34a",
            RunStatus.ERROR: "#dc2626", RunStatus.STOPPED: "#71717a"}
-_PRE = ("margin:2px 0 2px 14px;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;"
+_PRE = ("margin:2px 0 2px 14px;padding:4px 6px;background:#f8f8fa;border-radius:4px;" + WRAP_CSS + ";"
         "font-size:12px;max-height:24em;overflow:auto")
 _BOX = "margin:3px 0;padding:3px 6px;border-left:3px solid {};font-family:var(--jp-ui-font-family,sans-serif)"
 
@@ -67,7 +68,7 @@ def entry_html(entry: Entry) -> str:
         suffix = " <i>(cached)</i>" if entry.cached else ""
         parts = [f"<div style='{_BOX.format('#a1a1aa')}'><b>{icon} {title}</b>{suffix}"]
         if entry.text:
-            parts.append(f"<pre style='{_PRE}'>{escape(entry.text)}</pre>")
+            parts.append(f"<pre style='{_PRE}'>{terminal_html(entry.text)}</pre>")
         if entry.has_update:
             parts.append(f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(entry.update))}</pre>")
         if entry.error:
@@ -108,7 +109,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "node":
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
-            lines.append(entry.text.rstrip("\n"))
+            lines.append(plain_text(entry.text).rstrip("\n"))
         if entry.has_update:
             lines.append(f"  → {_short(entry.update)}")
         if entry.error:
