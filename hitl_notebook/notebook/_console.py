@@ -54,7 +54,8 @@ class ConsolePrinter(RunObserver):
         elif entry.kind in ("info", "breakpoint") and entry.text:
             self._line(entry.text.rstrip("\n"))
         elif entry.kind == "error":
-            self._line(f"✖ {entry.error}" if entry.node == "run" else f"✖ error in {entry.node}:\n{entry.text}")
+            where = "" if entry.node == "run" else f" in {entry.node}"
+            self._line(f"✖ error{where}: {entry.error}" + (f"\n{entry.text}" if entry.text else ""))
         elif entry.kind == "result":
             self._line(f"■ done: {_short(entry.update)}")
         elif entry.kind == "node" and entry.cached:

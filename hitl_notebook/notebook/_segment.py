@@ -21,6 +21,7 @@ from ._engine import Engine, task_path
 from ._journal import Journal
 from ._record import Entry
 from ._terminal import chunk_text
+from ._traceback import headline
 
 __all__ = ["MODES", "UNSET", "Segment"]
 
@@ -202,7 +203,7 @@ class Segment:
         fields: dict[str, Any] = {}
         if chunk.get("error"):
             error = chunk["error"]  # the exception itself, as LangGraph streams it
-            fields.update(status="error", error=error if isinstance(error, str) else repr(error))
+            fields.update(status="error", error=error if isinstance(error, str) else headline(error))
             self.journal.node_status(name, NodeStatus.ERROR)
         elif chunk.get("interrupts"):
             fields.update(status="interrupted")

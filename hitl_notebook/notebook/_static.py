@@ -14,6 +14,7 @@ from ._payloads import pretty, question_of
 from ._record import Entry, RunRecord, RunStatus
 from ._terminal import WRAP_CSS, plain_text, terminal_html
 from ._text import escape, safe_repr, shorten
+from ._traceback import trace_html
 
 __all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
 
@@ -85,7 +86,7 @@ def entry_html(entry: Entry) -> str:
     if entry.kind == "error":
         return (f"<div style='{_BOX.format('#dc2626')}'><b style='color:#dc2626'>✖ {escape(entry.error or '')}</b>"
                 f" <span style='color:#71717a'>({escape(entry.node or '')})</span>"
-                f"<pre style='{_PRE}'>{escape(entry.text)}</pre></div>")
+                f"{trace_html(entry.trace, entry.text, _PRE)}</div>")
     if entry.kind == "result":
         return (f"<div style='{_BOX.format('#16a34a')}'><b>■ done</b>"
                 f"<pre style='{_PRE}'>{escape(_short(entry.update))}</pre></div>")
