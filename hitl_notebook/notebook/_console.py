@@ -19,7 +19,7 @@ from ._payloads import classify, option_items, pretty, question_of
 from ._policy import AnswerContext, Policy, PolicyError
 from ._record import Entry
 from ._schema import text_answer
-from ._text import safe_repr, shorten
+from ._text import as_text, safe_repr, shorten
 
 __all__ = ["ConsolePolicy", "ConsolePrinter"]
 
@@ -149,7 +149,7 @@ class ConsolePolicy(Policy):
         fields = _schema.fields_of(schema)
         value: dict[str, Any] = {}
         for field in fields:
-            hint = f" [{field.default!r}]" if field.has_default else ""
+            hint = f" [{safe_repr(field.default)}]" if field.has_default else ""
             choices = f" {list(field.options)}" if field.options else ""
             prompt = f"{field.title} ({field.kind}){choices}{hint}: "
             item = self._retry(lambda f=field, p=prompt: self._field(f, p))
@@ -184,7 +184,7 @@ class ConsolePolicy(Policy):
         if kind == "edit":
             args = dict(action.args)
             for field in edit_fields(action):
-                prompt = f"    {field.name} [{args.get(field.name, field.default)!r}]: "
+                prompt = f"    {field.name} [{safe_repr(args.get(field.name, field.default))}]: "
                 new = self._retry(lambda f=field, p=prompt: self._edit_arg(f, p))
                 if new is not _SKIP:
                     args[field.name] = new
@@ -225,7 +225,7 @@ def parse_field(kind: str, text: str, options: tuple[Any, ...]) -> Any:
             raise ValueError(f"{text!r} is not a number") from None
     if kind == "enum":
         for option in options:
-            if text == str(option):
+            if text == as_text(option):
                 return option
         raise ValueError(f"{text!r} is not one of {list(options)}")
     if kind == "json":

@@ -75,14 +75,14 @@ def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
     if field.kind == "bool":
         return w.Checkbox(value=bool(current) if filled else False, indent=False)
     if field.kind == "enum":
-        options = [(str(o), o) for o in field.options]
+        options = [(as_text(o), o) for o in field.options]
         return w.Dropdown(options=options, value=current if current in field.options else field.options[0])
     if field.kind in ("int", "number"):
         hint = _WHAT[field.kind] + ("" if field.required and not field.nullable else " (or leave empty)")
         return NumberText(value=_number_text(current) if filled else "", placeholder=hint)
     if field.kind == "json":
         return w.Textarea(value=to_json(current) if filled else "", layout=FULL)
-    text = "" if current is None else str(current)
+    text = as_text(current)
     if field.kind == "text":
         return w.Textarea(value=text, layout=FULL)
     return w.Text(value=text, layout=FULL)

@@ -37,7 +37,7 @@ class GraphPicture:
         try:
             drawable = Graph.from_drawable(graph.get_graph())  # LangGraph's get_graph() too
         except Exception as exc:
-            self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(repr(exc))})</pre>"
+            self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(safe_repr(exc))})</pre>"
             return
         try:
             self.view = StatusView(drawable)
@@ -45,7 +45,7 @@ class GraphPicture:
             self.fallback = (f"<div style='color:#71717a;font-size:12px'>{escape(INSTALL_HINT)}</div>"
                              f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
         except Exception as exc:  # a failing dot run: show the structure as text rather than nothing
-            self.fallback = (f"<div style='color:#71717a;font-size:12px'>dot failed: {escape(str(exc))}</div>"
+            self.fallback = (f"<div style='color:#71717a;font-size:12px'>dot failed: {escape(exc)}</div>"
                              f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
 
     def html(self, statuses: Mapping[str, NodeStatus] | None = None) -> str:
