@@ -29,8 +29,8 @@ TEXT_KEYS = ("content", "text", "token", "delta")
 # CSI (ESC [ params final), OSC (ESC ] ... BEL or ESC \), or a two-character escape.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _TOKEN = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|[\r\b]|[^\x1b\r\b]+|\x1b")
-_CONTROL = re.compile(r"[\r\b\x1b]")
-_UNFINISHED = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?$")
+_REWRITE = re.compile(r"[\r\b]|\x1b\[[0-9;]*K")  # what changes characters already written
+_UNFINISHED = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?")
 
 
 def chunk_text(chunk: Any) -> str:
@@ -64,19 +64,24 @@ def feed(text: str, more: str) -> str:
         return text
     cut = text.rfind("\n") + 1
     last = text[cut:]
-    if not _CONTROL.search(more) and "\r" not in last and not _UNFINISHED.search(last):
-        return text + more
+    if not _REWRITE.search(more) and "\r" not in last and not _unfinished(last):
+        return text + more  # nothing to overwrite: colour codes can stay where they were written
     lines = (last + more).split("\n")
-    done = [_line(line, final=False) if _CONTROL.search(line) else line for line in lines[:-1]]
+    done = [_line(line, final=False) if _REWRITE.search(line) else line for line in lines[:-1]]
     return text[:cut] + "\n".join([*done, _line(lines[-1], final=True)])
+
+
+def _unfinished(text: str) -> str:
+    """An escape sequence cut off at the end of ``text`` (its rest comes with the next write), else ``""``."""
+    start = text.rfind("\x1b")
+    return text[start:] if start >= 0 and _UNFINISHED.fullmatch(text, start) else ""
 
 
 def _line(raw: str, *, final: bool) -> str:
     """One line with its overwrites applied. Each character keeps the colour it was written with; ``final`` keeps
     the cursor position (see :func:`feed`) and an escape sequence cut off at the end (the next write completes it).
     """
-    unfinished = _UNFINISHED.search(raw) if final else None
-    cut = unfinished.group(0) if unfinished else ""
+    cut = _unfinished(raw) if final else ""
     raw = raw[: len(raw) - len(cut)]
     cells: list[tuple[str, str | None]] = []  # (character, SGR state it was written with; None: as inherited)
     pen: str | None = None
