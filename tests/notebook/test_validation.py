@@ -152,3 +152,14 @@ def test_a_payload_no_panel_can_read_falls_back_to_approve_reject(monkeypatch):
     assert panel.kind == "approve" and "could not be built (TypeError: unreadable payload)" in panel.message.value
     panel.button("Approve").click()
     assert sent == [("i1", "approve")]
+
+
+def test_a_per_call_request_with_an_odd_description_is_read_with_a_note():
+    value = {"type": "tool_approval", "name": "book", "args": {"city": "Lisbon"}, "description": ["not", "text"]}
+    review = hitl_review(Interrupt(value, "i1"))
+    assert review is not None and review.mode == "per_call"
+    [action] = review.actions
+    assert action.description == '[\n  "not",\n  "text"\n]' and any("description is a list" in n for n in action.notes)
+    entry = Entry(key="i1", kind="interrupt", node="ask", interrupt=Interrupt(value, "i1"))
+    panel = Panel(entry, answer=lambda iid, value: None)
+    assert panel.kind == "hitl" and "not a string" in " ".join(x.value for x in walk(panel) if isinstance(x, w.HTML))
