@@ -8,6 +8,7 @@ Every node carries a stable SVG ``id`` (``node-<name>``, see :func:`dom_id`) and
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Container
 from typing import Any, Final
 
@@ -28,6 +29,7 @@ _FONT: Final = "Helvetica,Arial,sans-serif"
 _INK: Final = "#4b4870"
 _ACCENT: Final = "#7c6fd6"
 _BREAK: Final = "#b45309"
+_COMMENT: Final = re.compile(r"<!--.*?-->\n?", re.S)
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -36,7 +38,28 @@ class GraphvizNotFoundError(RuntimeError):
 
 def _safe(name: str) -> str:
     """An injective, CSS-safe spelling: ``[A-Za-z0-9_]`` kept, anything else as ``-<hex>-``."""
-    return "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else f"-{ord(ch):x}-" for ch in name)
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else f"-{ord(ch):x}-" for ch in _str(name))
+
+
+def _str(value: object) -> str:
+    """A name or label as text: drawables from other libraries may hold any value where a string is expected."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:  # e.g. an int past the int/str digit limit
+        return f"<{type(value).__name__}>"
+
+
+def _quoted(text: object) -> str:
+    """``text`` as a DOT string that can only be read as literal text.
+
+    The ``graphviz`` package passes a value through unquoted when it looks like an ID or an HTML string
+    (``<...>``), so a name like ``<b>bot</b>`` or ``x {URL="javascript:..."}`` would be read as markup or as more
+    DOT. ``graphviz.escape`` marks it as not-HTML (it gets quoted) and doubles backslashes, so escapes such as ``\\N``
+    are not expanded either.
+    """
+    return graphviz.escape(_str(text))
 
 
 def dom_id(node_id: str) -> str:
@@ -50,7 +73,7 @@ def dom_class(node_id: str) -> str:
 
 
 def _kind(node_id: str) -> str | None:
-    last = node_id.rsplit(":", 1)[-1]
+    last = _str(node_id).rsplit(":", 1)[-1]
     return last if last in (START, END) else None
 
 
@@ -65,13 +88,13 @@ def _node_attrs(graph: Graph, node: Node) -> dict[str, str]:
                      fillcolor="white" if kind == START else "#bfb6fc")
         attrs["class"] = " ".join(classes)
         return attrs
-    name = node.name.split(":")[-1]
+    name = _str(node.name).split(":")[-1]
     notes = []
     metadata = node.metadata or {}
     where = graph.breakpoints.get(node.id) or metadata.get("__interrupt")
     if where:
         classes.append("hn-breakpoint")
-        notes.append((f"interrupt {where.replace(',', ' + ')}", _BREAK))
+        notes.append((f"interrupt {_str(where).replace(',', ' + ')}", _BREAK))
         attrs.update(peripheries="2", color=_BREAK)
     if metadata.get("defer"):
         classes.append("hn-defer")
@@ -80,7 +103,7 @@ def _node_attrs(graph: Graph, node: Node) -> dict[str, str]:
         small = "".join(f'<br/><font point-size="9" color="{color}">{html.escape(text)}</font>' for text, color in notes)
         attrs["label"] = f"<{html.escape(name)}{small}>"
     else:
-        attrs["label"] = graphviz.escape(name)
+        attrs["label"] = _quoted(name)
     attrs["class"] = " ".join(classes)
     return attrs
 
@@ -90,7 +113,7 @@ def to_digraph(graph: Graph) -> graphviz.Digraph:
 
     Inlined subgraph nodes (ids with ``:``, from ``get_graph(xray=True)``) are grouped in nested clusters.
     """
-    dot = graphviz.Digraph(name=graph.name, graph_attr={
+    dot = graphviz.Digraph(name=_quoted(graph.name), graph_attr={
         "rankdir": "TB", "bgcolor": "transparent", "fontname": _FONT, "nodesep": "0.35", "ranksep": "0.4",
         "class": "hn-graph",
     })
@@ -100,7 +123,7 @@ def to_digraph(graph: Graph) -> graphviz.Digraph:
     tree: dict[str, Any] = {}
     for node in graph.nodes.values():
         branch = tree
-        for part in node.id.split(":")[:-1]:
+        for part in _str(node.id).split(":")[:-1]:
             branch = branch.setdefault(part, {})
         branch.setdefault("", []).append(node)
     _add_nodes(dot, graph, tree, prefix="")
@@ -110,7 +133,7 @@ def to_digraph(graph: Graph) -> graphviz.Digraph:
         if edge.conditional:
             attrs.update(style="dashed", color=_ACCENT)
         if edge.data is not None:
-            attrs["label"] = graphviz.escape(f" {edge.data} ")
+            attrs["label"] = _quoted(f" {_str(edge.data)} ")
         dot.edge(_safe(edge.source), _safe(edge.target), **attrs)
     return dot
 
@@ -123,7 +146,7 @@ def _add_nodes(dot: graphviz.Digraph, graph: Graph, tree: dict[str, Any], prefix
             continue
         path = f"{prefix}:{part}" if prefix else part
         with dot.subgraph(name=f"cluster_{_safe(path)}") as cluster:
-            cluster.attr(label=graphviz.escape(part), id=f"cluster-{_safe(path)}", style="rounded,dashed",
+            cluster.attr(label=_quoted(part), id=f"cluster-{_safe(path)}", style="rounded,dashed",
                          color=_ACCENT, fontcolor=_INK, fontsize="11", **{"class": "hn-cluster"})
             _add_nodes(cluster, graph, branch, path)
 
@@ -134,7 +157,9 @@ def draw_svg(graph: Graph) -> str:
         svg = to_digraph(graph).pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizNotFoundError(INSTALL_HINT) from exc
-    return svg.replace("&#45;", "-")  # Graphviz escapes every hyphen; keep ids and classes greppable
+    # Graphviz escapes every hyphen; keep ids and classes greppable. Its comments go first: they repeat the names,
+    # and with the hyphens restored a name could put "--" into a comment, which makes the SVG invalid XML.
+    return _COMMENT.sub("", svg).replace("&#45;", "-")
 
 
 def mimebundle(graph: Graph, include: Container[str] | None = None, exclude: Container[str] | None = None,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._record import Entry
 from ._static import _ICONS
+from ._terminal import plain_text
+from ._text import int_text, safe_repr
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -101,8 +103,8 @@ def jsonable(value: Any, _depth: int = 0, _path: frozenset[int] = frozenset()) -
     try:
         if value is None or isinstance(value, bool):
             return value if value is None else bool(value)
-        if isinstance(value, int):
-            return int(value)
+        if isinstance(value, int):  # digits as a string past the int/str limit: JSON writers could not write it
+            return int(value) if _fits(value) else int_text(value)
         if isinstance(value, float):
             return float(value) if math.isfinite(value) else repr(float(value))
         if isinstance(value, str):
@@ -130,11 +132,16 @@ def jsonable(value: Any, _depth: int = 0, _path: frozenset[int] = frozenset()) -
     return _repr(value)
 
 
-def _repr(value: Any) -> str:
+def _fits(number: int) -> bool:
     try:
-        return _text(repr(value))
-    except Exception:  # a broken __repr__ (or one that recurses forever)
-        return f"<unrepresentable {type(value).__name__}>"
+        int.__repr__(number)
+        return True
+    except ValueError:  # longer than sys.get_int_max_str_digits()
+        return False
+
+
+def _repr(value: Any) -> str:
+    return _text(safe_repr(value))
 
 
 def _text(value: Any) -> str:
@@ -181,7 +188,7 @@ def _entry_lines(a: dict[str, Any]) -> list[str]:
         cached = " (cached)" if a["cached"] else ""
         lines = [f"### {n}. Node {node} {icon} {a['status']}{cached}", "", f"- **Started:** {a['started']}"]
         if a["text"]:
-            lines += ["", "**Output (prints / streamed text):**", "", _fence(a["text"], "text")]
+            lines += ["", "**Output (prints / streamed text):**", "", _fence(plain_text(a["text"]), "text")]
         if a["has_update"]:
             lines += ["", "**Update returned:**", "", _fence(_json(a["update"]), "json")]
         return lines + (["", "**Error:**", "", _fence(_text(a["error"]), "text")] if a["error"] else [])

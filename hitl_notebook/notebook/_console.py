@@ -18,6 +18,8 @@ from ._journal import RunObserver
 from ._payloads import classify, option_items, pretty, question_of
 from ._policy import AnswerContext, Policy, PolicyError
 from ._record import Entry
+from ._schema import text_answer
+from ._text import as_text, safe_repr, shorten
 
 __all__ = ["ConsolePolicy", "ConsolePrinter"]
 
@@ -52,7 +54,8 @@ class ConsolePrinter(RunObserver):
         elif entry.kind in ("info", "breakpoint") and entry.text:
             self._line(entry.text.rstrip("\n"))
         elif entry.kind == "error":
-            self._line(f"✖ {entry.error}" if entry.node == "run" else f"✖ error in {entry.node}:\n{entry.text}")
+            where = "" if entry.node == "run" else f" in {entry.node}"
+            self._line(f"✖ error{where}: {entry.error}" + (f"\n{entry.text}" if entry.text else ""))
         elif entry.kind == "result":
             self._line(f"■ done: {_short(entry.update)}")
         elif entry.kind == "node" and entry.cached:
@@ -119,7 +122,8 @@ class ConsolePolicy(Policy):
         if kind == "options":
             return self._retry(lambda: self._option(option_items(interrupt.value)))
         if kind == "text":
-            return self._ask(f"{question_of(interrupt.value)}\n> ")
+            schema = interrupt.response_schema
+            return self._retry(lambda: text_answer(self._ask(f"{question_of(interrupt.value)}\n> "), schema))
         return self._retry(lambda: self._verdict(ctx))
 
     def _verdict(self, ctx: AnswerContext) -> Any:
@@ -145,7 +149,7 @@ class ConsolePolicy(Policy):
         fields = _schema.fields_of(schema)
         value: dict[str, Any] = {}
         for field in fields:
-            hint = f" [{field.default!r}]" if field.has_default else ""
+            hint = f" [{safe_repr(field.default)}]" if field.has_default else ""
             choices = f" {list(field.options)}" if field.options else ""
             prompt = f"{field.title} ({field.kind}){choices}{hint}: "
             item = self._retry(lambda f=field, p=prompt: self._field(f, p))
@@ -180,7 +184,7 @@ class ConsolePolicy(Policy):
         if kind == "edit":
             args = dict(action.args)
             for field in edit_fields(action):
-                prompt = f"    {field.name} [{args.get(field.name, field.default)!r}]: "
+                prompt = f"    {field.name} [{safe_repr(args.get(field.name, field.default))}]: "
                 new = self._retry(lambda f=field, p=prompt: self._edit_arg(f, p))
                 if new is not _SKIP:
                     args[field.name] = new
@@ -221,7 +225,7 @@ def parse_field(kind: str, text: str, options: tuple[Any, ...]) -> Any:
             raise ValueError(f"{text!r} is not a number") from None
     if kind == "enum":
         for option in options:
-            if text == str(option):
+            if text == as_text(option):
                 return option
         raise ValueError(f"{text!r} is not one of {list(options)}")
     if kind == "json":
@@ -245,5 +249,4 @@ def _indent(text: str) -> str:
 
 
 def _short(value: Any, limit: int = 300) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(safe_repr(value), limit)

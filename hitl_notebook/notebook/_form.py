@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import json
 import math
-from html import escape as _escape
 from typing import Any
 
 import ipywidgets as w
 
 from . import _schema
+from ._schema import AnswerError
+from ._terminal import WRAP_CSS
+from ._text import as_text, escape, escape_attr, safe_repr, to_json
 
 __all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
-PRE = "margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;font-size:12px"
+PRE = f"margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;{WRAP_CSS};font-size:12px"
 FULL = w.Layout(width="100%")
-
-
-class AnswerError(ValueError):
-    """The answer typed into a panel does not fit; shown inline, the interrupt stays pending."""
-
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
 
 
 class NumberText(w.Text):
@@ -47,7 +40,7 @@ class Form:
             current = (values or {}).get(field.name, field.default)
             widget = self.inputs[field.name] = _input(field, current, (values or {}).get(field.name) is not None)
             title = field.title + ("" if field.required else " (optional)")
-            label = w.HTML(f"<span title='{_escape(field.description or '')}'>{escape(title)}</span>",
+            label = w.HTML(f"<span title='{escape_attr(field.description)}'>{escape(title)}</span>",
                            layout=w.Layout(width="160px"))
             rows.append(w.HBox([label, widget]))
         self.box = w.VBox(rows)
@@ -82,14 +75,14 @@ def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
     if field.kind == "bool":
         return w.Checkbox(value=bool(current) if filled else False, indent=False)
     if field.kind == "enum":
-        options = [(str(o), o) for o in field.options]
+        options = [(as_text(o), o) for o in field.options]
         return w.Dropdown(options=options, value=current if current in field.options else field.options[0])
     if field.kind in ("int", "number"):
         hint = _WHAT[field.kind] + ("" if field.required and not field.nullable else " (or leave empty)")
         return NumberText(value=_number_text(current) if filled else "", placeholder=hint)
     if field.kind == "json":
-        return w.Textarea(value=json.dumps(current, default=repr) if filled else "", layout=FULL)
-    text = "" if current is None else str(current)
+        return w.Textarea(value=to_json(current) if filled else "", layout=FULL)
+    text = as_text(current)
     if field.kind == "text":
         return w.Textarea(value=text, layout=FULL)
     return w.Text(value=text, layout=FULL)
@@ -101,8 +94,8 @@ _WHAT = {"int": "a whole number", "number": "a number", "json": "a JSON value"}
 def _number_text(value: Any) -> str:
     """The box text for a current value (``4``, ``0.5``; anything else as given)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    return str(value)
+        return safe_repr(value)
+    return as_text(value)
 
 
 def _number(field: _schema.Field, raw: str) -> Any:

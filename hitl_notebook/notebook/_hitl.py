@@ -15,12 +15,12 @@ Decision shapes (langchain 1.5 ``ApproveDecision`` / ``EditDecision`` / ``Reject
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import _schema
+from ._text import as_text, safe_repr, shorten, to_json
 
 __all__ = [
     "DECISIONS",
@@ -55,6 +55,9 @@ class Action:
     description: str | None
     allowed: tuple[str, ...]
     args_schema: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()
+    """What was wrong with the request and how it is shown instead (a field of the wrong type); the card shows
+    these, so a malformed request still gets a panel to answer."""
 
 
 @dataclass(frozen=True)
@@ -121,16 +124,49 @@ def hitl_actions(value: Mapping[str, Any]) -> list[Action]:
     by_name = {c.get("action_name"): c for c in configs}
     actions = []
     for i, request in enumerate(requests):
-        config = configs[i] if len(configs) == len(requests) else by_name.get(request.get("name"), {})
+        config = configs[i] if len(configs) == len(requests) else _by_name(by_name, request.get("name"))
         schema = config.get("args_schema")
-        actions.append(Action(
-            name=str(request["name"]),
-            args=dict(request.get("args") or {}),
-            description=request.get("description"),
-            allowed=_allowed(config.get("allowed_decisions")),
-            args_schema=schema if isinstance(schema, dict) and schema.get("properties") else None,
-        ))
+        actions.append(_action(request, config.get("allowed_decisions"),
+                               schema if isinstance(schema, dict) and schema.get("properties") else None))
     return actions
+
+
+def _by_name(configs: Mapping[Any, Mapping[str, Any]], name: Any) -> Mapping[str, Any]:
+    try:
+        return configs.get(name, {})
+    except TypeError:  # an unhashable name (a list where a string belongs)
+        return {}
+
+
+def _action(request: Mapping[str, Any], allowed: Any, args_schema: dict[str, Any] | None) -> Action:
+    """An :class:`Action` from one tool-call request, whatever types its fields have: a field of the wrong type is
+    shown as text (or left out) with a note, so the panel can always be built and answered."""
+    notes: list[str] = []
+    name = request.get("name")
+    if not isinstance(name, str):
+        notes.append(f"The tool name is {_a(name)}, not a string; shown as text.")
+        name = as_text(name) or "(unnamed tool)"
+    description = request.get("description")
+    if description is not None and not isinstance(description, str):
+        notes.append(f"The description is {_a(description)}, not a string; shown as JSON.")
+        description = to_json(description, indent=2)
+    raw_args = request.get("args")
+    args: dict[str, Any] = {}
+    if isinstance(raw_args, Mapping):
+        args = {k if isinstance(k, str) else as_text(k): v for k, v in raw_args.items()}
+    elif raw_args is not None:
+        notes.append(f"The arguments are {_a(raw_args)}, not an object: {shorten(to_json(raw_args), 200)}. "
+                     "An edit starts from no arguments.")
+    decisions, problem = _allowed(allowed)
+    if problem:
+        notes.append(problem)
+    return Action(name=name, args=args, description=description or None, allowed=decisions,
+                  args_schema=args_schema, notes=tuple(notes))
+
+
+def _a(value: Any) -> str:
+    kind = type(value).__name__
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 
 def decision_types(schema: Any) -> tuple[str, ...]:
@@ -221,14 +257,7 @@ def _label_one(decision: Mapping[str, Any], name: str | None) -> str:
 
 
 def _per_call(value: Mapping[str, Any], schema: dict[str, Any] | None) -> Review:
-    allowed = decision_types(schema) or _DEFAULT_ALLOWED
-    action = Action(
-        name=str(value["name"]),
-        args=dict(value.get("args") or {}),
-        description=value.get("description") or None,
-        allowed=allowed,
-        args_schema=_edit_args_schema(schema) if schema else None,
-    )
+    action = _action(value, list(decision_types(schema)), _edit_args_schema(schema) if schema else None)
     return Review("per_call", (action,), schema)
 
 
@@ -258,14 +287,17 @@ def _type_const(schema: Mapping[str, Any]) -> str | None:
     return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
 
 
-def _allowed(raw: Any) -> tuple[str, ...]:
+def _allowed(raw: Any) -> tuple[tuple[str, ...], str | None]:
+    """The allowed decisions of a review config, and a note when ``raw`` is not a list of them (the defaults are
+    offered then)."""
     if not raw:
-        return _DEFAULT_ALLOWED
+        return _DEFAULT_ALLOWED, None
     if isinstance(raw, str) or not isinstance(raw, Sequence):
-        raise ValueError(f"review config allowed_decisions={raw!r}: expected a list of {', '.join(DECISIONS)}")
-    return tuple(dict.fromkeys(str(d) for d in raw))
+        return _DEFAULT_ALLOWED, (f"allowed_decisions={shorten(safe_repr(raw), 80)} is not a list of "
+                                  f"{', '.join(DECISIONS)}; offering {', '.join(_DEFAULT_ALLOWED)}.")
+    return tuple(dict.fromkeys(as_text(d) for d in raw)), None
 
 
 def args_text(args: Mapping[str, Any]) -> str:
     """The arguments as indented JSON (``repr`` for values JSON cannot show)."""
-    return json.dumps(dict(args), indent=2, ensure_ascii=False, default=repr)
+    return to_json(dict(args), indent=2)

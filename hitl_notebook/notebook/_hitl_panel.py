@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from ._form import FULL, PRE, AnswerError, Form, escape
 from ._hitl import Action, Review, args_text, decide, edit_fields
+from ._terminal import WRAP_CSS
 
 __all__ = ["ActionCard", "HitlBody"]
 
@@ -28,9 +29,10 @@ class ActionCard:
     def __init__(self, action: Action) -> None:
         self.action = action
         # LangChain's description has line breaks ("...approval\n\nTool: ...\nArgs: ..."): keep them.
-        about = f"<div style='white-space:pre-wrap'>{escape(action.description)}</div>" if action.description else ""
+        about = f"<div style='{WRAP_CSS}'>{escape(action.description)}</div>" if action.description else ""
         args = f"<pre style='{PRE}'>{escape(args_text(action.args))}</pre>"
-        head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{about}{args}", layout=FULL)
+        notes = "".join(f"<div style='color:#b45309'>⚠ {escape(note)}</div>" for note in action.notes)
+        head = w.HTML(f"🔧 <b>{escape(action.name)}</b>{notes}{about}{args}", layout=FULL)
         # No decision is preselected: a tool call runs only when someone chose to let it.
         self.choice = w.ToggleButtons(options=[(_LABELS.get(d, d.capitalize()), d) for d in action.allowed],
                                       value=None)

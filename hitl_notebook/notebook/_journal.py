@@ -16,6 +16,8 @@ from ..drawing.status import NodeStatus
 from . import _capture
 from ._coalesce import Coalescer
 from ._record import Entry, EntryKind, RunRecord, RunStatus
+from ._terminal import feed
+from ._traceback import trace_of
 
 __all__ = ["Journal", "RunObserver"]
 
@@ -75,9 +77,13 @@ class Journal:
         self.emit("on_change", entry)
 
     def error(self, where: str, exc: BaseException) -> Entry:
-        """An error entry with the traceback."""
-        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        return self.add("error", node=where, text=text, error=f"{type(exc).__name__}: {exc}", status="error")
+        """An error entry with the traceback (the user's frames first, library frames folded; see _traceback)."""
+        trace = trace_of(exc)
+        with self.lock:  # the node that raised it said it first: the error entry states it, with the traceback
+            stated = [e for e in self.record.entries if e.kind == "node" and e.error == trace.headline]
+        for entry in stated:
+            self.change(entry, error=None)
+        return self.add("error", node=where, text=trace.text(), error=trace.headline, status="error", trace=trace)
 
     def write(self, entry: Entry, text: str) -> None:
         """Stream ``text`` into ``entry`` (coalesced)."""
@@ -99,7 +105,7 @@ class Journal:
             for key, text in batch.items():
                 entry = self.record.get(str(key))
                 if entry is not None:
-                    entry.text += text
+                    entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
                     items.append((entry, text))
         if items:
             self.emit("on_stream", items)
@@ -122,10 +128,11 @@ class Journal:
             return
         self._reporting.active = True
         try:
-            text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            trace = trace_of(exc)
+            text = trace.text()
             with self.lock:
                 entry = self.record.add(Entry(key=self.new_key("error"), kind="error", node=where, text=text,
-                                              error=f"{type(exc).__name__}: {exc}", status="error"))
+                                              error=trace.headline, status="error", trace=trace))
             shown = False
             for observer in list(self.observers):
                 if observer is skip:
@@ -137,6 +144,6 @@ class Journal:
                     traceback.print_exception(type(again), again, again.__traceback__,
                                               file=_capture.original("stderr"))
             if not shown:
-                print(f"hitl_notebook: error in {where}:\n{text}", file=_capture.original("stderr"))
+                print(f"hitl_notebook: error in {where}: {trace.headline}\n{text}", file=_capture.original("stderr"))
         finally:
             self._reporting.active = False

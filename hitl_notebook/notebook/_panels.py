@@ -7,7 +7,6 @@ not fit (invalid JSON, a schema violation, or the graph's own validation).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from ._form import AnswerError, Form, escape, parse_json
 from ._hitl_panel import HitlBody
 from ._payloads import classify, find_renderer, hitl_review, option_items, pretty, question_of
 from ._record import Entry
+from ._schema import text_answer
+from ._text import safe_repr, to_json
 
 __all__ = ["AnswerError", "Panel", "PanelContext", "walk"]
 
@@ -56,13 +57,20 @@ class Panel(w.VBox):
         self.entry = entry
         self.report = report
         self.interrupt = entry.interrupt
-        self.kind = classify(self.interrupt)
         self.approve_value, self.reject_value = approve_value, reject_value
         self._answer = answer
         self._guard = threading.Lock()
         self.locked = False
         self.message = w.HTML("")
-        body = self._body()
+        try:
+            self.kind = classify(self.interrupt)
+            body = self._body()
+        except Exception as exc:  # a payload or schema this panel cannot read: still offer an answer, and say why
+            self.kind = "approve"
+            body = self._approve()
+            self.message.value = (f"<div style='color:#b45309'>⚠ The answer form for this question could not be "
+                                  f"built ({escape(type(exc).__name__)}: {escape(exc)}). Answer with Approve / "
+                                  f"Reject, or send a value with Edit as JSON.</div>")
         super().__init__([self._header(), body, self.message],
                          layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="4px 0"))
         self.add_class("hitl-panel")
@@ -180,7 +188,8 @@ class Panel(w.VBox):
                 return self._custom()
             except Exception as exc:
                 self.kind = classify(self.interrupt, widgets=False)
-                self.message.value = f"<pre style='{_PRE};color:#dc2626'>renderer failed: {escape(repr(exc))}</pre>"
+                failed = escape(safe_repr(exc))
+                self.message.value = f"<pre style='{_PRE};color:#dc2626'>renderer failed: {failed}</pre>"
         build = {"schema": self._schema_form, "hitl": self._hitl, "options": self._options,
                  "text": self._text}.get(self.kind, self._approve)
         return build()
@@ -198,7 +207,7 @@ class Panel(w.VBox):
     def _approve(self) -> w.Widget:
         approve = _button("Approve", "success", "check", lambda: self.approve_value, self)
         reject = _button("Reject", "danger", "times", lambda: self.reject_value, self)
-        editor = w.Textarea(value=json.dumps(self.approve_value, default=repr), layout=w.Layout(width="100%",
+        editor = w.Textarea(value=to_json(self.approve_value), layout=w.Layout(width="100%",
                             display="none"), placeholder="any JSON value")
         send = _button("Send JSON", "", "paper-plane", lambda: parse_json(editor.value), self)
         send.layout.display = "none"
@@ -213,7 +222,9 @@ class Panel(w.VBox):
 
     def _text(self) -> w.Widget:
         area = w.Textarea(placeholder="Your answer", layout=_FULL)
-        return w.VBox([area, _button("Submit", "primary", "paper-plane", lambda: area.value, self)])
+        schema = self.interrupt.response_schema
+        return w.VBox([area, _button("Submit", "primary", "paper-plane", lambda: text_answer(area.value, schema),
+                                     self)])
 
     def _options(self) -> w.Widget:
         items = option_items(self.interrupt.value)

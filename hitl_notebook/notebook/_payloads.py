@@ -9,13 +9,14 @@ decisions), ``response_schema`` (typed form), LangChain's batched HITL request (
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from ..types import Interrupt
 from ._hitl import Action, describe_decisions, hitl_actions, hitl_review, is_hitl_request
+from ._schema import is_string_schema
+from ._text import as_text, shorten, to_json
 
 __all__ = [
     "Action",
@@ -94,7 +95,10 @@ def classify(interrupt: Interrupt, *, widgets: bool = True) -> PanelKind:
         return "custom"
     if hitl_review(interrupt) is not None:
         return "hitl"
-    if interrupt.response_schema:
+    schema = interrupt.response_schema
+    if isinstance(value, str) and is_string_schema(schema):  # a question answered by a string: the text box
+        return "text"
+    if schema:
         return "schema"
     if option_items(value):
         return "options"
@@ -113,9 +117,9 @@ def option_items(value: Any) -> list[tuple[str, Any]]:
     items = []
     for option in options:
         if isinstance(option, Mapping) and "value" in option:
-            items.append((str(option.get("label", option["value"])), option["value"]))
+            items.append((as_text(option.get("label", option["value"])), option["value"]))
         else:
-            items.append((option if isinstance(option, str) else json.dumps(option, default=repr), option))
+            items.append((option if isinstance(option, str) else to_json(option), option))
     return items
 
 
@@ -131,16 +135,8 @@ def question_of(value: Any) -> str | None:
 
 
 def pretty(value: Any) -> str:
-    """Indented JSON when the value is JSON-like, else ``repr``."""
-    try:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=_fallback)
-    except Exception:
-        return repr(value)
-
-
-def _fallback(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)
-    return dump() if callable(dump) else repr(value)
+    """Indented JSON when the value is JSON-like, else ``repr``; never raises (see :func:`._text.to_json`)."""
+    return to_json(value, indent=2)
 
 
 def decision_label(value: Any, approve_value: Any, reject_value: Any, interrupt: Any = None) -> str:
@@ -156,8 +152,8 @@ def decision_label(value: Any, approve_value: Any, reject_value: Any, interrupt:
     hitl = describe_decisions(value, interrupt)
     if hitl is not None:
         return hitl
-    text = value if isinstance(value, str) else json.dumps(value, default=repr, ensure_ascii=False)
-    return f"answered {text if len(text) <= 40 else text[:39] + '…'!r}"
+    text = value if isinstance(value, str) else to_json(value)
+    return f"answered {shorten(text, 40)!r}"
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -79,6 +79,7 @@ class Entry:
     error: str | None = None
     waiting_for_others: bool = False
     started: datetime = field(default_factory=datetime.now)
+    trace: Any = None  # an error's folded traceback (``_traceback.Trace``); ``text`` holds its plain form
 
     @property
     def has_update(self) -> bool:

@@ -5,11 +5,13 @@ The engine validates the answer again with pydantic; this check only catches mis
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Field", "FieldKind", "check", "fields_of", "is_object_schema", "kind_of_value", "resolve"]
+from ._text import as_text, shorten, to_json
+
+__all__ = ["EMPTY_ANSWER", "AnswerError", "Field", "FieldKind", "check", "fields_of", "is_object_schema",
+           "is_string_schema", "kind_of_value", "resolve", "text_answer"]
 
 FieldKind = Literal["bool", "int", "number", "string", "text", "enum", "json"]
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -17,6 +19,12 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list, tuple), "null": (type(None),),
 }
 _LONG_TEXT = 60
+EMPTY_ANSWER = ("Not sent: the answer is empty. Type an answer first (an empty answer is sent only when the "
+                "interrupt's response_schema allows one, e.g. interrupt(question, response_schema=str)).")
+
+
+class AnswerError(ValueError):
+    """The answer typed into a panel does not fit; shown inline, the interrupt stays pending."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,14 @@ def resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def is_string_schema(schema: Any) -> bool:
+    """A schema for one free string (``{"type": "string"}``, e.g. ``interrupt(question, response_schema=str)``)."""
+    if not isinstance(schema, dict):
+        return False
+    schema = resolve(schema, schema)
+    return schema.get("type") == "string" and "enum" not in schema and "const" not in schema
+
+
 def is_object_schema(schema: dict[str, Any]) -> bool:
     schema = resolve(schema, schema)
     return schema.get("type") == "object" or "properties" in schema
@@ -63,40 +79,55 @@ def fields_of(schema: dict[str, Any]) -> list[Field]:
     top = resolve(schema, root)
     if not is_object_schema(top):
         return [_field("value", top, root, required=True)]
-    required = set(top.get("required", ()))
-    return [_field(name, prop, root, name in required) for name, prop in (top.get("properties") or {}).items()]
+    raw_required = top.get("required")
+    required = {r for r in raw_required if isinstance(r, str)} if isinstance(raw_required, list) else set()
+    properties = top.get("properties")
+    if not isinstance(properties, dict):
+        return []
+    return [_field(name, prop, root, name in required) for name, prop in properties.items()]
 
 
-def _field(name: str, prop: dict[str, Any], root: dict[str, Any], required: bool) -> Field:
-    prop = resolve(prop, root)
+def _field(name: Any, prop: Any, root: dict[str, Any], required: bool) -> Field:
+    """The field of one property. Keywords of the wrong type (a description that is not a string, a property that
+    is ``true``, a ``type`` list) are read leniently rather than failing the whole form."""
+    prop = resolve(prop, root) if isinstance(prop, dict) else {}
     nullable = False
     branches = prop.get("anyOf") or prop.get("oneOf")
     if isinstance(branches, list):
-        real = [resolve(b, root) for b in branches if b.get("type") != "null"]
+        branches = [resolve(b, root) for b in branches if isinstance(b, dict)]
+        real = [b for b in branches if b.get("type") != "null"]
         nullable = len(real) < len(branches)
         if len(real) == 1:
             prop = {**real[0], **{k: v for k, v in prop.items() if k not in ("anyOf", "oneOf")}}
+    json_type = prop.get("type")
+    if isinstance(json_type, list):  # ["string", "null"]: a nullable string
+        nullable = nullable or "null" in json_type
+        real_types = [t for t in json_type if t != "null"]
+        json_type = real_types[0] if len(real_types) == 1 else None
     kind: FieldKind
     options: tuple[Any, ...] = ()
-    if "enum" in prop:
+    if isinstance(prop.get("enum"), list) and prop["enum"]:
         kind, options = "enum", tuple(prop["enum"])
     elif "const" in prop:
         kind, options = "enum", (prop["const"],)
     else:
-        kind = {"boolean": "bool", "integer": "int", "number": "number"}.get(prop.get("type"), "json")  # type: ignore[assignment]
-        if prop.get("type") == "string":
-            long = prop.get("format") == "textarea" or (prop.get("maxLength") or 0) > _LONG_TEXT
-            kind = "text" if long or "description" in name.lower() else "string"
+        kind = {"boolean": "bool", "integer": "int", "number": "number"}.get(json_type, "json")  # type: ignore[arg-type,assignment]
+        if json_type == "string":
+            max_length = prop.get("maxLength")
+            long = prop.get("format") == "textarea" or (isinstance(max_length, int) and max_length > _LONG_TEXT)
+            kind = "text" if long or "description" in as_text(name).lower() else "string"
+    description = prop.get("description")
     return Field(
         name=name,
-        title=str(prop.get("title") or name.replace("_", " ").capitalize()),
+        title=as_text(prop.get("title") or as_text(name).replace("_", " ").capitalize()),
         kind=kind,
         required=required,
         default=prop.get("default"),
         has_default="default" in prop,
         nullable=nullable,
         options=options,
-        description=prop.get("description"),
+        description=None if description is None else as_text(description) if isinstance(description, str)
+        else to_json(description),
     )
 
 
@@ -120,6 +151,23 @@ def check(schema: dict[str, Any], value: Any) -> list[str]:
     return errors
 
 
+def text_answer(text: str, schema: dict[str, Any] | None = None) -> str:
+    """The answer typed into a text box, checked before it is sent.
+
+    An empty (or blank) answer is refused with :data:`EMPTY_ANSWER` unless ``schema`` (the interrupt's
+    ``response_schema``) accepts it; a non-empty one must fit ``schema`` when there is one. Raises
+    :class:`AnswerError` (shown inline; the interrupt stays pending).
+    """
+    if schema:
+        errors = check(schema, text)
+        if errors:
+            raise AnswerError(EMPTY_ANSWER if not text.strip() else "\n".join(errors))
+        return text
+    if not text.strip():
+        raise AnswerError(EMPTY_ANSWER)
+    return text
+
+
 def _check(schema: Any, root: dict[str, Any], value: Any, path: str, errors: list[str]) -> None:
     if not isinstance(schema, dict):
         return
@@ -135,27 +183,29 @@ def _check(schema: Any, root: dict[str, Any], value: Any, path: str, errors: lis
         return
     expected = schema.get("type")
     if expected is not None:
-        types = expected if isinstance(expected, list) else [expected]
+        types = [as_text(t) for t in (expected if isinstance(expected, list) else [expected])]
         if not any(_is_type(value, t) for t in types):
             errors.append(f"{where}: expected {' or '.join(types)}, got {type(value).__name__} {_short(value)}")
             return
-    if "enum" in schema and value not in schema["enum"]:
+    if isinstance(schema.get("enum"), list) and value not in schema["enum"]:
         errors.append(f"{where}: must be one of {schema['enum']}")
     if "const" in schema and value != schema["const"]:
         errors.append(f"{where}: must be {schema['const']!r}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors.append(f"{where}: must be ≥ {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            errors.append(f"{where}: must be ≤ {schema['maximum']}")
+        if (low := _bound(schema, "minimum")) is not None and value < low:
+            errors.append(f"{where}: must be ≥ {low}")
+        if (high := _bound(schema, "maximum")) is not None and value > high:
+            errors.append(f"{where}: must be ≤ {high}")
     if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            errors.append(f"{where}: needs at least {schema['minLength']} characters")
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            errors.append(f"{where}: allows at most {schema['maxLength']} characters")
+        if (low := _bound(schema, "minLength")) is not None and len(value) < low:
+            errors.append(f"{where}: needs at least {low} characters")
+        if (high := _bound(schema, "maxLength")) is not None and len(value) > high:
+            errors.append(f"{where}: allows at most {high} characters")
     if isinstance(value, dict):
-        props = schema.get("properties") or {}
-        for name in schema.get("required", ()):
+        props = schema.get("properties")
+        props = props if isinstance(props, dict) else {}
+        required = schema.get("required")
+        for name in required if isinstance(required, list) else ():
             if name not in value:
                 errors.append(f"{path + '.' if path else ''}{name}: required")
         for name, item in value.items():
@@ -194,6 +244,12 @@ def check_branch(schema: Any, root: dict[str, Any], value: Any) -> list[str]:
     return errors
 
 
+def _bound(schema: dict[str, Any], key: str) -> int | float | None:
+    """A numeric keyword (``minimum``, ``maxLength``...); ``None`` when absent or not a number (not checked)."""
+    bound = schema.get(key)
+    return bound if isinstance(bound, (int, float)) and not isinstance(bound, bool) else None
+
+
 def _is_type(value: Any, name: str) -> bool:
     if name in ("integer", "number") and isinstance(value, bool):
         return False
@@ -203,8 +259,4 @@ def _is_type(value: Any, name: str) -> bool:
 
 
 def _short(value: Any) -> str:
-    try:
-        text = json.dumps(value, default=repr)
-    except Exception:
-        text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return shorten(to_json(value), 40)

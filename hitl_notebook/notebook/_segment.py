@@ -10,7 +10,6 @@ this package's graphs and LangGraph's (see :mod:`._engine`).
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from typing import Any
@@ -21,6 +20,8 @@ from . import _capture
 from ._engine import Engine, task_path
 from ._journal import Journal
 from ._record import Entry
+from ._terminal import chunk_text
+from ._traceback import headline
 
 __all__ = ["MODES", "UNSET", "Segment"]
 
@@ -126,7 +127,7 @@ class Segment:
             with self._lock:
                 running = list(self._open.values())
             entry = running[0] if len(running) == 1 else self._misc_entry()
-        self.journal.write(entry, chunk if isinstance(chunk, str) else _one_line(chunk) + "\n")
+        self.journal.write(entry, chunk_text(chunk))
 
     def _owner(self, path: list[tuple[str, str]]) -> Entry | None:
         with self._lock:
@@ -202,7 +203,7 @@ class Segment:
         fields: dict[str, Any] = {}
         if chunk.get("error"):
             error = chunk["error"]  # the exception itself, as LangGraph streams it
-            fields.update(status="error", error=error if isinstance(error, str) else repr(error))
+            fields.update(status="error", error=error if isinstance(error, str) else headline(error))
             self.journal.node_status(name, NodeStatus.ERROR)
         elif chunk.get("interrupts"):
             fields.update(status="interrupted")
@@ -266,10 +267,3 @@ def _modes() -> list[str]:
 
 def _key(task_id: str) -> str:
     return f"task:{task_id}"
-
-
-def _one_line(value: Any) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=repr)
-    except Exception:
-        return repr(value)

@@ -7,25 +7,23 @@ notebook shows without a kernel (graph, log, decisions).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape as _escape
 from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import pretty, question_of
 from ._record import Entry, RunRecord, RunStatus
+from ._terminal import WRAP_CSS, plain_text, terminal_html
+from ._text import escape, safe_repr, shorten
+from ._traceback import trace_html
 
 __all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
 
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
 
 _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
           "answered": "✔", "blocked": "⏸"}
 _COLORS = {RunStatus.RUNNING: "#d97706", RunStatus.WAITING: "#ea580c", RunStatus.DONE: "#16a34a",
            RunStatus.ERROR: "#dc2626", RunStatus.STOPPED: "#71717a"}
-_PRE = ("margin:2px 0 2px 14px;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;"
+_PRE = ("margin:2px 0 2px 14px;padding:4px 6px;background:#f8f8fa;border-radius:4px;" + WRAP_CSS + ";"
         "font-size:12px;max-height:24em;overflow:auto")
 _BOX = "margin:3px 0;padding:3px 6px;border-left:3px solid {};font-family:var(--jp-ui-font-family,sans-serif)"
 
@@ -39,7 +37,7 @@ class GraphPicture:
         try:
             drawable = Graph.from_drawable(graph.get_graph())  # LangGraph's get_graph() too
         except Exception as exc:
-            self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(repr(exc))})</pre>"
+            self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(safe_repr(exc))})</pre>"
             return
         try:
             self.view = StatusView(drawable)
@@ -47,7 +45,7 @@ class GraphPicture:
             self.fallback = (f"<div style='color:#71717a;font-size:12px'>{escape(INSTALL_HINT)}</div>"
                              f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
         except Exception as exc:  # a failing dot run: show the structure as text rather than nothing
-            self.fallback = (f"<div style='color:#71717a;font-size:12px'>dot failed: {escape(str(exc))}</div>"
+            self.fallback = (f"<div style='color:#71717a;font-size:12px'>dot failed: {escape(exc)}</div>"
                              f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
 
     def html(self, statuses: Mapping[str, NodeStatus] | None = None) -> str:
@@ -71,7 +69,7 @@ def entry_html(entry: Entry) -> str:
         suffix = " <i>(cached)</i>" if entry.cached else ""
         parts = [f"<div style='{_BOX.format('#a1a1aa')}'><b>{icon} {title}</b>{suffix}"]
         if entry.text:
-            parts.append(f"<pre style='{_PRE}'>{escape(entry.text)}</pre>")
+            parts.append(f"<pre style='{_PRE}'>{terminal_html(entry.text)}</pre>")
         if entry.has_update:
             parts.append(f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(entry.update))}</pre>")
         if entry.error:
@@ -88,7 +86,7 @@ def entry_html(entry: Entry) -> str:
     if entry.kind == "error":
         return (f"<div style='{_BOX.format('#dc2626')}'><b style='color:#dc2626'>✖ {escape(entry.error or '')}</b>"
                 f" <span style='color:#71717a'>({escape(entry.node or '')})</span>"
-                f"<pre style='{_PRE}'>{escape(entry.text)}</pre></div>")
+                f"{trace_html(entry.trace, entry.text, _PRE)}</div>")
     if entry.kind == "result":
         return (f"<div style='{_BOX.format('#16a34a')}'><b>■ done</b>"
                 f"<pre style='{_PRE}'>{escape(_short(entry.update))}</pre></div>")
@@ -112,7 +110,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "node":
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
-            lines.append(entry.text.rstrip("\n"))
+            lines.append(plain_text(entry.text).rstrip("\n"))
         if entry.has_update:
             lines.append(f"  → {_short(entry.update)}")
         if entry.error:
@@ -145,5 +143,4 @@ def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunReco
 
 
 def _short(value: Any, limit: int = 2000) -> str:
-    text = pretty(value) if isinstance(value, (dict, list)) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(pretty(value) if isinstance(value, (dict, list)) else safe_repr(value), limit)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable, Mapping
-from html import escape as _escape
 from typing import Any
 
 import ipywidgets as w
@@ -23,13 +22,9 @@ from ._journal import RunObserver
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
 from ._static import GraphPicture, entry_html, page_html, status_badge
+from ._text import as_text, escape
 
 __all__ = ["RunView"]
-
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
 
 
 class RunView(w.VBox, RunObserver):
@@ -173,15 +168,16 @@ class RunView(w.VBox, RunObserver):
 
     def _title(self, status: RunStatus) -> str:
         handle = self.handle
-        name = escape(str(getattr(handle.graph, "name", "graph")))
-        thread = f" · thread <code>{escape(str(handle.thread_id))}</code>" if handle.thread_id else ""
+        name = escape(getattr(handle.graph, "name", "graph"))
+        thread = f" · thread <code>{escape(handle.thread_id)}</code>" if handle.thread_id else ""
         return f"<b>{name}</b>{thread} {status_badge(status)}"
 
     # -- display -----------------------------------------------------------------------------------------------
 
     def static_html(self) -> str:
         """The run so far as one HTML block (graph with statuses, log, decisions)."""
-        return page_html(title=f"{getattr(self.handle.graph, 'name', 'graph')} · thread {self.handle.thread_id}",
+        title = f"{as_text(getattr(self.handle.graph, 'name', 'graph'))} · thread {as_text(self.handle.thread_id)}"
+        return page_html(title=title,
                          status=self.handle.status, graph_html=self.picture.html(self._statuses),
                          record=self.handle.record, note="" if self.handle.resumable else NO_CHECKPOINTER)
 

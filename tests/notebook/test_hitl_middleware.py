@@ -29,6 +29,7 @@ from hitl_notebook.notebook import (  # noqa: E402
 )
 from hitl_notebook.notebook._form import NumberText  # noqa: E402
 from hitl_notebook.notebook._panels import Panel, walk  # noqa: E402
+from hitl_notebook.notebook._terminal import WRAP_CSS  # noqa: E402
 from hitl_notebook.notebook._payloads import classify, decision_label  # noqa: E402
 from hitl_notebook.notebook._record import Entry  # noqa: E402
 from tests.agents_helpers import ScriptedChatModel, TravelTools, calls, hitl_agent, tool_messages  # noqa: E402
@@ -132,7 +133,7 @@ def test_card_shows_the_middlewares_description_with_its_line_breaks():
     description = run.interrupts[0].value["action_requests"][0]["description"]
     assert description.startswith("Tool execution requires approval\n\nTool: book_hotel\n")
     head = card.box.children[0].value
-    assert "<div style='white-space:pre-wrap'>Tool execution requires approval\n\nTool: book_hotel\n" in head
+    assert f"<div style='{WRAP_CSS}'>Tool execution requires approval\n\nTool: book_hotel\n" in head
 
 
 def test_batched_respond_needs_a_message_and_answers_for_the_tool():
