@@ -9,6 +9,7 @@ from typing import Any
 
 from . import _capture
 from ._errors import RunPendingError, RunStoppedError
+from ._policy import HEADLESS_HINT
 from ._record import Entry, RunStatus
 
 __all__ = ["AwaitingMixin", "call_soon"]
@@ -64,7 +65,7 @@ class AwaitingMixin:
                 "and the kernel only handles widget clicks once the running cell has finished, so it would hang. "
                 "Click in the run's panel first and read handle.result in a later cell, or use "
                 "handle.add_done_callback(fn), or `await handle` inside an asyncio task "
-                "(asyncio.ensure_future(...)).")
+                f"(asyncio.ensure_future(...)). {HEADLESS_HINT.partition('. ')[2]}")
 
 
 def call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:

@@ -20,6 +20,7 @@ from ._driver import (
 )
 from ._env import awaiting_in_cell, on_kernel_main_thread
 from ._journal import RunObserver
+from ._policy import HEADLESS_HINT
 from ._record import RunStatus
 from ._segment import UNSET
 
@@ -69,7 +70,8 @@ class RunHandle(RunDriver):
             raise RunStoppedError("The run was stopped before it finished; it has no result.")
         if status is RunStatus.WAITING:
             raise RunPendingError(f"The run is still waiting for a human ({self._describe_pending()}). Answer in "
-                                  "its panel, or call handle.resume(value), then read handle.result again.")
+                                  "its panel, or call handle.resume(value), then read handle.result again. "
+                                  f"{HEADLESS_HINT.partition('. ')[2]}")
         raise RunPendingError("The run is still running. Use `await handle`, handle.add_done_callback(fn), or read "
                               "handle.result in a later cell.")
 
@@ -198,7 +200,10 @@ class RunHandle(RunDriver):
         self.journal.observers.append(observer)
 
     def _ipython_display_(self) -> None:
-        if self.view is not None and not getattr(self.view, "displayed", False):
+        if self.view is not None and getattr(self.view, "closed", False):  # its cell ran again (see _retire)
+            self.view = type(self.view).of_run(self)
+            self.view.show()
+        elif self.view is not None and not getattr(self.view, "displayed", False):
             self.view.show()  # with a display id, so the saved fallback keeps being refreshed
         elif self.view is None:
             print(repr(self))

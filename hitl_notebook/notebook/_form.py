@@ -10,11 +10,12 @@ from typing import Any
 import ipywidgets as w
 
 from . import _schema
+from ._retire import shared
 
 __all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
 PRE = "margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;white-space:pre-wrap;font-size:12px"
-FULL = w.Layout(width="100%")
+FULL = shared(w.Layout(width="100%"))  # one Layout for many views: never closed with one of them
 
 
 class AnswerError(ValueError):
