@@ -10,6 +10,7 @@ this package's graphs and LangGraph's (see :mod:`._engine`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
@@ -18,7 +19,7 @@ from typing import Any
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
 from . import _capture
-from ._engine import Engine, task_path
+from ._engine import Engine, needs_async, task_path
 from ._journal import Journal
 from ._record import Entry
 
@@ -57,19 +58,11 @@ class Segment:
         """
         try:
             with _capture.routed(self.on_print):
-                stream = graph.stream(input, config, stream_mode=_modes(), subgraphs=True,
-                                      **self.engine.stream_options)
-                try:
-                    for ns, mode, chunk in stream:
-                        if (cancel.is_set() and not ns and mode == "tasks" and self._at_boundary
-                                and "result" not in chunk and "error" not in chunk):
-                            self.stopped = True
-                            break
-                        self.on_chunk(ns, mode, chunk)
-                finally:
-                    close = getattr(stream, "close", None)
-                    if close is not None:
-                        close()
+                options = dict(stream_mode=_modes(), subgraphs=True, **self.engine.stream_options)
+                if needs_async(graph):  # on an event loop of this worker thread's own: the cell stays free
+                    asyncio.run(self._consume_async(graph.astream(input, config, **options), cancel))
+                else:
+                    self._consume(graph.stream(input, config, **options), cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
             self.journal.text.flush()
             self._close(ended=False)
@@ -77,6 +70,33 @@ class Segment:
         self.journal.text.flush()
         self._close(ended=not self.stopped)
         return None
+
+    def _consume(self, stream: Any, cancel: threading.Event) -> None:
+        try:
+            for ns, mode, chunk in stream:
+                if not self._take(ns, mode, chunk, cancel):
+                    break
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+
+    async def _consume_async(self, stream: Any, cancel: threading.Event) -> None:
+        try:
+            async for ns, mode, chunk in stream:
+                if not self._take(ns, mode, chunk, cancel):
+                    break
+        finally:
+            await stream.aclose()
+
+    def _take(self, ns: tuple[str, ...], mode: str, chunk: Any, cancel: threading.Event) -> bool:
+        """Handle one chunk; False to close the stream (a stop, at a superstep's first start event)."""
+        if (cancel.is_set() and not ns and mode == "tasks" and self._at_boundary
+                and "result" not in chunk and "error" not in chunk):
+            self.stopped = True
+            return False
+        self.on_chunk(ns, mode, chunk)
+        return True
 
     # -- chunks ------------------------------------------------------------------------------------------------
 
