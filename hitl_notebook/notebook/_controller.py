@@ -18,7 +18,7 @@ from ._driver import (
     RunStoppedError,
     call_soon,
 )
-from ._env import awaiting_in_cell, on_kernel_main_thread
+from ._env import on_kernel_main_thread
 from ._journal import RunObserver
 from ._policy import HEADLESS_HINT
 from ._record import RunStatus
@@ -183,17 +183,15 @@ class RunHandle(RunDriver):
         self._run_callback(fn)
 
     def __await__(self) -> Generator[Any, None, Any]:
-        """``await handle`` resolves with the result when the run finishes (a top-level ``await`` in a cell
-        raises :class:`RunPendingError` instead of hanging when the run needs a click)."""
+        """``await handle`` resolves with the result when the run finishes. An await that keeps a notebook cell
+        running (``await handle`` at the top level, or ``asyncio.gather`` / ``wait_for`` / ``shield`` of it there)
+        raises :class:`RunPendingError` as soon as the run needs a click, which that cell would block; awaits in a
+        task of their own (``asyncio.ensure_future(...)``) wait (see :mod:`._blocking`)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future = loop.create_future()
         self.add_done_callback(lambda _: call_soon(loop, self._settle, future))
-        if awaiting_in_cell():
-            with self._lock:
-                self._cell_awaits.append((loop, future))
-                blocked = self._status is RunStatus.WAITING and self._needs_human
-            if blocked:
-                self._fail_cell_awaits()
+        if on_kernel_main_thread():
+            self._watch_cell_await(loop, future)
         return future.__await__()
 
     def add_observer(self, observer: RunObserver) -> None:

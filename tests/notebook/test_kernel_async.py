@@ -52,3 +52,50 @@ def test_an_async_graph_runs_in_the_cell_and_a_click_resumes_it():
         outputs = kernel.run("print(handle.wait(timeout=30))")
         assert "'verdict': 'approve'" in stdout(outputs), outputs
         assert "drafting" in kernel.value("handle.log_text()")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("awaited", ["handle", "asyncio.gather(handle)", "asyncio.wait_for(handle, 60)",
+                                     "asyncio.shield(handle)"])
+def test_awaiting_a_waiting_run_at_the_top_level_of_a_cell_fails_at_once(awaited):
+    from tests.notebook.test_kernel import SEED
+
+    with KernelSession() as kernel:
+        assert not errors(kernel.run(SEED + "import asyncio\nhandle = run(graph, {})\nhandle.wait_idle(timeout=30)"))
+        [error] = errors(kernel.run(f"await {awaited}", timeout=20))
+        assert error.ename == "RunPendingError" and "HITL_NOTEBOOK_POLICY" in error.evalue
+        assert kernel.value("handle.status.value") == "'waiting'"
+
+
+@pytest.mark.slow
+def test_a_task_defined_in_a_cell_waits_for_the_click_and_a_later_cell_awaiting_it_fails():
+    from tests.notebook.test_kernel import SEED
+
+    with KernelSession() as kernel:
+        assert not errors(kernel.run(SEED + "import asyncio\nhandle = run(graph, {})\nhandle.wait_idle(timeout=30)"))
+        waiter = "async def waiter():\n    return await handle\ntask = asyncio.ensure_future(waiter())"
+        assert not errors(kernel.run(waiter))
+        [error] = errors(kernel.run("await task", timeout=20))  # this cell would block the click
+        assert error.ename == "RunPendingError"
+        assert not errors(kernel.run(waiter))  # a fresh task for the click
+        time.sleep(1)
+        assert kernel.value("task.done()") == "False"
+        [approve] = kernel.comm_ids("ButtonModel", description="Approve")
+        kernel.click(approve)
+        outputs = kernel.run("print(await asyncio.wait_for(task, 20))", timeout=30)
+        assert "'decision': 'approved'" in stdout(outputs), outputs
+
+
+@pytest.mark.slow
+def test_the_stop_button_ends_a_top_level_await_of_a_busy_run():
+    with KernelSession() as kernel:
+        assert not errors(kernel.run(ASYNC_SEED.replace("await asyncio.sleep(0.01)", "await asyncio.sleep(60)")))
+        assert not errors(kernel.run("handle = run(graph, {})"))
+        msg_id = kernel.send("await handle")
+        time.sleep(1.5)
+        started = time.monotonic()
+        kernel.interrupt()
+        outputs = kernel.collect(msg_id, timeout=20)
+        assert time.monotonic() - started < 10
+        assert [e.ename for e in errors(outputs)] in (["CancelledError"], ["KeyboardInterrupt"])
+        assert kernel.value("1 + 1") == "2"  # the kernel is free again
