@@ -1,4 +1,5 @@
-"""One ``graph.stream(...)`` call of a run, turned into journal entries.
+"""One ``graph.stream(...)`` call of a run, turned into journal entries (``graph.astream(...)`` for a graph with
+async nodes, on an event loop of the run's worker thread: see :func:`._engine.needs_async`).
 
 A *segment* runs from a start (or a resume) to the end of the run, an interrupt, a breakpoint, an error or a stop.
 ``tasks`` events give each node run its entry and its status (running, done, error, interrupted); ``updates``
