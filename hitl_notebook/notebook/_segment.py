@@ -12,9 +12,11 @@ this package's graphs and LangGraph's (see :mod:`._engine`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import sys
 import threading
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from ..constants import INTERRUPT
@@ -61,7 +63,7 @@ class Segment:
             with _capture.routed(self.on_print):
                 options = dict(stream_mode=_modes(), subgraphs=True, **self.engine.stream_options)
                 if needs_async(graph):  # on an event loop of this worker thread's own: the cell stays free
-                    asyncio.run(self._consume_async(graph.astream(input, config, **options), cancel))
+                    _on_own_loop(lambda: self._consume_async(graph.astream(input, config, **options), cancel))
                 else:
                     self._consume(graph.stream(input, config, **options), cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
@@ -277,6 +279,30 @@ class Segment:
             for update in updates:
                 self.journal.add("node", node=node, update=update, status="done")
         self._stash.clear()
+
+
+def _on_own_loop(make: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+    """Run the coroutine ``make()`` on a new event loop: in this thread, or in a helper thread when a loop already
+    runs here (a console ``run()`` called from async code; ``asyncio.run`` refuses to nest)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make())
+        return
+    failed: list[BaseException] = []
+    context = contextvars.copy_context()  # the print routing of this run goes along
+
+    def target() -> None:
+        try:
+            context.run(asyncio.run, make())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failed.append(exc)
+
+    helper = threading.Thread(target=target, name="hitl-notebook-loop", daemon=True)
+    helper.start()
+    helper.join()
+    if failed:
+        raise failed[0]
 
 
 def _modes() -> list[str]:

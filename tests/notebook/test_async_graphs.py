@@ -104,3 +104,13 @@ def test_stopping_an_async_run_ends_it_between_steps(eng, start):
     assert started.wait(5)
     handle.stop()
     assert handle.wait_idle(10) is RunStatus.STOPPED
+
+
+def test_console_run_of_an_async_graph_from_async_code(eng, capsys):
+    from hitl_notebook.notebook import run
+
+    async def main() -> Any:
+        return run(async_graph(eng), {}, ui="console", policy="approve").result
+
+    assert asyncio.run(main()) == {"draft": "hello", "verdict": "approve"}
+    assert "drafting" in capsys.readouterr().out
