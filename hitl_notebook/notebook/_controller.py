@@ -18,6 +18,7 @@ from ._driver import (
     RunStoppedError,
     call_soon,
 )
+from ._engine import saver_loop
 from ._env import on_kernel_main_thread
 from ._journal import RunObserver
 from ._policy import HEADLESS_HINT
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 __all__ = ["DecisionNotAppliedError", "RunHandle", "RunPendingError", "RunStateError", "RunStoppedError"]
+
+_SAVER_LOOP = ("The run's checkpointer works on this thread's event loop (it was opened here), so a blocking wait "
+               "would stop the run itself. Use `await handle` instead, or read handle.result in a later cell.")
 
 
 class RunHandle(RunDriver):
@@ -163,13 +167,20 @@ class RunHandle(RunDriver):
                 raise RunPendingError(self._blocking_message("handle.wait()"))
         else:
             with self._cond:
+                if not self._shown.finished and _runs_on_this_loop(self.graph):
+                    raise RunPendingError(_SAVER_LOOP)
                 if not self._cond.wait_for(lambda: self._shown.finished, timeout):
                     raise TimeoutError(f"The run did not finish within {timeout} s (status: {self._status.value}).")
         return self.result
 
     def wait_idle(self, timeout: float | None = None) -> RunStatus:
-        """Block until the run finishes or needs a human; returns the status then."""
+        """Block until the run finishes or needs a human; returns the status then.
+
+        Raises :class:`RunPendingError` at once where blocking would stop the run itself: on the thread whose
+        event loop the graph's checkpointer works on (an ``AsyncSqliteSaver`` opened in a cell)."""
         with self._cond:
+            if not self._idle() and _runs_on_this_loop(self.graph):
+                raise RunPendingError(_SAVER_LOOP)
             if not self._cond.wait_for(self._idle, timeout):
                 raise TimeoutError(f"The run is still busy after {timeout} s.")
             return self._shown
@@ -209,3 +220,12 @@ class RunHandle(RunDriver):
     def __repr__(self) -> str:
         return f"<RunHandle {getattr(self.graph, 'name', 'graph')!r} thread={self.thread_id!r} {self._status.value}>"
 
+
+def _runs_on_this_loop(graph: Any) -> bool:
+    loop = saver_loop(graph)
+    if loop is None:
+        return False
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False

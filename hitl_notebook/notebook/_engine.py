@@ -11,12 +11,13 @@ only task running. ``langgraph`` is imported only when the graph comes from it.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Engine", "engine_of", "needs_async", "task_path"]
+__all__ = ["Engine", "engine_of", "needs_async", "saver_loop", "task_path"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,16 @@ def needs_async(graph: Any) -> bool:
             graphs.extend(x for x in (getattr(node, "subgraph", None), *(getattr(node, "subgraphs", None) or ()))
                           if x is not None)
     return False
+
+
+def saver_loop(graph: Any) -> asyncio.AbstractEventLoop | None:
+    """The running event loop ``graph``'s checkpointer is bound to, if any (``AsyncSqliteSaver.loop`` of either
+    engine: the kernel's loop when the saver was opened in a cell). Its connection and locks work only there, and
+    its sync methods wait for that loop, so the run needs that loop free."""
+    loop = getattr(getattr(graph, "checkpointer", None), "loop", None)
+    if isinstance(loop, asyncio.AbstractEventLoop) and loop.is_running() and not loop.is_closed():
+        return loop
+    return None
 
 
 def _async_only(runnable: Any) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
 from . import _capture
-from ._engine import Engine, needs_async, task_path
+from ._engine import Engine, needs_async, saver_loop, task_path
 from ._journal import Journal
 from ._record import Entry
 
@@ -63,7 +63,8 @@ class Segment:
             with _capture.routed(self.on_print):
                 options = dict(stream_mode=_modes(), subgraphs=True, **self.engine.stream_options)
                 if needs_async(graph):  # on an event loop of this worker thread's own: the cell stays free
-                    _on_own_loop(lambda: self._consume_async(graph.astream(input, config, **options), cancel))
+                    _run_async(lambda: self._consume_async(graph.astream(input, config, **options), cancel),
+                               saver_loop(graph))
                 else:
                     self._consume(graph.stream(input, config, **options), cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
@@ -281,9 +282,18 @@ class Segment:
         self._stash.clear()
 
 
-def _on_own_loop(make: Callable[[], Coroutine[Any, Any, Any]]) -> None:
-    """Run the coroutine ``make()`` on a new event loop: in this thread, or in a helper thread when a loop already
-    runs here (a console ``run()`` called from async code; ``asyncio.run`` refuses to nest)."""
+def _run_async(make: Callable[[], Coroutine[Any, Any, Any]], loop: asyncio.AbstractEventLoop | None) -> None:
+    """Run the coroutine ``make()`` and wait for it: on ``loop`` (another thread's running loop) if given, else on a
+    new event loop, in this thread or, when a loop already runs here (a console ``run()`` called from async code;
+    ``asyncio.run`` refuses to nest), in a helper thread."""
+    if loop is not None:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not loop:
+            asyncio.run_coroutine_threadsafe(make(), loop).result()  # a new task there, with this context's copy
+            return
     try:
         asyncio.get_running_loop()
     except RuntimeError:

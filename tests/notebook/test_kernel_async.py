@@ -99,3 +99,28 @@ def test_the_stop_button_ends_a_top_level_await_of_a_busy_run():
         assert time.monotonic() - started < 10
         assert [e.ename for e in errors(outputs)] in (["CancelledError"], ["KeyboardInterrupt"])
         assert kernel.value("1 + 1") == "2"  # the kernel is free again
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("package", ["hitl_notebook", "langgraph"])
+def test_an_async_graph_with_an_async_sqlite_saver_opened_in_a_cell(package, tmp_path):
+    pytest.importorskip(package)
+    seed = (ASYNC_SEED.replace("hitl_notebook.graph", f"{package}.graph")
+            .replace("hitl_notebook.types", f"{package}.types")
+            .replace(".compile(checkpointer=InMemorySaver())", ".compile(checkpointer=saver)")
+            .replace("await asyncio.sleep(0.01)", "await asyncio.sleep(2)"))  # still running at the wait below
+    opened = (f"from {package}.checkpoint.sqlite.aio import AsyncSqliteSaver\n"
+              f"opener = AsyncSqliteSaver.from_conn_string({str(tmp_path / 'runs.sqlite')!r})\n"
+              "saver = await opener.__aenter__()\n")
+    until_idle = "for _ in range(200):\n    if handle.status.value != 'running': break\n    await asyncio.sleep(0.1)"
+    with KernelSession() as kernel:
+        assert not errors(kernel.run(opened + seed))
+        assert not errors(kernel.run("handle = run(graph, {})"))
+        [error] = errors(kernel.run("handle.wait_idle(timeout=30)"))  # would stop the saver's loop: refused
+        assert error.ename == "RunPendingError" and "await handle" in error.evalue
+        assert not errors(kernel.run(until_idle))
+        assert kernel.value("handle.status.value") == "'waiting'"
+        [approve] = kernel.comm_ids("ButtonModel", description="Approve")
+        kernel.click(approve)
+        outputs = kernel.run("print(await asyncio.wait_for(handle, 30))", timeout=40)
+        assert "'verdict': 'approve'" in stdout(outputs), outputs
