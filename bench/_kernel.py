@@ -42,7 +42,7 @@ class KernelSession:
         self.client.wait_for_ready(timeout=60)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             self.client.stop_channels()
         finally:

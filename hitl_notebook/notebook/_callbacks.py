@@ -52,7 +52,7 @@ def reporting_to(report: Report) -> Iterator[None]:
     _local.report = report
     try:
         yield
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - handed to report, never swallowed
         report(exc)
     finally:
         _local.report = previous

@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["close_tree", "cell_of_current_request", "shared", "track"]
+__all__ = ["cell_of_current_request", "close_tree", "shared", "track"]
 
 _shared: weakref.WeakSet[Any] = weakref.WeakSet()
 _cells: weakref.WeakKeyDictionary[Any, _CellViews] = weakref.WeakKeyDictionary()
@@ -130,5 +130,5 @@ def _guarded(view: Any, where: str, fn: Any) -> None:
     """IPython would print a callback's traceback into the user's cell: report it to the run's log instead."""
     try:
         fn()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - shown in the run, never swallowed
         view.handle.journal.report(where, exc)

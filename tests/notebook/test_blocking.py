@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from hitl_notebook.notebook import RunPendingError, RunStatus
-from hitl_notebook.notebook import _blocking, _controller
+from hitl_notebook.notebook import RunPendingError, RunStatus, _blocking, _controller
 from hitl_notebook.notebook._awaiting import RECHECK
 from tests.notebook.test_handle import counted
 

@@ -4,15 +4,14 @@ item 8); awaiting a handle waits or fails at once, never hangs, and the stop but
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 
 pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
 
-from bench._kernel import KernelSession  # noqa: E402
-from tests.notebook.test_kernel_lifecycle import errors, stdout  # noqa: E402
+from bench._kernel import KernelSession
+from tests.notebook.test_kernel_lifecycle import errors, stdout
 
 ASYNC_SEED = '''
 import asyncio

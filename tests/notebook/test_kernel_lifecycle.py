@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
 
-from bench._kernel import KernelSession, new_cell_id  # noqa: E402
-from tests.notebook.test_kernel import SEED  # noqa: E402
+from bench._kernel import KernelSession, new_cell_id
+from tests.notebook.test_kernel import SEED
 
 COMMS = "(__import__('gc').collect(), len(__import__('comm').get_comm_manager().comms))[1]"
 

@@ -8,8 +8,7 @@ from typing import Any, TypedDict
 
 import ipywidgets as w
 
-from hitl_notebook.notebook import RunStatus, register_renderer, run
-from hitl_notebook.notebook import _retire
+from hitl_notebook.notebook import RunStatus, _retire, register_renderer, run
 from hitl_notebook.notebook._callbacks import guard_callbacks
 from hitl_notebook.notebook._form import FULL
 from tests.notebook.conftest import CountingComm
