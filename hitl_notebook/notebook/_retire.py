@@ -3,8 +3,10 @@
 Every widget is a comm that lives in the kernel until it is closed; ipywidgets keeps each one (and through it the
 view, its run and the run's log) reachable. When a cell runs again the frontend clears its outputs, so the views
 shown by its earlier execution can never be seen or clicked again. Cells are told apart by the cell id the frontend
-sends with each execute request (``metadata.cellId``, what JupyterLab, Notebook 7 and VS Code send; IPython passes
-it on as ``info.cell_id``). A client that sends none (e.g. nbclient) runs each cell once, so nothing is closed.
+sends with each execute request (``metadata.cellId``, which JupyterLab and Notebook 7 send; IPython passes it on as
+``info.cell_id``). With a client that sends none (nbclient, which runs each cell once anyway) nothing is closed.
+A view belongs to the cell that showed it; displaying the same view object by hand in another cell does not keep
+it open.
 
 What happens to the *runs* of those views (decided here):
 
