@@ -90,8 +90,13 @@ def test_the_stop_button_ends_a_top_level_await_of_a_busy_run():
     with KernelSession() as kernel:
         assert not errors(kernel.run(ASYNC_SEED.replace("await asyncio.sleep(0.01)", "await asyncio.sleep(60)")))
         assert not errors(kernel.run("handle = run(graph, {})"))
-        msg_id = kernel.send("await handle")
-        time.sleep(1.5)
+        msg_id = kernel.send("print('awaiting', flush=True)\nawait handle")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the cell has reached its await (bounded)
+            msg = kernel.next(1.0)
+            if msg and msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
+        time.sleep(0.5)
         started = time.monotonic()
         kernel.interrupt()
         outputs = kernel.collect(msg_id, timeout=20)
