@@ -83,29 +83,34 @@ def _futures_of(callback: Any) -> Iterator[asyncio.Future]:
 
 _awaits: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
 _awaits_lock = threading.Lock()
-_previous: Any = None
 
 
 def cancel_on_interrupt(loop: asyncio.AbstractEventLoop, future: asyncio.Future) -> None:
     """Let SIGINT cancel ``future`` while it blocks a cell; call on the main thread (where signals are set)."""
-    global _previous
     with _awaits_lock:
         _awaits[:] = [(lp, f) for lp, f in _awaits if not f.done()]
         _awaits.append((loop, future))
         current = signal.getsignal(signal.SIGINT)
-        if current is not _on_sigint:
-            _previous = current
-            signal.signal(signal.SIGINT, _on_sigint)
+        if not getattr(current, "cancels_run_awaits", False):
+            signal.signal(signal.SIGINT, _handler(current))
 
 
-def _on_sigint(signum: int, frame: Any) -> None:
-    with _awaits_lock:
-        _awaits[:] = [(loop, f) for loop, f in _awaits if not f.done() and not loop.is_closed()]
-        loops = {loop for loop, _ in _awaits}
-    for loop in loops:
-        loop.call_soon_threadsafe(_cancel_blocking, loop)
-    if callable(_previous):
-        _previous(signum, frame)
+def _handler(previous: Any) -> Any:
+    """A SIGINT handler that cancels the blocking awaits, then calls ``previous``. Each keeps its own
+    ``previous``: ipykernel saves and restores whichever handler it found around a cell, so a restored one must
+    still lead to the handler that was current when it was installed (``default_int_handler`` between cells)."""
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        with _awaits_lock:
+            _awaits[:] = [(lp, f) for lp, f in _awaits if not f.done() and not lp.is_closed()]
+            loops = {lp for lp, _ in _awaits}
+        for loop in loops:
+            loop.call_soon_threadsafe(_cancel_blocking, loop)
+        if callable(previous):
+            previous(signum, frame)
+
+    on_sigint.cancels_run_awaits = True  # type: ignore[attr-defined]
+    return on_sigint
 
 
 def _cancel_blocking(loop: asyncio.AbstractEventLoop) -> None:

@@ -109,3 +109,27 @@ def test_ipythons_cell_coroutine_is_recognised():
 
 async def _ensure(coro: Any) -> asyncio.Future:
     return asyncio.ensure_future(coro)
+
+
+def test_each_interrupt_handler_keeps_the_handler_it_replaced(monkeypatch):
+    import signal
+
+    installed: list = []
+    current: list = [signal.default_int_handler]
+    monkeypatch.setattr(signal, "getsignal", lambda signum: current[-1])
+    monkeypatch.setattr(signal, "signal", lambda signum, fn: (installed.append(fn), current.append(fn)))
+    calls: list = []
+
+    loop = asyncio.new_event_loop()
+    try:
+        _blocking.cancel_on_interrupt(loop, loop.create_future())  # between cells: wraps default_int_handler
+        current.append(lambda *a: calls.append("ipykernel"))  # a top-level-await cell installs its own ...
+        _blocking.cancel_on_interrupt(loop, loop.create_future())  # ... which an await in that cell wraps
+        current[:] = [installed[0]]  # the cell ends: ipykernel restores the handler it found
+        assert len(installed) == 2
+        with pytest.raises(KeyboardInterrupt):  # a later blocking cell can still be interrupted
+            installed[0](signal.SIGINT, None)
+        installed[1](signal.SIGINT, None)
+        assert calls == ["ipykernel"]
+    finally:
+        loop.close()

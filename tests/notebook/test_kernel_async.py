@@ -103,6 +103,13 @@ def test_the_stop_button_ends_a_top_level_await_of_a_busy_run():
         assert time.monotonic() - started < 10
         assert [e.ename for e in errors(outputs)] in (["CancelledError"], ["KeyboardInterrupt"])
         assert kernel.value("1 + 1") == "2"  # the kernel is free again
+        msg_id = kernel.send("import time\nprint('sleeping', flush=True)\ntime.sleep(30)")
+        while (msg := kernel.next(20)) is not None:
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+                break
+        time.sleep(0.3)
+        kernel.interrupt()  # a blocking cell after it still stops
+        assert [e.ename for e in errors(kernel.collect(msg_id, timeout=10))] == ["KeyboardInterrupt"]
 
 
 @pytest.mark.slow
