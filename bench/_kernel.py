@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["KernelSession", "new_cell_id"]
+__all__ = ["KernelSession", "new_cell_id", "output_of"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,16 +77,11 @@ class KernelSession:
             msg = self.next(min(left, 1.0))
             if msg is None or msg["parent_header"].get("msg_id") != msg_id:
                 continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "status" and content["execution_state"] == "idle":
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 return outputs
-            if kind == "stream":
-                outputs.append(SimpleNamespace(output_type="stream", text=content["text"]))
-            elif kind in ("display_data", "execute_result"):
-                outputs.append(SimpleNamespace(output_type=kind, data=content["data"]))
-            elif kind == "error":
-                outputs.append(SimpleNamespace(output_type="error", ename=content["ename"],
-                                               evalue=content["evalue"], traceback=content["traceback"]))
+            output = output_of(msg)
+            if output is not None:
+                outputs.append(output)
 
     def next(self, timeout: float) -> dict | None:
         """The next IOPub message (recorded in :attr:`messages`), or None after ``timeout`` seconds."""
@@ -134,6 +129,19 @@ class KernelSession:
         msg = self.client.session.msg("comm_msg", content, metadata={})
         self.client.shell_channel.send(msg)
         return msg["header"]["msg_id"]
+
+
+def output_of(msg: dict) -> SimpleNamespace | None:
+    """The cell output an IOPub message adds (as nbformat spells it), or None for other messages."""
+    kind, content = msg["msg_type"], msg["content"]
+    if kind == "stream":
+        return SimpleNamespace(output_type="stream", text=content["text"])
+    if kind in ("display_data", "execute_result"):
+        return SimpleNamespace(output_type=kind, data=content["data"])
+    if kind == "error":
+        return SimpleNamespace(output_type="error", ename=content["ename"], evalue=content["evalue"],
+                               traceback=content["traceback"])
+    return None
 
 
 def new_cell_id() -> str:
