@@ -17,11 +17,11 @@ import ipywidgets as w
 
 from ..types import Interrupt
 from . import _schema
+from ._callbacks import guard_callbacks
 from ._errors import RunStateError
 from ._form import FULL as _FULL
 from ._form import PRE as _PRE
 from ._form import AnswerError, Form, escape, parse_json
-from ._callbacks import guard_callbacks
 from ._hitl_panel import HitlBody
 from ._payloads import classify, find_renderer, hitl_review, option_items, pretty, question_of
 from ._record import Entry

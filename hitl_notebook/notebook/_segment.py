@@ -1,5 +1,6 @@
 """One ``graph.stream(...)`` call of a run, turned into journal entries (``graph.astream(...)`` for a graph with
-async nodes, on an event loop of the run's worker thread: see :func:`._engine.needs_async`).
+async nodes, on an event loop of the run's worker thread, or on the running loop its checkpointer is bound to:
+see :func:`._engine.needs_async` and :func:`._engine.saver_loop`).
 
 A *segment* runs from a start (or a resume) to the end of the run, an interrupt, a breakpoint, an error or a stop.
 ``tasks`` events give each node run its entry and its status (running, done, error, interrupted); ``updates``
@@ -62,7 +63,7 @@ class Segment:
         try:
             with _capture.routed(self.on_print):
                 options = dict(stream_mode=_modes(), subgraphs=True, **self.engine.stream_options)
-                if needs_async(graph):  # on an event loop of this worker thread's own: the cell stays free
+                if needs_async(graph):  # on a loop of its own (or its saver's): the cell stays free
                     _run_async(lambda: self._consume_async(graph.astream(input, config, **options), cancel),
                                saver_loop(graph))
                 else:
