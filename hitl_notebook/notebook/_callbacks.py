@@ -20,7 +20,6 @@ __all__ = ["guard_callbacks", "reporting_to"]
 
 Report = Callable[[BaseException], None]
 _local = threading.local()
-_patched: set[int] = set()
 _patch_lock = threading.Lock()
 
 
@@ -68,10 +67,9 @@ def _patch_shell() -> None:
     if shell is None:
         return
     with _patch_lock:
-        if id(shell) in _patched:
-            return
-        _patched.add(id(shell))
         original = shell.showtraceback
+        if getattr(original, "honours_reporting_to", False):
+            return
 
         def showtraceback(*args: Any, **kwargs: Any) -> Any:
             report = getattr(_local, "report", None)
@@ -81,6 +79,7 @@ def _patch_shell() -> None:
             report(exc)
             return None
 
+        showtraceback.honours_reporting_to = True  # type: ignore[attr-defined]
         shell.showtraceback = showtraceback
 
 
