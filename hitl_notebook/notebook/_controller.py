@@ -18,8 +18,10 @@ from ._driver import (
     RunStoppedError,
     call_soon,
 )
-from ._env import awaiting_in_cell, on_kernel_main_thread
+from ._engine import saver_loop
+from ._env import on_kernel_main_thread
 from ._journal import RunObserver
+from ._policy import HEADLESS_HINT
 from ._record import RunStatus
 from ._segment import UNSET
 
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 __all__ = ["DecisionNotAppliedError", "RunHandle", "RunPendingError", "RunStateError", "RunStoppedError"]
+
+_SAVER_LOOP = ("The run's checkpointer works on this thread's event loop (it was opened here), so a blocking wait "
+               "would stop the run itself. Use `await handle` instead, or read handle.result in a later cell.")
 
 
 class RunHandle(RunDriver):
@@ -69,7 +74,8 @@ class RunHandle(RunDriver):
             raise RunStoppedError("The run was stopped before it finished; it has no result.")
         if status is RunStatus.WAITING:
             raise RunPendingError(f"The run is still waiting for a human ({self._describe_pending()}). Answer in "
-                                  "its panel, or call handle.resume(value), then read handle.result again.")
+                                  "its panel, or call handle.resume(value), then read handle.result again. "
+                                  f"{HEADLESS_HINT.partition('. ')[2]}")
         raise RunPendingError("The run is still running. Use `await handle`, handle.add_done_callback(fn), or read "
                               "handle.result in a later cell.")
 
@@ -161,13 +167,20 @@ class RunHandle(RunDriver):
                 raise RunPendingError(self._blocking_message("handle.wait()"))
         else:
             with self._cond:
+                if not self._shown.finished and _runs_on_this_loop(self.graph):
+                    raise RunPendingError(_SAVER_LOOP)
                 if not self._cond.wait_for(lambda: self._shown.finished, timeout):
                     raise TimeoutError(f"The run did not finish within {timeout} s (status: {self._status.value}).")
         return self.result
 
     def wait_idle(self, timeout: float | None = None) -> RunStatus:
-        """Block until the run finishes or needs a human; returns the status then."""
+        """Block until the run finishes or needs a human; returns the status then.
+
+        Raises :class:`RunPendingError` at once where blocking would stop the run itself: on the thread whose
+        event loop the graph's checkpointer works on (an ``AsyncSqliteSaver`` opened in a cell)."""
         with self._cond:
+            if not self._idle() and _runs_on_this_loop(self.graph):
+                raise RunPendingError(_SAVER_LOOP)
             if not self._cond.wait_for(self._idle, timeout):
                 raise TimeoutError(f"The run is still busy after {timeout} s.")
             return self._shown
@@ -181,24 +194,25 @@ class RunHandle(RunDriver):
         self._run_callback(fn)
 
     def __await__(self) -> Generator[Any, None, Any]:
-        """``await handle`` resolves with the result when the run finishes (a top-level ``await`` in a cell
-        raises :class:`RunPendingError` instead of hanging when the run needs a click)."""
+        """``await handle`` resolves with the result when the run finishes. An await that keeps a notebook cell
+        running (``await handle`` at the top level, or ``asyncio.gather`` / ``wait_for`` / ``shield`` of it there)
+        raises :class:`RunPendingError` as soon as the run needs a click, which that cell would block; awaits in a
+        task of their own (``asyncio.ensure_future(...)``) wait (see :mod:`._blocking`)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future = loop.create_future()
         self.add_done_callback(lambda _: call_soon(loop, self._settle, future))
-        if awaiting_in_cell():
-            with self._lock:
-                self._cell_awaits.append((loop, future))
-                blocked = self._status is RunStatus.WAITING and self._needs_human
-            if blocked:
-                self._fail_cell_awaits()
+        if on_kernel_main_thread():
+            self._watch_cell_await(loop, future)
         return future.__await__()
 
     def add_observer(self, observer: RunObserver) -> None:
         self.journal.observers.append(observer)
 
     def _ipython_display_(self) -> None:
-        if self.view is not None and not getattr(self.view, "displayed", False):
+        if self.view is not None and getattr(self.view, "closed", False):  # its cell ran again (see _retire)
+            self.view = type(self.view).of_run(self)
+            self.view.show()
+        elif self.view is not None and not getattr(self.view, "displayed", False):
             self.view.show()  # with a display id, so the saved fallback keeps being refreshed
         elif self.view is None:
             print(repr(self))
@@ -206,3 +220,12 @@ class RunHandle(RunDriver):
     def __repr__(self) -> str:
         return f"<RunHandle {getattr(self.graph, 'name', 'graph')!r} thread={self.thread_id!r} {self._status.value}>"
 
+
+def _runs_on_this_loop(graph: Any) -> bool:
+    loop = saver_loop(graph)
+    if loop is None:
+        return False
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False

@@ -53,6 +53,7 @@ class CellDisplay:
         self._on_error = on_error
         self._lock = threading.RLock()  # one publish at a time: the last message sent carries the newest state
         self._dirty = False  # updated since the last cell boundary
+        self._closed = False
         self.display_id = uuid.uuid4().hex
         self.origin = _header(getattr(self._publisher(), "parent_header", None))
         if shell is None:  # plain Python: IPython's display() prints the object; there is nothing to update
@@ -69,6 +70,8 @@ class CellDisplay:
         if self._shell is None:
             return
         with self._lock:
+            if self._closed:
+                return
             if obj is not None:
                 self._obj = obj
             self._dirty = True
@@ -86,6 +89,17 @@ class CellDisplay:
             if current is not None and current == self.origin.get("msg_id"):
                 return
             self._send(update=True, parent=None)
+
+    @property
+    def shell(self) -> Any:
+        """The IPython shell the display was made in (``None`` in plain Python)."""
+        return self._shell
+
+    def close(self) -> None:
+        """Send no more updates (the display's widgets are closed; its cell's output was replaced)."""
+        with self._lock:
+            self._dirty = False
+            self._closed = True
 
     def _publisher(self) -> Any:
         return getattr(self._shell, "display_pub", None)

@@ -75,6 +75,7 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
         self._cancel = threading.Event()
         self._callbacks: list[Callable[[Any], Any]] = []
         self._cell_awaits: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
+        self._watched_loops: set[asyncio.AbstractEventLoop] = set()
         self._callback_entry: Entry | None = None
 
     @property

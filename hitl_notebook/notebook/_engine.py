@@ -11,12 +11,13 @@ only task running. ``langgraph`` is imported only when the graph comes from it.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Engine", "engine_of", "task_path"]
+__all__ = ["Engine", "engine_of", "needs_async", "saver_loop", "task_path"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,44 @@ def task_path(namespace: str | tuple[str, ...] | None) -> list[tuple[str, str]]:
         if sep and task_id:
             path.append((task_id, node))
     return path
+
+
+def needs_async(graph: Any) -> bool:
+    """Whether ``graph`` must be driven with ``astream``: a node, ``@entrypoint`` or subgraph node of it is an
+    ``async def`` with no sync version (both engines then refuse ``stream`` with "No synchronous function
+    provided ... use ainvoke/astream"). This engine's nodes say so (``is_async``); LangGraph's wrap the function in
+    a ``RunnableCallable`` whose ``func`` is None."""
+    seen: set[int] = set()
+    graphs = [graph]
+    while graphs:
+        current = graphs.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for node in (getattr(current, "nodes", None) or {}).values():
+            if getattr(node, "is_async", False) or _async_only(getattr(node, "bound", None)):
+                return True
+            graphs.extend(x for x in (getattr(node, "subgraph", None), *(getattr(node, "subgraphs", None) or ()))
+                          if x is not None)
+    return False
+
+
+def saver_loop(graph: Any) -> asyncio.AbstractEventLoop | None:
+    """The running event loop ``graph``'s checkpointer is bound to, if any (``AsyncSqliteSaver.loop`` of either
+    engine: the kernel's loop when the saver was opened in a cell). Its connection and locks work only there, and
+    its sync methods wait for that loop, so the run needs that loop free."""
+    loop = getattr(getattr(graph, "checkpointer", None), "loop", None)
+    if isinstance(loop, asyncio.AbstractEventLoop) and loop.is_running() and not loop.is_closed():
+        return loop
+    return None
+
+
+def _async_only(runnable: Any) -> bool:
+    if runnable is None:
+        return False
+    if hasattr(runnable, "func") and hasattr(runnable, "afunc"):  # LangGraph's RunnableCallable
+        return runnable.func is None and runnable.afunc is not None
+    return any(_async_only(step) for step in getattr(runnable, "steps", None) or ())  # RunnableSeq
 
 
 _ENGINES: dict[str, Engine] = {}

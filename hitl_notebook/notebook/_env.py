@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import threading
 from typing import Any, Literal
 
-__all__ = ["UI_ENV", "UiMode", "awaiting_in_cell", "in_kernel", "on_kernel_main_thread", "resolve_ui", "stdin_is_tty"]
+__all__ = ["UI_ENV", "UiMode", "in_kernel", "on_kernel_main_thread", "resolve_ui", "stdin_is_tty"]
 
 UI_ENV = "HITL_NOTEBOOK_UI"
 UiMode = Literal["widgets", "console"]
@@ -33,24 +32,6 @@ def in_kernel() -> bool:
 def on_kernel_main_thread() -> bool:
     """True on the thread that executes cells (blocking it hides every widget click until the cell ends)."""
     return in_kernel() and threading.current_thread() is threading.main_thread()
-
-
-def awaiting_in_cell() -> bool:
-    """True when the caller is a cell's top-level ``await`` (the kernel's own task), not a task of its own.
-
-    A top-level ``await`` keeps the cell running, and the kernel handles widget clicks only between cells
-    (anchors §3.1, lesson 2), so such an ``await`` must not wait for a click.
-    """
-    if not on_kernel_main_thread():
-        return False
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:
-        return False
-    coro = task.get_coro() if task is not None else None
-    code = getattr(coro, "cr_code", None)
-    filename = getattr(code, "co_filename", "") or ""
-    return "ipykernel" in filename or f"{os.sep}IPython{os.sep}" in filename
 
 
 def stdin_is_tty() -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import _schema
+from ._retire import shared
 from ._schema import AnswerError
 from ._terminal import WRAP_CSS
 from ._text import as_text, escape, escape_attr, safe_repr, to_json
@@ -16,7 +17,7 @@ from ._text import as_text, escape, escape_attr, safe_repr, to_json
 __all__ = ["AnswerError", "Form", "NumberText", "escape", "parse_json"]
 
 PRE = f"margin:2px 0;padding:4px 6px;background:#f8f8fa;border-radius:4px;{WRAP_CSS};font-size:12px"
-FULL = w.Layout(width="100%")
+FULL = shared(w.Layout(width="100%"))  # one Layout for many views: never closed with one of them
 
 
 class NumberText(w.Text):

@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from ..types import Interrupt
 from . import _schema
+from ._callbacks import guard_callbacks
 from ._errors import RunStateError
 from ._form import FULL as _FULL
 from ._form import PRE as _PRE
@@ -61,6 +62,8 @@ class Panel(w.VBox):
         self._answer = answer
         self._guard = threading.Lock()
         self.locked = False
+        self._building = True  # a renderer's submit() during its build waits for ready() (one panel, see ready)
+        self._early: tuple[Any] | None = None
         self.message = w.HTML("")
         try:
             self.kind = classify(self.interrupt)
@@ -78,6 +81,16 @@ class Panel(w.VBox):
             self.locked = True
             self._set_disabled(True)
             self.message.value = f"<div style='color:#b45309'>⚠ {escape(blocked_reason)}</div>"
+        self._building = False
+
+    def ready(self) -> None:
+        """Called once the panel is shown in its view: send the answer a renderer gave while it was being built.
+
+        Sending it from inside the build would announce the decision before the view knows this panel, and the
+        view would build a second panel for the same interrupt (stuck on "sending…")."""
+        early, self._early = self._early, None
+        if early is not None:
+            self.answer_with(lambda: early[0])
 
     # -- state -------------------------------------------------------------------------------------------------
 
@@ -198,11 +211,26 @@ class Panel(w.VBox):
         builder = find_renderer(self.interrupt)
         assert builder is not None
         ctx = PanelContext(self.interrupt, self.entry.node, self.approve_value, self.reject_value,
-                           submit=lambda value: self.answer_with(lambda: value))
+                           submit=self._submit)
         widget = builder(ctx)
         if not isinstance(widget, w.Widget):
             raise TypeError(f"renderer returned {type(widget).__name__}, not an ipywidgets widget")
+        guard_callbacks(walk(widget), self._callback_failed)
         return widget
+
+    def _submit(self, value: Any) -> None:
+        """``ctx.submit`` of a renderer."""
+        if self._building:
+            self._early = (value,)
+            return
+        self.answer_with(lambda: value)
+
+    def _callback_failed(self, exc: BaseException) -> None:
+        """An error in a renderer's own callback: shown in this panel, with the traceback in the run's log."""
+        self.message.value = (f"<pre style='{_PRE};color:#dc2626'>✖ error in the renderer's callback: "
+                              f"{escape(f'{type(exc).__name__}: {exc}')}</pre>")
+        if self.report is not None:
+            self.report(f"renderer callback in panel {self.entry.node or ''}", exc)
 
     def _approve(self) -> w.Widget:
         approve = _button("Approve", "success", "check", lambda: self.approve_value, self)

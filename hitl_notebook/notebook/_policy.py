@@ -32,6 +32,11 @@ __all__ = [
 ]
 
 POLICY_ENV = "HITL_NOTEBOOK_POLICY"
+HEADLESS_HINT = (
+    "Waiting for a human. When this notebook runs headless (nbclient, papermill, CI) nobody can click: pass "
+    "run(..., policy='approve' | 'reject' | [scripted answers] | callable), or set "
+    f"{POLICY_ENV}=approve|reject|script:<json list> before the run starts."
+)
 
 
 class PolicyError(RuntimeError):

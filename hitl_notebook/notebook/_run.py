@@ -33,7 +33,8 @@ def run(graph: Any, input: Any = None, config: dict[str, Any] | None = None, *, 
     """Run ``graph`` on ``input`` with a human in the loop; returns a :class:`RunHandle`.
 
     In a notebook (``ui="widgets"``, the default inside a Jupyter kernel) the live view appears in the current
-    cell and this returns at once; the graph runs on a worker thread and panel clicks resume it. Elsewhere
+    cell and this returns at once; the graph runs on a worker thread and panel clicks resume it (a graph with
+    ``async def`` nodes or an async ``@entrypoint`` runs with ``astream`` on that thread's own event loop). Elsewhere
     (``ui="console"``) the run is driven to its end here, printing as it goes, and interrupts are answered by
     console prompts (when stdin is a terminal) or by ``policy``.
 

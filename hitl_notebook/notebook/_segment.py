@@ -1,4 +1,6 @@
-"""One ``graph.stream(...)`` call of a run, turned into journal entries.
+"""One ``graph.stream(...)`` call of a run, turned into journal entries (``graph.astream(...)`` for a graph with
+async nodes, on an event loop of the run's worker thread, or on the running loop its checkpointer is bound to:
+see :func:`._engine.needs_async` and :func:`._engine.saver_loop`).
 
 A *segment* runs from a start (or a resume) to the end of the run, an interrupt, a breakpoint, an error or a stop.
 ``tasks`` events give each node run its entry and its status (running, done, error, interrupted); ``updates``
@@ -10,14 +12,17 @@ this package's graphs and LangGraph's (see :mod:`._engine`).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import sys
 import threading
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
 from . import _capture
-from ._engine import Engine, task_path
+from ._engine import Engine, needs_async, saver_loop, task_path
 from ._journal import Journal
 from ._record import Entry
 from ._terminal import chunk_text
@@ -58,19 +63,12 @@ class Segment:
         """
         try:
             with _capture.routed(self.on_print):
-                stream = graph.stream(input, config, stream_mode=_modes(), subgraphs=True,
-                                      **self.engine.stream_options)
-                try:
-                    for ns, mode, chunk in stream:
-                        if (cancel.is_set() and not ns and mode == "tasks" and self._at_boundary
-                                and "result" not in chunk and "error" not in chunk):
-                            self.stopped = True
-                            break
-                        self.on_chunk(ns, mode, chunk)
-                finally:
-                    close = getattr(stream, "close", None)
-                    if close is not None:
-                        close()
+                options = dict(stream_mode=_modes(), subgraphs=True, **self.engine.stream_options)
+                if needs_async(graph):  # on a loop of its own (or its saver's): the cell stays free
+                    _run_async(lambda: self._consume_async(graph.astream(input, config, **options), cancel),
+                               saver_loop(graph))
+                else:
+                    self._consume(graph.stream(input, config, **options), cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the run, which shows and/or re-raises it
             self.journal.text.flush()
             self._close(ended=False)
@@ -78,6 +76,33 @@ class Segment:
         self.journal.text.flush()
         self._close(ended=not self.stopped)
         return None
+
+    def _consume(self, stream: Any, cancel: threading.Event) -> None:
+        try:
+            for ns, mode, chunk in stream:
+                if not self._take(ns, mode, chunk, cancel):
+                    break
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+
+    async def _consume_async(self, stream: Any, cancel: threading.Event) -> None:
+        try:
+            async for ns, mode, chunk in stream:
+                if not self._take(ns, mode, chunk, cancel):
+                    break
+        finally:
+            await stream.aclose()
+
+    def _take(self, ns: tuple[str, ...], mode: str, chunk: Any, cancel: threading.Event) -> bool:
+        """Handle one chunk; False to close the stream (a stop, at a superstep's first start event)."""
+        if (cancel.is_set() and not ns and mode == "tasks" and self._at_boundary
+                and "result" not in chunk and "error" not in chunk):
+            self.stopped = True
+            return False
+        self.on_chunk(ns, mode, chunk)
+        return True
 
     # -- chunks ------------------------------------------------------------------------------------------------
 
@@ -257,6 +282,39 @@ class Segment:
             for update in updates:
                 self.journal.add("node", node=node, update=update, status="done")
         self._stash.clear()
+
+
+def _run_async(make: Callable[[], Coroutine[Any, Any, Any]], loop: asyncio.AbstractEventLoop | None) -> None:
+    """Run the coroutine ``make()`` and wait for it: on ``loop`` (another thread's running loop) if given, else on a
+    new event loop, in this thread or, when a loop already runs here (a console ``run()`` called from async code;
+    ``asyncio.run`` refuses to nest), in a helper thread."""
+    if loop is not None:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not loop:
+            asyncio.run_coroutine_threadsafe(make(), loop).result()  # a new task there, with this context's copy
+            return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make())
+        return
+    failed: list[BaseException] = []
+    context = contextvars.copy_context()  # the print routing of this run goes along
+
+    def target() -> None:
+        try:
+            context.run(asyncio.run, make())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failed.append(exc)
+
+    helper = threading.Thread(target=target, name="hitl-notebook-loop", daemon=True)
+    helper.start()
+    helper.join()
+    if failed:
+        raise failed[0]
 
 
 def _modes() -> list[str]:

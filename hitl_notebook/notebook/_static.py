@@ -11,6 +11,7 @@ from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import pretty, question_of
+from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
 from ._terminal import WRAP_CSS, plain_text, terminal_html
 from ._text import escape, safe_repr, shorten
@@ -138,6 +139,8 @@ def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunReco
     """The whole run as one self-contained HTML block (the saved notebook's fallback)."""
     entries = "".join(entry_html(e) for e in record.entries)
     extra = f"<div style='color:#b45309'>{escape(note)}</div>" if note else ""
+    if status is RunStatus.WAITING:  # what a saved notebook shows: say who could answer, not just "waiting"
+        extra += f"<div style='color:#b45309'>{escape(HEADLESS_HINT)}</div>"
     return (f"<div class='hitl-notebook-run' style='font-family:var(--jp-ui-font-family,sans-serif)'>"
             f"<div><b>{escape(title)}</b> {status_badge(status)}</div>{extra}{graph_html}{entries}</div>")
 

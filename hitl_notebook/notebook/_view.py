@@ -19,6 +19,7 @@ from ._coalesce import Coalescer
 from ._controller import RunHandle
 from ._driver import NO_CHECKPOINTER
 from ._journal import RunObserver
+from . import _retire
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
 from ._static import GraphPicture, entry_html, page_html, status_badge
@@ -33,6 +34,7 @@ class RunView(w.VBox, RunObserver):
     def __init__(self, handle: RunHandle) -> None:
         self.handle = handle
         self.displayed = False
+        self.closed = False  # its widgets were closed (its cell ran again); the run may go on without it
         self._display: Any = None
         self._lock = threading.RLock()
         self._entries: dict[str, w.Widget] = {}
@@ -48,6 +50,16 @@ class RunView(w.VBox, RunObserver):
         super().__init__([w.HBox([self.title, self.stop_button]), note, self.graph_html, self.log_box])
         self.add_class("hitl-run-view")
         handle.add_observer(self)
+
+    @classmethod
+    def of_run(cls, handle: RunHandle) -> RunView:
+        """A new view of a run that has gone on for a while: its log so far, then live."""
+        view = cls(handle)
+        for entry in list(handle.record.entries):
+            view.on_change(entry)
+        view.on_node_status(dict(handle.journal.statuses))
+        view.on_status(handle.status)
+        return view
 
     # -- queries (tests, scripted use) -------------------------------------------------------------------------
 
@@ -116,6 +128,12 @@ class RunView(w.VBox, RunObserver):
 
     def _widget(self, entry: Entry) -> w.Widget:
         """The entry's widget, created (and appended to the log) on first sight."""
+        widget = self._new_widget(entry)
+        if isinstance(widget, Panel):
+            widget.ready()  # outside the lock: an early answer resumes the run, whose events come to this view
+        return widget
+
+    def _new_widget(self, entry: Entry) -> w.Widget:
         with self._lock:
             widget = self._entries.get(entry.key)
             if widget is not None:
@@ -193,13 +211,29 @@ class RunView(w.VBox, RunObserver):
 
         self._display = CellDisplay(self, on_error=lambda exc: self.handle.journal.report("refresh display", exc))
         self.displayed = True
+        if self._display.shell is not None:
+            _retire.track(self, self._display.shell)
+
+    def close_widgets(self) -> None:
+        """Stop observing the run and close every widget of the view (see :mod:`._retire`); the run goes on."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+        try:
+            self.handle.journal.observers.remove(self)
+        except ValueError:
+            pass
+        if self._display is not None:
+            self._display.close()
+        _retire.close_tree(self)
 
     def refresh_display(self) -> None:
         """Re-send the display data, so the saved notebook's ``text/html`` fallback shows the latest state.
 
         Called from the run's threads; the update is attributed to the cell that showed the view, and re-sent at
         the next cell boundary for clients that only listen to the executing cell (see :mod:`._display`)."""
-        if self._display is not None:
+        if self._display is not None and not self.closed:
             try:
                 self._display.update(self)
             except Exception as exc:

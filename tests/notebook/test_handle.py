@@ -116,22 +116,6 @@ def test_await_handle_resolves_when_the_run_finishes(eng, start):
     assert asyncio.run(main()) == {"answer": "approve", "n": 1}
 
 
-def test_top_level_cell_await_fails_fast_when_a_click_is_needed(eng, start, monkeypatch):
-    handle = start(counted(eng)[0], {})
-    monkeypatch.setattr(_controller, "awaiting_in_cell", lambda: True)
-
-    async def main() -> Any:
-        return await asyncio.wait_for(_awaited(handle), 5)
-
-    with pytest.raises(RunPendingError, match="asyncio task"):
-        asyncio.run(main())
-    assert handle.status is RunStatus.WAITING  # nothing was lost: the panel still answers it
-
-
-async def _awaited(handle: Any) -> Any:
-    return await handle
-
-
 def test_done_callbacks_run_once_and_their_errors_and_prints_show_in_the_view(eng, start):
     handle = start(counted(eng)[0], {})
     seen = []

@@ -13,13 +13,14 @@ import queue
 import re
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 manager = pytest.importorskip("jupyter_client.manager")
 pytest.importorskip("ipykernel")
+
+from bench._kernel import output_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = '''
@@ -96,17 +97,12 @@ def _run_cell(client: Any, code: str, displays: dict[str, Any]) -> list[Any]:
         kind, content = msg["msg_type"], msg["content"]
         if kind == "status" and content["execution_state"] == "idle":
             return outputs
-        if kind == "stream":
-            outputs.append(SimpleNamespace(output_type="stream", text=content["text"]))
-        elif kind == "display_data":
-            out = SimpleNamespace(output_type="display_data", data=content["data"])
+        out = output_of(msg) if kind != "execute_result" else None
+        if out is not None:
             outputs.append(out)
-            display_id = content.get("transient", {}).get("display_id")
+            display_id = content.get("transient", {}).get("display_id") if kind == "display_data" else None
             if display_id:
                 displays[display_id] = out
-        elif kind == "error":
-            outputs.append(SimpleNamespace(output_type="error", ename=content["ename"], evalue=content["evalue"],
-                                           traceback=content["traceback"]))
 
 
 def _next(client: Any, displays: dict[str, Any], timeout: float) -> dict | None:
