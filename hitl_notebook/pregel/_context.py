@@ -105,8 +105,16 @@ class TaskRuntime:
         index = self._calls
         self._calls += 1
         if index < len(self.answers):
-            return self.answers[index]
-        iid = interrupt_id(self.namespace, index)
+            if not self.new_answers:
+                return self.answers[index]
+            iid = interrupt_id(self.namespace, index)
+            if iid not in self.new_answers:
+                return self.answers[index]
+            # A new answer to a question already answered: the attempt that used the old answer failed, so the
+            # new one replaces it and the answers given after it (LangGraph 1.2 replays the old one forever).
+            del self.answers[index:]
+        else:
+            iid = interrupt_id(self.namespace, index)
         if iid in self.new_answers:
             answer = self.new_answers.pop(iid)
         elif self.single_answer is not MISSING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..constants import NULL_TASK_ID, START
-from ..errors import EmptyInputError
+from ..errors import EmptyInputError, UnknownInterruptError
 from ..types import Command
 from ._algo import Task, apply_writes, prepare_tasks, send_targets
 from ._channels import Ephemeral, Topic
@@ -21,6 +21,23 @@ def is_resume_map(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(
         isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
     )
+
+
+def check_resume_map(answers: dict[str, Any], pending: list[tuple[str, Any]]) -> None:
+    """Refuse a resume map naming an interrupt that is not pending (LangGraph 1.2 ignores it and stays paused).
+
+    Raises:
+        UnknownInterruptError: with LangGraph's strict-mode message, the unknown and the pending ids.
+    """
+    pending_ids = sorted({i.id for _, i in pending})
+    unknown = sorted(set(answers) - set(pending_ids))
+    if unknown:
+        where = f"pending interrupts: {', '.join(pending_ids)}" if pending_ids else "no interrupt is pending"
+        raise UnknownInterruptError(
+            f"Unknown or already-consumed interrupt: {unknown[0]}. The thread's {where}; answer those ids "
+            "(graph.get_state(config).interrupts). Nothing was applied.",
+            reason="not_pending", interrupt_ids=unknown, pending_ids=pending_ids,
+        )
 
 
 class StartMixin:
@@ -96,6 +113,8 @@ class StartMixin:
     def _apply_command(self: "Run", command: Command) -> None:
         if command.resume is not None:
             if is_resume_map(command.resume):
+                if not self.namespace:  # a nested run gets its parent's whole map, meant for others too
+                    check_resume_map(command.resume, self.store.pending_interrupts())
                 self._resume_map.update(command.resume)
             else:
                 pending = {i.id for _, i in self.store.pending_interrupts()}
