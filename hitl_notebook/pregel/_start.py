@@ -9,6 +9,7 @@ from ..errors import EmptyInputError, UnknownInterruptError
 from ..types import Command
 from ._algo import Task, apply_writes, prepare_tasks, send_targets
 from ._channels import Ephemeral, Topic
+from ._refork import fork_for_resume, translate
 
 if TYPE_CHECKING:
     from ._loop import Run
@@ -43,6 +44,8 @@ def check_resume_map(answers: dict[str, Any], pending: list[tuple[str, Any]]) ->
 class StartMixin:
     """The part of ``Run`` that turns ``invoke``'s input into the first step's state."""
 
+    _renamed: dict[str, str] = {}  # interrupt ids of a checkpoint resumed on a fork -> the fork's (see _refork)
+
     def _setup(self: "Run") -> int:
         """Load the thread and apply the input; returns the step of the checkpoint the run started from."""
         store, input = self.store, self.input
@@ -74,6 +77,12 @@ class StartMixin:
             if replay:
                 store.see_interrupt(self.channels)
                 store.fork(self.channels)
+            elif isinstance(input, Command) and input.resume is not None and store.superseded():
+                if not self.namespace:  # a nested run's own checkpoint: its parent decides (see _nesting)
+                    self._renamed = fork_for_resume(self, saved)
+                    replay = True
+                else:
+                    self._apply_null(store.adopt_pending(saved))
             else:
                 self._apply_null(store.adopt_pending(saved))
             if isinstance(input, Command):
@@ -113,9 +122,10 @@ class StartMixin:
     def _apply_command(self: "Run", command: Command) -> None:
         if command.resume is not None:
             if is_resume_map(command.resume):
+                answers = translate(command.resume, self._renamed) if self._renamed else command.resume
                 if not self.namespace:  # a nested run gets its parent's whole map, meant for others too
-                    check_resume_map(command.resume, self.store.pending_interrupts())
-                self._resume_map.update(command.resume)
+                    check_resume_map(answers, self.store.pending_interrupts())
+                self._resume_map.update(answers)
             else:
                 pending = {i.id for _, i in self.store.pending_interrupts()}
                 if len(pending) > 1:
