@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from functools import partial
@@ -33,6 +32,7 @@ from ..base import (
 )
 from ._cas import CasOps
 from ._delta import ListDeltas, resolve
+from ._wal import switch_to_wal_ops
 from ._sql import (  # ALL, MANY: the statement kinds (see above)
     ALL,
     MANY,
@@ -91,6 +91,7 @@ class SqliteOps(CasOps):
 
     serde: Any
     synchronous: str | None
+    busy_wait = 30.0  # seconds the first open retries switching the file to WAL (the saver's ``timeout``)
 
     def _init_ops(self, synchronous: str | None) -> None:
         if synchronous is not None and str(synchronous).upper() not in _SYNCHRONOUS:
@@ -113,11 +114,7 @@ class SqliteOps(CasOps):
     # -- setup (run outside a transaction: it takes its own) ---------------------------------------------------------
 
     def _setup_ops(self) -> Ops:
-        try:
-            yield ALL, "PRAGMA journal_mode=WAL", ()
-        except sqlite3.OperationalError as exc:  # a read-only file keeps its journal mode
-            if "readonly" not in str(exc):
-                raise
+        yield from switch_to_wal_ops(self.busy_wait)
         if self.synchronous is not None:
             yield ALL, f"PRAGMA synchronous={self.synchronous}", ()
         if (yield from self._tables_ok_ops()):
