@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from ._loop import Run
 
 _HEX = frozenset("0123456789abcdef")
+# LangGraph 1.2's message, then the fix.
+NO_SAVER = ("Cannot use Command(resume=...) without checkpointer. Compile the graph with one, e.g. "
+            "builder.compile(checkpointer=InMemorySaver()), and run and resume it with the same "
+            "config={'configurable': {'thread_id': ...}}: without a checkpointer a paused run is not kept")
 
 
 def is_resume_map(value: Any) -> bool:
@@ -68,7 +72,7 @@ class StartMixin:
                     return
                 if isinstance(input, Command) and input.resume is not None:
                     if not store.enabled:
-                        raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                        raise RuntimeError(NO_SAVER)
                     self._start_fresh({})
                     return
                 raise EmptyInputError(f"Received no input for {START}")
@@ -87,7 +91,7 @@ class StartMixin:
                 self._apply_null(store.adopt_pending(saved))
             if isinstance(input, Command):
                 if input.resume is not None and not store.enabled:
-                    raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                    raise RuntimeError(NO_SAVER)
                 self._apply_command(input)
             store.settle()
             store.see_interrupt(self.channels)

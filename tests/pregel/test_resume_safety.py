@@ -364,3 +364,13 @@ def test_resuming_the_head_by_its_checkpoint_id_does_not_fork():
     paused = graph.get_state(cfg()).config
     assert graph.invoke(Command(resume="A"), paused) == {"log": ["A"]}
     assert all(s.metadata["source"] != "fork" for s in graph.get_state_history(cfg()))
+
+
+def test_resuming_without_a_checkpointer_names_the_fix():
+    graph = StateGraph(S).add_node("ask", lambda s: {"log": [interrupt("q")]}).add_edge(START, "ask").compile()
+    assert graph.invoke({"log": []})["__interrupt__"][0].value == "q"
+    with pytest.raises(RuntimeError) as info:
+        graph.invoke(Command(resume="x"))
+    message = str(info.value)
+    assert message.startswith("Cannot use Command(resume=...) without checkpointer. ")  # LangGraph's text first
+    assert "compile(checkpointer=InMemorySaver())" in message and "thread_id" in message
