@@ -295,7 +295,9 @@ def test_goto_a_node_while_an_interrupt_is_pending_runs_it_and_keeps_the_interru
 # -- case 6: resuming one paused checkpoint twice with different answers ---------------------------------------------
 
 
-def test_resuming_a_paused_checkpoint_again_forks_with_the_new_answer():
+def answered_once():
+    """A thread paused at one question, answered "A" by resuming its paused checkpoint by id."""
+
     def ask(state):
         return {"log": [interrupt("q?")]}
 
@@ -303,6 +305,11 @@ def test_resuming_a_paused_checkpoint_again_forks_with_the_new_answer():
     graph.invoke({"log": []}, cfg())
     paused = graph.get_state(cfg()).config
     assert graph.invoke(Command(resume="A"), paused) == {"log": ["A"]}
+    return graph, paused
+
+
+def test_resuming_a_paused_checkpoint_again_forks_with_the_new_answer():
+    graph, paused = answered_once()
     # LangGraph 1.2 returns the first answer's result again here.
     assert graph.invoke(Command(resume="B"), paused) == {"log": ["B"]}
     head = graph.get_state(cfg())
@@ -356,13 +363,7 @@ def test_the_fork_keeps_earlier_answers_and_the_results_of_tasks_that_asked_noth
 
 
 def test_resuming_the_head_by_its_checkpoint_id_does_not_fork():
-    def ask(state):
-        return {"log": [interrupt("q?")]}
-
-    graph = StateGraph(S).add_node(ask).add_edge(START, "ask").compile(checkpointer=InMemorySaver())
-    graph.invoke({"log": []}, cfg())
-    paused = graph.get_state(cfg()).config
-    assert graph.invoke(Command(resume="A"), paused) == {"log": ["A"]}
+    graph, paused = answered_once()
     assert all(s.metadata["source"] != "fork" for s in graph.get_state_history(cfg()))
 
 
