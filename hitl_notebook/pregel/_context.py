@@ -21,6 +21,16 @@ def _noop_writer(_chunk: Any) -> None:
     return None
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_resume_map(value: Any) -> bool:
+    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
+    )
+
+
 def interrupt_id(namespace: str, index: int) -> str:
     """32-hex id of the ``index``-th ``interrupt()`` call of a task (stable across re-executions)."""
     key = namespace if index == 0 else f"{namespace}|{index}"

@@ -9,23 +9,16 @@ from ..errors import EmptyInputError, UnknownInterruptError
 from ..types import Command
 from ._algo import Task, apply_writes, prepare_tasks, send_targets
 from ._channels import Ephemeral, Topic
+from ._context import is_resume_map
 from ._refork import fork_for_resume, translate
 
 if TYPE_CHECKING:
     from ._loop import Run
 
-_HEX = frozenset("0123456789abcdef")
 # LangGraph 1.2's message, then the fix.
 NO_SAVER = ("Cannot use Command(resume=...) without checkpointer. Compile the graph with one, e.g. "
             "builder.compile(checkpointer=InMemorySaver()), and run and resume it with the same "
             "config={'configurable': {'thread_id': ...}}: without a checkpointer a paused run is not kept")
-
-
-def is_resume_map(value: Any) -> bool:
-    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
-    return isinstance(value, dict) and bool(value) and all(
-        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
-    )
 
 
 def check_resume_map(answers: dict[str, Any], pending: list[tuple[str, Any]]) -> None:
@@ -83,7 +76,7 @@ class StartMixin:
                 store.fork(self.channels)
             elif isinstance(input, Command) and input.resume is not None and store.superseded():
                 if not self.namespace:  # a nested run's own checkpoint: its parent decides (see _nesting)
-                    self._renamed = fork_for_resume(self, saved)
+                    self._renamed = fork_for_resume(self, saved, input.resume)
                     replay = True
                 else:
                     self._apply_null(store.adopt_pending(saved))

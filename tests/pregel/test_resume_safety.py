@@ -165,6 +165,34 @@ def test_a_retried_node_sees_the_new_answer_on_every_attempt():
     assert attempts == ["bad", "bad", "good"]
 
 
+def test_a_new_answer_reaches_a_failed_task_call_and_a_failed_subgraph_node():
+    from hitl_notebook.func import entrypoint, task
+
+    def fragile():
+        answer = interrupt("q?")
+        if answer == "bad":
+            raise ValueError("cannot use that answer")
+        return answer
+
+    @task
+    def ask(x):
+        return fragile()
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(x):
+        return ask(x).result()
+
+    inner = StateGraph(S).add_node("inner_node", lambda s: {"log": [fragile()]}).add_edge(START, "inner_node")
+    graph = (StateGraph(S).add_node("inner", inner.compile()).add_edge(START, "inner")
+             .compile(checkpointer=InMemorySaver()))
+    for runnable, first, done in ((flow, 1, "good"), (graph, {"log": []}, {"log": ["good"]})):
+        runnable.invoke(first, cfg())
+        with pytest.raises(ValueError):
+            runnable.invoke(Command(resume="bad"), cfg())
+        assert [i.value for i in runnable.get_state(cfg()).interrupts] == ["q?"]
+        assert runnable.invoke(Command(resume="good"), cfg()) == done
+
+
 # -- case 7: a resume map naming no pending interrupt ---------------------------------------------------------------
 
 
@@ -375,3 +403,20 @@ def test_resuming_without_a_checkpointer_names_the_fix():
     message = str(info.value)
     assert message.startswith("Cannot use Command(resume=...) without checkpointer. ")  # LangGraph's text first
     assert "compile(checkpointer=InMemorySaver())" in message and "thread_id" in message
+
+
+def test_a_second_answer_to_a_subgraph_question_at_an_old_checkpoint_is_refused_with_the_way_out():
+    inner = StateGraph(S).add_node("q", lambda s: {"log": [interrupt("q?")]}).add_edge(START, "q").compile()
+    graph = StateGraph(S).add_node("inner", inner).add_edge(START, "inner").compile(checkpointer=InMemorySaver())
+    [pending] = graph.invoke({"log": []}, cfg())["__interrupt__"]
+    paused = graph.get_state(cfg()).config
+    assert graph.invoke(Command(resume="A"), paused) == {"log": ["A"]}
+    before = len(list(graph.get_state_history(cfg())))
+    for answer in ("B", {pending.id: "B"}):
+        with pytest.raises(ValueError, match=r"raised inside 'inner' .* graph.invoke\(None, config\)"):
+            graph.invoke(Command(resume=answer), paused)
+    assert len(list(graph.get_state_history(cfg()))) == before, "nothing was saved"
+    # the way out: replay the checkpoint, which asks again on a new branch
+    again = graph.invoke(None, paused)["__interrupt__"]
+    assert [i.value for i in again] == ["q?"]
+    assert graph.invoke(Command(resume="B"), cfg()) == {"log": ["B"]}
