@@ -15,8 +15,10 @@ from collections import Counter
 import pytest
 
 from hitl_notebook.checkpoint.sqlite import SqliteSaver
-from hitl_notebook.checkpoint.sqlite._wal import switch_to_wal_ops
+from hitl_notebook.checkpoint.sqlite._connection import execute as run_on
 from hitl_notebook.checkpoint.sqlite._ops import drive
+from hitl_notebook.checkpoint.sqlite._sql import PAUSE
+from hitl_notebook.checkpoint.sqlite._wal import switch_to_wal_ops
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
 
@@ -49,15 +51,20 @@ def test_the_wal_switch_retries_while_locked_and_gives_up_after_its_wait(tmp_pat
     calls = []
 
     def execute(statement):
-        calls.append(statement[1])
-        if len(calls) < 3:
+        calls.append(statement[0])
+        if statement[0] == PAUSE:
+            assert 0 < statement[2] <= 0.1
+            return None
+        if calls.count("all") < 3:
             raise sqlite3.OperationalError("database is locked")
         return [("wal",)]
 
     drive(switch_to_wal_ops(5.0), execute)
-    assert calls == ["PRAGMA journal_mode=WAL"] * 3
+    assert calls == ["all", PAUSE, "all", PAUSE, "all"]
 
     def always_locked(statement):
+        if statement[0] == PAUSE:
+            return run_on(None, statement)  # the saver's own runner sleeps
         raise sqlite3.OperationalError("database is locked")
 
     started = time.monotonic()
@@ -75,3 +82,30 @@ def test_the_wal_switch_retries_while_locked_and_gives_up_after_its_wait(tmp_pat
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     drive(switch_to_wal_ops(5.0), read_only)  # a read-only file keeps its journal mode
+
+
+def test_the_async_saver_waits_without_blocking_its_event_loop():
+    import asyncio
+
+    from hitl_notebook.checkpoint.sqlite.aio import _drive
+
+    def ops():
+        yield PAUSE, "", 0.05
+        return "done"
+
+    async def main():
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.005)
+
+        beat = asyncio.create_task(ticker())
+        result = await _drive(ops(), None)
+        beat.cancel()
+        return result, ticks
+
+    result, ticks = asyncio.run(main())
+    assert result == "done" and ticks >= 3, "the loop kept running during the pause"

@@ -17,7 +17,7 @@ import time
 from collections.abc import Generator
 from typing import Any
 
-from ._sql import ALL
+from ._sql import ALL, PAUSE
 
 _COMMITS_PER_CHECKPOINT = 100
 BACKSTOP_PAGES = 10_000
@@ -42,7 +42,7 @@ def switch_to_wal_ops(wait: float) -> Generator[tuple[str, str, Any], Any, None]
                 return
             if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() >= deadline:
                 raise
-        time.sleep(random.uniform(pause / 2, pause))  # jittered, so the racing processes do not retry in step
+        yield PAUSE, "", random.uniform(pause / 2, pause)  # jittered, so the racing processes do not retry in step
         pause = min(pause * 2, 0.1)
 
 
