@@ -384,4 +384,4 @@ class SafeSerializer:
     def _warn(self, key: str, message: str) -> None:
         if key not in self._warned:
             self._warned.add(key)
-            warnings.warn(message, UserWarning, stacklevel=4)  # the caller of loads()
+            warnings.warn(message, UserWarning, stacklevel=4)  # the unpack in loads(), past _load_ext
