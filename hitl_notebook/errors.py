@@ -18,6 +18,7 @@ __all__ = [
     "ParentCommand",
     "TaskNotFound",
     "CheckpointConflictError",
+    "UnknownInterruptError",
     "NodeError",
     "NodeTimeoutError",
     "create_error_message",
@@ -58,6 +59,22 @@ class EmptyChannelError(Exception):
 
 class TaskNotFound(Exception):
     """A resume or update named a task the checkpoint does not know."""
+
+
+class UnknownInterruptError(Exception):
+    """A ``Command(resume={id: value})`` names an interrupt that is not pending (as ``langgraph.errors``).
+
+    LangGraph 1.2 raises it only in its strict resume mode and otherwise ignores such ids, leaving the run paused
+    with no hint; here it is always raised, before anything is written, so the pending interrupts stay answerable.
+    ``reason`` is ``"not_pending"``; ``interrupt_ids`` lists the unknown ids, ``pending_ids`` those still waiting.
+    """
+
+    def __init__(self, message: str, *, reason: str = "not_pending", interrupt_ids: Any = (),
+                 pending_ids: Any = ()) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.interrupt_ids = tuple(interrupt_ids)
+        self.pending_ids = tuple(pending_ids)
 
 
 class CheckpointConflictError(RuntimeError):

@@ -11,16 +11,12 @@ fixed module is imported on demand, so a fresh process can load a message histor
 
 from __future__ import annotations
 
-import collections
 import dataclasses
-import datetime as _dt
-import decimal
 import enum
-import pathlib
-import re
+import os
 import sys
+import threading
 import types
-import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,6 +24,9 @@ from typing import Any
 import ormsgpack
 
 from . import _lc_messages
+from ._serde_values import DECODERS as _DECODERS
+from ._serde_values import ENCODERS as _ENCODERS
+from ._serde_values import SerializationError
 
 __all__ = ["SafeSerializer", "SerializationError"]
 
@@ -37,60 +36,19 @@ _OPTS = (ormsgpack.OPT_NON_STR_KEYS | ormsgpack.OPT_PASSTHROUGH_BIG_INT | ormsgp
          | ormsgpack.OPT_PASSTHROUGH_TUPLE | ormsgpack.OPT_PASSTHROUGH_UUID)
 _FIX_HINT = ("store JSON-compatible data, a dataclass or a pydantic model instead, "
              "or register the type with SafeSerializer(allowed_types=...)")
-# Value types (1-39) are rebuilt from a fixed table; class-backed kinds (40+) carry [module, qualname, data].
-(_TUPLE, _SET, _FROZENSET, _BIGINT, _DATETIME, _DATE, _TIME, _TIMEDELTA, _TIMEZONE, _UUID, _DECIMAL, _PATH,
- _PURE_POSIX, _PURE_WINDOWS, _DEQUE, _PATTERN, _COMPLEX, _ORDERED_DICT, _COUNTER) = range(1, 20)
-_ENUM, _DATACLASS, _MODEL, _NAMEDTUPLE, _EXCEPTION, _VARS = range(40, 46)
+# Value types (1-39) are rebuilt from a fixed table (``_serde_values``); class-backed kinds (40+) carry
+# [module, qualname, data].
+_ENUM, _DATACLASS, _MODEL, _NAMEDTUPLE, _EXCEPTION, _VARS, _SUBCLASS = range(40, 47)
 _LEAVES = frozenset({bool, int, float, bytes, bytearray, memoryview})
 _PRIMITIVE_BASES = (str, int, float, bytes, dict, list, tuple, set, frozenset)
 _MISSING = object()
 _MODEL_CACHE_LIMIT = 512
-
-
-class SerializationError(TypeError):
-    """A value cannot be stored in a checkpoint; the message names where it is, its type and the fix."""
-
-
-def _tz(o: _dt.datetime | _dt.time) -> _dt.tzinfo | None:
-    """Keep ``timezone`` objects; pin other tzinfos (zoneinfo, pytz) to their current fixed offset."""
-    offset = o.utcoffset()
-    return o.tzinfo if o.tzinfo is None or type(o.tzinfo) is _dt.timezone or offset is None else _dt.timezone(offset)
-
-
-def _container(kind: type, items: list) -> Any:
-    try:
-        return kind(items)
-    except TypeError:  # members came back unhashable (a class fell back to a dict): keep them as a list
-        return items
-
-
-_ENCODERS: dict[type, Callable[[Any], tuple[int, Any]]] = {
-    tuple: lambda o: (_TUPLE, list(o)), set: lambda o: (_SET, list(o)), frozenset: lambda o: (_FROZENSET, list(o)),
-    int: lambda o: (_BIGINT, hex(o)),  # hex: no int/str digit limit for huge ints
-    _dt.datetime: lambda o: (_DATETIME, [o.replace(tzinfo=None).isoformat(), _tz(o), o.fold]),
-    _dt.date: lambda o: (_DATE, o.isoformat()),
-    _dt.time: lambda o: (_TIME, [o.replace(tzinfo=None).isoformat(), _tz(o), o.fold]),
-    _dt.timedelta: lambda o: (_TIMEDELTA, [o.days, o.seconds, o.microseconds]),
-    _dt.timezone: lambda o: (_TIMEZONE, o.utcoffset(None)),
-    uuid.UUID: lambda o: (_UUID, o.bytes), decimal.Decimal: lambda o: (_DECIMAL, str(o)),
-    pathlib.PosixPath: lambda o: (_PATH, str(o)), pathlib.WindowsPath: lambda o: (_PATH, str(o)),
-    pathlib.PurePosixPath: lambda o: (_PURE_POSIX, str(o)), pathlib.PureWindowsPath: lambda o: (_PURE_WINDOWS, str(o)),
-    collections.deque: lambda o: (_DEQUE, [list(o), o.maxlen]), re.Pattern: lambda o: (_PATTERN, [o.pattern, o.flags]),
-    complex: lambda o: (_COMPLEX, [o.real, o.imag]),
-    collections.OrderedDict: lambda o: (_ORDERED_DICT, dict(o)), collections.Counter: lambda o: (_COUNTER, dict(o)),
-}
-_DECODERS: dict[int, Callable[[Any], Any]] = {
-    _TUPLE: tuple, _SET: lambda p: _container(set, p), _FROZENSET: lambda p: _container(frozenset, p),
-    _BIGINT: lambda p: int(p, 16),
-    _DATETIME: lambda p: _dt.datetime.fromisoformat(p[0]).replace(tzinfo=p[1], fold=p[2]),
-    _DATE: _dt.date.fromisoformat, _TIME: lambda p: _dt.time.fromisoformat(p[0]).replace(tzinfo=p[1], fold=p[2]),
-    _TIMEDELTA: lambda p: _dt.timedelta(p[0], p[1], p[2]), _TIMEZONE: _dt.timezone,
-    _UUID: lambda p: uuid.UUID(bytes=p), _DECIMAL: lambda p: decimal.Decimal(str(p)),
-    _PATH: lambda p: pathlib.Path(str(p)), _PURE_POSIX: lambda p: pathlib.PurePosixPath(str(p)),
-    _PURE_WINDOWS: lambda p: pathlib.PureWindowsPath(str(p)), _DEQUE: lambda p: collections.deque(p[0], p[1]),
-    _PATTERN: lambda p: re.compile(p[0], p[1]), _COMPLEX: lambda p: complex(p[0], p[1]),
-    _ORDERED_DICT: lambda p: collections.OrderedDict(dict(p)), _COUNTER: lambda p: collections.Counter(dict(p)),
-}
+SerializationError.__module__ = __name__  # its public home
+_MAX_DEPTH = 255  # msgpack's (ormsgpack's) limit of nested containers
+# Every loaded value is decoded as the array [value, _END]: a random end mark, so trailing bytes cannot pass.
+_END = os.urandom(16)
+_END_BYTES = b"\xc4\x10" + _END
+_ext_errors: dict[int, Exception] = {}  # per thread: why a stored object failed to load (ormsgpack hides it)
 
 
 def _is_model(cls: type) -> bool:  # via sys.modules: no model exists unless pydantic is loaded; it stays optional
@@ -103,6 +61,8 @@ _KINDS: dict[int, tuple[str, Callable[[type], bool]]] = {
     _ENUM: ("enum", lambda c: issubclass(c, enum.Enum)), _DATACLASS: ("dataclass", dataclasses.is_dataclass),
     _MODEL: ("pydantic model", _is_model), _VARS: ("allowed", lambda c: False),  # only via allowed_types
     _NAMEDTUPLE: ("named tuple", lambda c: issubclass(c, tuple) and hasattr(c, "_fields")),
+    _SUBCLASS: ("subclass of a built-in type", lambda c: issubclass(c, _PRIMITIVE_BASES) and c not in _PRIMITIVE_BASES
+                and not issubclass(c, (enum.Enum, BaseException))),
     _EXCEPTION: ("exception", lambda c: issubclass(c, Exception) or (issubclass(c, BaseException)
                                                                    and c.__module__ == "builtins")),
 }
@@ -153,16 +113,40 @@ class SafeSerializer:
         """Serialize to msgpack; plain JSON-like data is one C call with no Python-level walk."""
         try:
             return ormsgpack.packb(obj, default=self._default, option=_OPTS)
-        except TypeError as exc:  # ormsgpack drops the cause: walk the value to say where and what
-            path, bad, why = self._find(obj, "value", set()) or ("value", obj, str(exc))
+        except (TypeError, RecursionError) as exc:  # ormsgpack drops the cause: walk the value to say where and what
+            try:
+                found = self._find(obj, "value", set())
+            except RecursionError:
+                found = None
+            if found is None and (isinstance(exc, RecursionError) or "ecursion" in str(exc) or self._too_deep(obj)):
+                raise SerializationError(
+                    f"cannot serialize value: it is nested more than {_MAX_DEPTH} levels deep (lists, dicts and "
+                    "objects inside each other), the most a checkpoint can store: flatten it, e.g. keep a list of "
+                    "items with parent ids instead of a tree"
+                ) from None
+            path, bad, why = found or ("value", obj, str(exc))
             t = type(bad)
             name = t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
             message = f"cannot serialize {path} of type {name!r} ({why}): {_FIX_HINT}"
             raise SerializationError(message) from exc
 
     def loads(self, data: bytes) -> Any:
-        """Decode msgpack bytes; custom classes are resolved only among already-imported modules."""
-        return ormsgpack.unpackb(data, ext_hook=self._ext_hook, option=ormsgpack.OPT_NON_STR_KEYS)
+        """Decode msgpack bytes holding exactly one value; custom classes are resolved only among already-imported
+        modules.
+
+        Raises:
+            ValueError: the bytes are not one msgpack value (corrupt, truncated, trailing bytes).
+        """
+        try:
+            value, end = ormsgpack.unpackb(b"\x92" + bytes(data) + _END_BYTES, ext_hook=self._ext_hook,
+                                           option=ormsgpack.OPT_NON_STR_KEYS)
+        except ormsgpack.MsgpackDecodeError as exc:  # an error of ``_ext_hook`` arrives as "ext_hook failed"
+            value, end = None, _ext_errors.pop(threading.get_ident(), None) or exc
+        if end != _END:
+            why = f" ({end})" if isinstance(end, Exception) else ": trailing bytes after the value"
+            raise ValueError(f"stored value is not valid msgpack data{why}; the checkpoint is corrupt or was written "
+                             "by another serializer") from None
+        return value
 
     def items_fingerprint(self, items: list) -> tuple[int, bytes] | None:
         """A cheap stand-in for ``dumps(items)``, for savers that store a grown list as a delta.
@@ -228,12 +212,53 @@ class SafeSerializer:
         if isinstance(obj, BaseException):  # unstorable args are kept as their repr, unstorable attributes dropped
             args = [a if _packs(a, self._default) else repr(a) for a in obj.args]
             return _EXCEPTION, [*name, [args, {k: v for k, v in vars(obj).items() if _packs(v, self._default)}]]
-        for base in _PRIMITIVE_BASES:  # e.g. a str subclass or a defaultdict: stored as the base type
+        for base in _PRIMITIVE_BASES:  # e.g. a str subclass: stored with its class, if it can come back exactly
             if isinstance(obj, base):
-                return None, base(obj)
+                return _SUBCLASS, [*name, self._subclass_value(obj, base)]
         if cls in self._allowed:
             return _VARS, [*name, dict(vars(obj))]
         raise SerializationError("it is not a supported type")
+
+    def _too_deep(self, obj: Any) -> bool:
+        """Whether containers and stored objects nest more than ``_MAX_DEPTH`` levels (a loop, not recursion)."""
+        stack: list[tuple[Any, int]] = [(obj, 0)]
+        seen: dict[int, Any] = {}  # keeps each walked value alive, so its id is not reused by a later payload
+        while stack:
+            item, depth = stack.pop()
+            kind = type(item)
+            if item is None or kind in _LEAVES or kind is str or id(item) in seen:
+                continue
+            if depth > _MAX_DEPTH:
+                return True
+            seen[id(item)] = item
+            if kind is dict or kind is list:
+                children = item.values() if kind is dict else item
+            else:
+                try:
+                    children = [self._reduce(item)[1]]
+                except Exception:  # noqa: BLE001 - not storable: not a nesting question
+                    continue
+            stack.extend((child, depth + 1) for child in children)
+        return False
+
+    def _subclass_value(self, obj: Any, base: type) -> Any:
+        """The built-in value a subclass instance is stored as; ``SerializationError`` if the class would not
+        come back exactly (attributes, a class defined in a function, a constructor that does not take it)."""
+        cls = type(obj)
+        attributes = getattr(obj, "__dict__", None)
+        if attributes:
+            raise SerializationError(f"its attributes {sorted(attributes)} cannot be stored with a {base.__name__}")
+        value = base(obj)
+        if self._resolve(cls.__module__, cls.__qualname__, _SUBCLASS) is not cls:
+            raise SerializationError(f"{cls.__qualname__} is not a module-level class, so it could not be found on "
+                                     "load: define it at module level or list it in SafeSerializer(allowed_types=...)")
+        try:
+            same = type(again := cls(value)) is cls and again == obj
+        except Exception:  # noqa: BLE001 - any failure means it cannot be rebuilt
+            same = False
+        if not same:
+            raise SerializationError(f"{cls.__qualname__}({base.__name__}) does not rebuild an equal value")
+        return value
 
     def _find(self, obj: Any, path: str, active: set[int]) -> tuple[str, Any, str] | None:
         """Slow path, only after a failure: locate the first value that cannot be encoded."""
@@ -267,6 +292,13 @@ class SafeSerializer:
             active.discard(id(obj))
 
     def _ext_hook(self, code: int, data: bytes) -> Any:
+        try:
+            return self._load_ext(code, data)
+        except Exception as exc:
+            _ext_errors.setdefault(threading.get_ident(), exc)  # the innermost error names the problem
+            raise
+
+    def _load_ext(self, code: int, data: bytes) -> Any:
         if code not in _DECODERS and code not in _KINDS:
             self._warn(f"ext{code}", f"unknown msgpack extension {code} (from another serializer?) loaded as raw bytes")
             return data
@@ -315,8 +347,8 @@ class SafeSerializer:
 
     @staticmethod
     def _rebuild(cls: Any, code: int, value: Any) -> Any:
-        if code in (_ENUM, _NAMEDTUPLE):
-            return cls(value) if code == _ENUM else cls(*value)
+        if code in (_ENUM, _NAMEDTUPLE, _SUBCLASS):
+            return cls(*value) if code == _NAMEDTUPLE else cls(value)
         if code == _EXCEPTION:
             args, state = value
             try:
@@ -352,4 +384,4 @@ class SafeSerializer:
     def _warn(self, key: str, message: str) -> None:
         if key not in self._warned:
             self._warned.add(key)
-            warnings.warn(message, UserWarning, stacklevel=3)
+            warnings.warn(message, UserWarning, stacklevel=4)  # the unpack in loads(), past _load_ext

@@ -110,7 +110,11 @@ class Checkpointing(VersionsMixin):
 
     def is_replay(self, input: Any) -> bool:
         """Re-running from an older checkpoint (not the thread's head) forks the thread first."""
-        if input is not None or get_checkpoint_id(self.config) is None:
+        return input is None and self.superseded()
+
+    def superseded(self) -> bool:
+        """The call addressed a checkpoint (``checkpoint_id``) that is not the thread's head."""
+        if get_checkpoint_id(self.config) is None:
             return False
         configurable = {k: v for k, v in self.config["configurable"].items() if k != "checkpoint_id"}
         head = self.saver.get_tuple({**self.config, "configurable": configurable})

@@ -21,6 +21,16 @@ def _noop_writer(_chunk: Any) -> None:
     return None
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def is_resume_map(value: Any) -> bool:
+    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
+    )
+
+
 def interrupt_id(namespace: str, index: int) -> str:
     """32-hex id of the ``index``-th ``interrupt()`` call of a task (stable across re-executions)."""
     key = namespace if index == 0 else f"{namespace}|{index}"
@@ -105,8 +115,16 @@ class TaskRuntime:
         index = self._calls
         self._calls += 1
         if index < len(self.answers):
-            return self.answers[index]
-        iid = interrupt_id(self.namespace, index)
+            if not self.new_answers:
+                return self.answers[index]
+            iid = interrupt_id(self.namespace, index)
+            if iid not in self.new_answers:
+                return self.answers[index]
+            # A new answer to a question already answered: the attempt that used the old answer failed, so the
+            # new one replaces it and the answers given after it (LangGraph 1.2 replays the old one forever).
+            del self.answers[index:]
+        else:
+            iid = interrupt_id(self.namespace, index)
         if iid in self.new_answers:
             answer = self.new_answers.pop(iid)
         elif self.single_answer is not MISSING:

@@ -5,26 +5,43 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..constants import NULL_TASK_ID, START
-from ..errors import EmptyInputError
+from ..errors import EmptyInputError, UnknownInterruptError
 from ..types import Command
 from ._algo import Task, apply_writes, prepare_tasks, send_targets
 from ._channels import Ephemeral, Topic
+from ._context import is_resume_map
+from ._refork import fork_for_resume, translate
 
 if TYPE_CHECKING:
     from ._loop import Run
 
-_HEX = frozenset("0123456789abcdef")
+# LangGraph 1.2's message, then the fix.
+NO_SAVER = ("Cannot use Command(resume=...) without checkpointer. Compile the graph with one, e.g. "
+            "builder.compile(checkpointer=InMemorySaver()), and run and resume it with the same "
+            "config={'configurable': {'thread_id': ...}}: without a checkpointer a paused run is not kept")
 
 
-def is_resume_map(value: Any) -> bool:
-    """LangGraph treats a dict as ``{interrupt_id: answer}`` only when every key is a 32-hex id."""
-    return isinstance(value, dict) and bool(value) and all(
-        isinstance(k, str) and len(k) == 32 and set(k) <= _HEX for k in value
-    )
+def check_resume_map(answers: dict[str, Any], pending: list[tuple[str, Any]]) -> None:
+    """Refuse a resume map naming an interrupt that is not pending (LangGraph 1.2 ignores it and stays paused).
+
+    Raises:
+        UnknownInterruptError: with LangGraph's strict-mode message, the unknown and the pending ids.
+    """
+    pending_ids = sorted({i.id for _, i in pending})
+    unknown = sorted(set(answers) - set(pending_ids))
+    if unknown:
+        where = f"pending interrupts: {', '.join(pending_ids)}" if pending_ids else "no interrupt is pending"
+        raise UnknownInterruptError(
+            f"Unknown or already-consumed interrupt: {unknown[0]}. The thread's {where}; answer those ids "
+            "(graph.get_state(config).interrupts). Nothing was applied.",
+            reason="not_pending", interrupt_ids=unknown, pending_ids=pending_ids,
+        )
 
 
 class StartMixin:
     """The part of ``Run`` that turns ``invoke``'s input into the first step's state."""
+
+    _renamed: dict[str, str] = {}  # interrupt ids of a checkpoint resumed on a fork -> the fork's (see _refork)
 
     def _setup(self: "Run") -> int:
         """Load the thread and apply the input; returns the step of the checkpoint the run started from."""
@@ -48,7 +65,7 @@ class StartMixin:
                     return
                 if isinstance(input, Command) and input.resume is not None:
                     if not store.enabled:
-                        raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                        raise RuntimeError(NO_SAVER)
                     self._start_fresh({})
                     return
                 raise EmptyInputError(f"Received no input for {START}")
@@ -57,11 +74,17 @@ class StartMixin:
             if replay:
                 store.see_interrupt(self.channels)
                 store.fork(self.channels)
+            elif isinstance(input, Command) and input.resume is not None and store.superseded():
+                if not self.namespace:  # a nested run's own checkpoint: its parent decides (see _nesting)
+                    self._renamed = fork_for_resume(self, saved, input.resume)
+                    replay = True
+                else:
+                    self._apply_null(store.adopt_pending(saved))
             else:
                 self._apply_null(store.adopt_pending(saved))
             if isinstance(input, Command):
                 if input.resume is not None and not store.enabled:
-                    raise RuntimeError("Cannot use Command(resume=...) without checkpointer")
+                    raise RuntimeError(NO_SAVER)
                 self._apply_command(input)
             store.settle()
             store.see_interrupt(self.channels)
@@ -96,7 +119,10 @@ class StartMixin:
     def _apply_command(self: "Run", command: Command) -> None:
         if command.resume is not None:
             if is_resume_map(command.resume):
-                self._resume_map.update(command.resume)
+                answers = translate(command.resume, self._renamed) if self._renamed else command.resume
+                if not self.namespace:  # a nested run gets its parent's whole map, meant for others too
+                    check_resume_map(answers, self.store.pending_interrupts())
+                self._resume_map.update(answers)
             else:
                 pending = {i.id for _, i in self.store.pending_interrupts()}
                 if len(pending) > 1:

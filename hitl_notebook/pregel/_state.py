@@ -76,6 +76,7 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
     null = pending.pop(NULL_TASK_ID, None)
     if null and null["writes"]:  # Commands sent as input show in the values, not in ``next`` (as LangGraph)
         apply_writes(channels, [Task(NULL_TASK_ID, "__input__", ("~",), None, (), writes=null["writes"])])  # type: ignore[arg-type]
+        planned += _commanded(graph, channels, checkpoint["id"], step, saved, planned, pending)
     tasks, waiting, interrupts, finished = [], [], [], []
     for task in planned:
         entry = pending.get(task.id)
@@ -93,6 +94,12 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
                                 task_interrupts, _child_state(task, saved, subgraphs, saver), result))
     if apply_pending and finished:
         apply_writes(channels, finished)
+        if not waiting:
+            # Every task of the step saved its writes but the run stopped before the step's checkpoint (a crash
+            # between the two): the run is not over. ``next`` names the tasks ``invoke(None, config)`` runs after
+            # committing the step (LangGraph 1.2 shows ``next == ()`` here, as if the thread had finished).
+            waiting = [t.name for t in prepare_tasks(graph.nodes, channels, "", step + 1,
+                                                     saved.config["configurable"].get("checkpoint_ns", ""))]
     values: Any = read_values(channels, graph.state_keys)
     if graph.output_channel is not None:
         values = values.get(graph.output_channel)
@@ -106,6 +113,19 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
         tasks=tuple(tasks),
         interrupts=tuple(interrupts),
     )
+
+
+def _commanded(graph: "Pregel", channels: dict[str, Any], checkpoint_id: str, step: int, saved: CheckpointTuple,
+               planned: list[Task], pending: dict[str, dict[str, Any]]) -> list[Task]:
+    """Tasks a ``Command(goto=...)`` sent while the thread was paused added to the step, still to run or paused.
+
+    LangGraph 1.2 plans before applying the Command, so a task it added (a ``Send`` that interrupted) is missing
+    from ``next`` and ``interrupts`` although the next resume runs it; we list it. Finished ones stay out, as there.
+    """
+    known = {t.id for t in planned}
+    ns = saved.config["configurable"].get("checkpoint_ns", "")
+    return [t for t in prepare_tasks(graph.nodes, channels, checkpoint_id, step, ns)
+            if t.id not in known and not pending.get(t.id, {}).get("ok")]
 
 
 def _child_state(task: Task, saved: CheckpointTuple, subgraphs: bool, saver: Any) -> Any:

@@ -91,12 +91,72 @@ CHILD = textwrap.dedent('''
         return builder.compile(checkpointer=saver)
 
 
+    FINITE = 4  # the limit of the "f..." threads, which run to completion
+
+
+    class ReportingSaver(SqliteSaver):
+        """Appends "thread checkpoint_id" to a file once the saver has returned: that checkpoint is committed."""
+
+        report_fd = None
+
+        def put(self, *args, **kwargs):
+            return self._report(super().put(*args, **kwargs))
+
+        def put_with_writes(self, *args, **kwargs):
+            return self._report(super().put_with_writes(*args, **kwargs))
+
+        def _report(self, saved):
+            if self.report_fd is not None:
+                c = saved["configurable"]
+                os.write(self.report_fd, f"{c['thread_id']} {c['checkpoint_id']}\\n".encode())  # one atomic append
+            return saved
+
+
     def crash_worker(graph, thread_id):
         config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 10**9}
         if graph.get_state(config).metadata is not None:
             graph.invoke(None, config)  # continue from the last committed step
         else:
             graph.invoke({"n": 0, "total": 0}, config)
+
+
+    def finite_worker(saver, index):
+        """Finish the f-threads earlier processes left unfinished (as get_state tells), then start new ones."""
+        graph = counter_graph(saver, FINITE)
+        for thread_id in saver.list_threads():
+            config = {"configurable": {"thread_id": thread_id}}
+            if thread_id.startswith("f") and graph.get_state(config).next:
+                graph.invoke(None, config)
+        for j in range(10**9):
+            graph.invoke({"n": 0, "total": 0}, {"configurable": {"thread_id": f"f{index}-{j}"}})
+
+
+    def run_crash(db, index, report):
+        saver = ReportingSaver(db)
+        saver.report_fd = os.open(report, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        graph = counter_graph(saver, 10**9)
+        workers = [threading.Thread(target=crash_worker, args=(graph, f"c{i}"), daemon=True) for i in range(3)]
+        workers.append(threading.Thread(target=finite_worker, args=(saver, index), daemon=True))
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+
+
+    def zygote():
+        """Fork a crash child per request (imports done once: a fork starts in milliseconds, so a CI run affords
+        many kills). Prints the child's pid, then "dead" once the parent has killed it and it is reaped."""
+        for line in sys.stdin:
+            db, index, report = line.split()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    run_crash(db, index, report)
+                finally:
+                    os._exit(0)
+            print(pid, flush=True)
+            _, status = os.waitpid(pid, 0)
+            print("dead", status, flush=True)
 
 
     def wait_for(paths, timeout=20.0):
@@ -107,8 +167,8 @@ CHILD = textwrap.dedent('''
             time.sleep(0.002)
 
 
-    def main(role, db, *args):
-        saver = SqliteSaver(db)
+    def main(role, db="", *args):
+        saver = SqliteSaver(db or ":memory:")
         if role == "pause":
             (counter,) = args
             graph = review_graph(saver, Path(counter))
@@ -128,14 +188,9 @@ CHILD = textwrap.dedent('''
                 print(json.dumps({"status": "ok", "values": out}), flush=True)
             except CheckpointConflictError as exc:
                 print(json.dumps({"status": "conflict", "message": str(exc)}), flush=True)
-        elif role == "crash":
-            graph = counter_graph(saver, 10**9)
-            workers = [threading.Thread(target=crash_worker, args=(graph, f"c{i}"), daemon=True) for i in range(3)]
-            print("ready", flush=True)
-            for w in workers:
-                w.start()
-            for w in workers:
-                w.join()
+        elif role == "zygote":
+            saver.close()
+            zygote()
         else:
             raise SystemExit(f"unknown role {role}")
 
@@ -158,9 +213,9 @@ def child(tmp_path):
     sys.modules.pop("hitl_child", None)
 
 
-def spawn(child, *args: Any) -> subprocess.Popen:
+def spawn(child, *args: Any, stdin: Any = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, str(child.PATH), *map(str, args)], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, str(child.PATH), *map(str, args)], stdin=stdin, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, cwd=str(REPO))
 
 
@@ -238,9 +293,15 @@ def expected_counter(step: int) -> dict:
     return {"n": k + 1, "total": 3 * k} if odd else {"n": k, "total": 3 * k}
 
 
-def check_thread(child, saver: SqliteSaver, thread_id: str, depth: int | None = 400) -> dict:
-    """The thread is readable, its recent history is one unbroken chain, values match the step."""
-    graph = child.counter_graph(saver, 10**9)
+def limit_of(child, thread_id: str) -> int:
+    return child.FINITE if thread_id.startswith("f") else 10**9
+
+
+def check_thread(child, saver: SqliteSaver, thread_id: str, depth: int | None = 30) -> dict:
+    """The thread is readable, its recent history is one unbroken chain, values match the step, and get_state
+    calls it finished only if it is."""
+    limit = limit_of(child, thread_id)
+    graph = child.counter_graph(saver, limit)
     config = {"configurable": {"thread_id": thread_id}}
     state = graph.get_state(config)
     history = list(graph.get_state_history(config, limit=depth))
@@ -256,11 +317,14 @@ def check_thread(child, saver: SqliteSaver, thread_id: str, depth: int | None = 
     if depth is None or len(history) < depth:
         assert history[-1].metadata == {"source": "input", "step": -1, "parents": {}}
         assert history[-1].parent_config is None
+    if state.next == ():  # "done": only a finite thread, and only with its final values
+        assert limit == child.FINITE, f"{thread_id} reported finished at step {state.metadata['step']}: {state}"
+        assert state.values == {"n": limit, "total": 3 * (limit - 1)}, (thread_id, state)
     return {"step": state.metadata["step"], "values": state.values, "next": state.next}
 
 
-def check_resumable(child, db: Path, tmp_path: Path, thread_id: str, head: dict) -> None:
-    """Resume a copy of the file (the original is left for the next child) and run a few steps to the end."""
+def check_resumable(child, db: Path, tmp_path: Path, thread_ids: list[str], heads: dict[str, dict]) -> None:
+    """Resume a copy of the file (the original is left for the next child): every thread runs to its end."""
     copy = tmp_path / "copy.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
@@ -268,45 +332,88 @@ def check_resumable(child, db: Path, tmp_path: Path, thread_id: str, head: dict)
     source.backup(target)
     source.close()
     target.close()
-    limit = head["values"]["n"] + 2
     with SqliteSaver(copy) as saver:
-        graph = child.counter_graph(saver, limit)
-        out = graph.invoke(None, {"configurable": {"thread_id": thread_id}, "recursion_limit": 100})
-        assert out == {"n": limit, "total": 3 * (limit - 1)}, (thread_id, head, out)
+        for thread_id in thread_ids:
+            head = heads[thread_id]
+            finite = limit_of(child, thread_id) == child.FINITE
+            limit = child.FINITE if finite else head["values"]["n"] + 2
+            graph = child.counter_graph(saver, limit)
+            out = graph.invoke(None, {"configurable": {"thread_id": thread_id}, "recursion_limit": 100})
+            assert out == {"n": limit, "total": 3 * (limit - 1)}, (thread_id, head, out)
+
+
+def committed_reports(report: Path) -> list[tuple[str, str]]:
+    if not report.exists():
+        return []
+    return [tuple(line.split()) for line in report.read_text().splitlines() if line]  # type: ignore[misc]
+
+
+def missing_checkpoints(db: Path, reported: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        stored = set(conn.execute("SELECT thread_id, checkpoint_id FROM checkpoints WHERE checkpoint_ns = ''"))
+    finally:
+        conn.close()
+    return [r for r in reported if r not in stored]
 
 
 @pytest.mark.slow
 def test_hard_kills_mid_run_leave_every_thread_consistent_and_resumable(child, tmp_path):
-    db = tmp_path / "runs.sqlite"
+    """At least 50 SIGKILLs at random points of SQLite-checkpointed runs (4 threads each, one of them finishing
+    threads over and over): 0 corrupt files, 0 lost committed checkpoints, every thread resumable to its end, and
+    get_state never calls an unfinished thread finished."""
+    db, report = tmp_path / "runs.sqlite", tmp_path / "committed.txt"
     rng = random.Random(1234)
     started = time.monotonic()
     progress: dict[str, list[int]] = {}
-    kills = mid_step = 0  # mid_step: heads with some (not all) tasks of the next step saved
-    while kills < 20 and time.monotonic() - started < 25:
-        proc = spawn(child, "crash", db)
-        try:
-            assert read_line(proc) == "ready"
-            time.sleep(rng.uniform(0.05, 0.4))
-        finally:
-            kill(proc)
-        kills += 1
-        assert integrity(db) == "ok"
-        with SqliteSaver(db) as saver:
-            for thread_id in saver.list_threads():
-                head = check_thread(child, saver, thread_id)
-                progress.setdefault(thread_id, []).append(head["step"])
-                mid_step += bool(saver.get_tuple({"configurable": {"thread_id": thread_id}}).pending_writes)
-                if head["step"] >= 0:
-                    check_resumable(child, db, tmp_path, thread_id, head)
-    assert kills >= 15, f"only {kills} kills in the time budget"
+    kills = mid_step = seen_reports = 0  # mid_step: heads with some tasks of the next step saved, not its checkpoint
+    unfinished: set[str] = set()
+    zygote = spawn(child, "zygote", stdin=subprocess.PIPE)
+    zygote_in = zygote.stdin
+    try:
+        while kills < 60 and time.monotonic() - started < 45:
+            zygote_in.write(f"{db} {kills} {report}\n")
+            zygote_in.flush()
+            pid = int(read_line(zygote))
+            time.sleep(rng.uniform(0.02, 0.25))
+            os.kill(pid, signal.SIGKILL)
+            assert read_line(zygote).startswith("dead"), "the zygote reaped the killed child"
+            kills += 1
+            assert integrity(db) == "ok"
+            reported = committed_reports(report)
+            assert not missing_checkpoints(db, reported), "a checkpoint reported committed is gone"
+            # the threads the last child may have touched (all of them get a full check at the end)
+            touched = {t for t, _ in reported[seen_reports:]} | unfinished | {"c0", "c1", "c2"}
+            seen_reports = len(reported)
+            with SqliteSaver(db) as saver:
+                heads = {}
+                for thread_id in sorted(touched & set(saver.list_threads())):
+                    if saver.get_tuple({"configurable": {"thread_id": thread_id}}) is None:
+                        continue
+                    head = heads[thread_id] = check_thread(child, saver, thread_id)
+                    progress.setdefault(thread_id, []).append(head["step"])
+                    mid_step += bool(saver.get_tuple({"configurable": {"thread_id": thread_id}}).pending_writes)
+            unfinished = {t for t, head in heads.items() if t.startswith("f") and head["next"]}
+            if kills % 5 == 0:
+                check_resumable(child, db, tmp_path, list(heads), heads)
+    finally:
+        zygote_in.close()
+        zygote.kill()
+        zygote.wait(10)
+    print(f"{kills} kills in {time.monotonic() - started:.1f}s, {mid_step} heads mid-step, "
+          f"{len(committed_reports(report))} commits reported, {len(progress)} threads")
+    assert kills >= 50, f"only {kills} kills in the time budget"
     assert mid_step > 0, "some kill should have landed between a task's saved writes and the step's checkpoint"
-    assert sorted(progress) == ["c0", "c1", "c2"]
+    assert {"c0", "c1", "c2"} <= set(progress) and any(t.startswith("f") for t in progress)
     for thread_id, steps in progress.items():
         assert steps == sorted(steps), f"{thread_id} went backwards: {steps}"
-        assert steps[-1] > 20, f"{thread_id} made no progress across restarts: {steps}"
+    for thread_id in ("c0", "c1", "c2"):
+        assert progress[thread_id][-1] > 20, f"{thread_id} made no progress across restarts: {progress[thread_id]}"
+    assert len(committed_reports(report)) > 100
     with SqliteSaver(db) as saver:  # a last full walk of every chain, down to the input checkpoint
-        for thread_id in saver.list_threads():
-            check_thread(child, saver, thread_id, depth=None)
+        threads = saver.list_threads()
+        heads = {t: check_thread(child, saver, t, depth=None) for t in threads}
+    check_resumable(child, db, tmp_path, threads, heads)
 
 
 # -- (c) two processes resume the same paused thread at once ------------------------------------------------------

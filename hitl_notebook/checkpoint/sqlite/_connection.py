@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ._ops import MANY, drive
+from ._sql import PAUSE
 from ._wal import BACKSTOP_PAGES, WalMover
 
 if TYPE_CHECKING:
@@ -22,6 +24,9 @@ def execute(conn: sqlite3.Connection, statement: tuple[str, str, Any]) -> Any:
     kind, sql, params = statement
     if kind is MANY:
         conn.executemany(sql, params)
+        return None
+    if kind is PAUSE:
+        time.sleep(params)
         return None
     return conn.execute(sql, params).fetchall()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from functools import partial
@@ -33,6 +32,8 @@ from ..base import (
 )
 from ._cas import CasOps
 from ._delta import ListDeltas, resolve
+from ._header import checked_header, checked_metadata
+from ._wal import switch_to_wal_ops
 from ._sql import (  # ALL, MANY: the statement kinds (see above)
     ALL,
     MANY,
@@ -91,6 +92,7 @@ class SqliteOps(CasOps):
 
     serde: Any
     synchronous: str | None
+    busy_wait = 30.0  # seconds the first open retries switching the file to WAL (the saver's ``timeout``)
 
     def _init_ops(self, synchronous: str | None) -> None:
         if synchronous is not None and str(synchronous).upper() not in _SYNCHRONOUS:
@@ -113,11 +115,7 @@ class SqliteOps(CasOps):
     # -- setup (run outside a transaction: it takes its own) ---------------------------------------------------------
 
     def _setup_ops(self) -> Ops:
-        try:
-            yield ALL, "PRAGMA journal_mode=WAL", ()
-        except sqlite3.OperationalError as exc:  # a read-only file keeps its journal mode
-            if "readonly" not in str(exc):
-                raise
+        yield from switch_to_wal_ops(self.busy_wait)
         if self.synchronous is not None:
             yield ALL, f"PRAGMA synchronous={self.synchronous}", ()
         if (yield from self._tables_ok_ops()):
@@ -157,7 +155,7 @@ class SqliteOps(CasOps):
             self._observe((thread_id, ns, None), (roots, 0))
             return None
         row = rows[0]
-        header = self.serde.loads_typed((row[4], row[5]))
+        header = checked_header(row, self.serde.loads_typed((row[4], row[5])))
         blobs = yield from self._fetch_blobs_ops([(thread_id, ns, header)])
         writes = yield ALL, _GET_WRITES, (thread_id, ns, row[2])
         self._observe((thread_id, ns, row[2]), (row[8], writes[-1][4] if writes else 0))
@@ -199,7 +197,7 @@ class SqliteOps(CasOps):
         for start in range(0, len(rows), _PAGE):
             page = []
             for row in rows[start:start + _PAGE]:
-                metadata = self.serde.loads_typed((row[6], row[7]))
+                metadata = checked_metadata(row, self.serde.loads_typed((row[6], row[7])))
                 if rest and not metadata_matches(metadata, rest):
                     continue
                 if limit is not None and count >= limit:
@@ -213,7 +211,7 @@ class SqliteOps(CasOps):
 
     def _page_ops(self, page: list[tuple]) -> Ops:
         """The checkpoint tuples of one page: its blobs and writes in a few queries."""
-        headers = [self.serde.loads_typed((row[4], row[5])) for row, _ in page]
+        headers = [checked_header(row, self.serde.loads_typed((row[4], row[5]))) for row, _ in page]
         blobs = yield from self._fetch_blobs_ops([(row[0], row[1], h) for (row, _), h in zip(page, headers)])
         writes = yield from self._fetch_writes_ops([(row[0], row[1], row[2]) for row, _ in page])
         return [self._tuple(row, header, blobs, writes.get((row[0], row[1], row[2]), []), metadata)
@@ -263,7 +261,7 @@ class SqliteOps(CasOps):
         return CheckpointTuple(
             config=config_for(thread_id, ns, checkpoint_id),
             checkpoint=checkpoint,
-            metadata=metadata if metadata is not None else loads((row[6], row[7])),
+            metadata=metadata if metadata is not None else checked_metadata(row, loads((row[6], row[7]))),
             parent_config=config_for(thread_id, ns, parent_id) if parent_id else None,
             pending_writes=[(task_id, channel, loads((kind, value))) for task_id, channel, kind, value, _ in writes],
         )
@@ -373,7 +371,7 @@ class SqliteOps(CasOps):
                        for task, channel, k, v, _ in writes.get((thread_id, "", checkpoint_id), [])]
             interrupts = pending_interrupts(pending)
             if interrupts:
-                header = loads((kind, data))
+                header = checked_header((thread_id, "", checkpoint_id), loads((kind, data)))
                 found.append(PausedThread(thread_id, config_for(thread_id, "", checkpoint_id), interrupts,
                                           header.get("ts")))
         return found

@@ -52,6 +52,7 @@ class SqliteSaver(ConnectionMixin, SqliteOps, BaseCheckpointSaver):
     ) -> None:
         super().__init__(serde=serde)
         self._init_ops(synchronous)
+        self.busy_wait = timeout
         if isinstance(conn, sqlite3.Connection):
             self.conn, self._owns_conn = conn, False
         elif isinstance(conn, (str, os.PathLike)):

@@ -3,6 +3,7 @@
 import functools
 
 ALL, MANY = "all", "many"  # statement kinds of an operation (``_ops``): fetch all rows / executemany
+PAUSE = "pause"  # not SQL: ``(PAUSE, "", seconds)`` waits (``time.sleep`` / ``asyncio.sleep``) before the next one
 _SCHEMA_VERSION = 1
 # A commit's cost grows with the pages it touches: checkpoints and writes (small rows) are clustered on their keys
 # (WITHOUT ROWID, no secondary index). Channel values can be large, so blobs is an ordinary table plus its key index

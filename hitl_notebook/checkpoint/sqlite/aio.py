@@ -29,6 +29,7 @@ import aiosqlite
 from ..base import BaseCheckpointSaver, Checkpoint, CheckpointMetadata, CheckpointTuple, PausedThread
 from ..serde import SafeSerializer
 from ._ops import MANY, Ops, SqliteOps, one
+from ._sql import PAUSE
 
 __all__ = ["AsyncSqliteSaver"]
 
@@ -40,6 +41,9 @@ async def _execute(conn: aiosqlite.Connection, statement: tuple[str, str, Any]) 
     kind, sql, params = statement
     if kind is MANY:
         await conn.executemany(sql, params)
+        return None
+    if kind is PAUSE:  # the first open waiting for another process to finish switching the file to WAL
+        await asyncio.sleep(params)
         return None
     return await conn.execute_fetchall(sql, params)
 

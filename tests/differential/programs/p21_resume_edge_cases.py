@@ -60,7 +60,8 @@ print("   then resume:", brief(graph.invoke(Command(resume="later"), cfg("us")))
 graph.invoke({"log": []}, cfg("old"))
 paused_cfg = graph.get_state(cfg("old")).config
 print("answer True:", brief(graph.invoke(Command(resume=True), cfg("old"))))
-print("old ckpt False:", brief(graph.invoke(Command(resume=False), paused_cfg)))
+# Resuming paused_cfg again with another answer: LangGraph returns the first answer's result again; hitl_notebook
+# forks with the new answer (a deliberate difference, tested in tests/pregel/test_resume_safety.py).
 # replay the old paused checkpoint
 print("replay paused:", brief(graph.invoke(None, paused_cfg)))
 print("history sources:", [(s.metadata["source"], s.metadata["step"]) for s in graph.get_state_history(cfg("old"))])
