@@ -51,6 +51,7 @@ class Journal:
         self.statuses: dict[str, NodeStatus] = {}
         self.text = Coalescer(self._deliver, interval)
         self._ids = itertools.count(1)
+        self.seen_messages: set[str] = set()  # ids of the chat messages shown (see _chat.input_entry)
         self._reporting = threading.local()
 
     # -- entries -----------------------------------------------------------------------------------------------
@@ -85,9 +86,9 @@ class Journal:
             self.change(entry, error=None)
         return self.add("error", node=where, text=trace.text(), error=trace.headline, status="error", trace=trace)
 
-    def write(self, entry: Entry, text: str) -> None:
-        """Stream ``text`` into ``entry`` (coalesced)."""
-        self.text.add(entry.key, text)
+    def write(self, entry: Entry, text: str, *, tokens: bool = False) -> None:
+        """Stream ``text`` into ``entry`` (coalesced); ``tokens``: chat-model tokens, kept apart from prints."""
+        self.text.add((entry.key, "tokens") if tokens else entry.key, text)
 
     def node_status(self, node: str | None, status: NodeStatus) -> None:
         if node is None:
@@ -103,9 +104,13 @@ class Journal:
         items = []
         with self.lock:
             for key, text in batch.items():
-                entry = self.record.get(str(key))
+                tokens = isinstance(key, tuple)
+                entry = self.record.get(str(key[0] if tokens else key))
                 if entry is not None:
-                    entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
+                    if tokens:
+                        entry.tokens += text
+                    else:
+                        entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
                     items.append((entry, text))
         if items:
             self.emit("on_stream", items)

@@ -71,6 +71,7 @@ class Entry:
     kind: EntryKind
     node: str | None = None
     text: str = ""
+    tokens: str = ""  # chat-model tokens streamed by the node (shown as the live assistant message)
     update: Any = _UNSET
     status: str = "running"
     cached: bool = False

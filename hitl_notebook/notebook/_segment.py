@@ -21,7 +21,7 @@ from typing import Any
 
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
-from . import _capture
+from . import _capture, _chat
 from ._engine import Engine, needs_async, saver_loop, task_path
 from ._journal import Journal
 from ._record import Entry
@@ -114,6 +114,10 @@ class Segment:
                 self._token(chunk)
             return
         if mode == "values":
+            if self.values is UNSET and not self.started:  # the state the input made: show its new messages
+                _chat.input_entry(self.journal, chunk)
+            else:
+                _chat.remember(self.journal, chunk)
             self.values = chunk
             self._at_boundary = True
         elif mode == "tasks":
@@ -144,7 +148,7 @@ class Segment:
         elif mode == "messages":
             self._token(chunk)
 
-    def _write(self, path: list[tuple[str, str]], chunk: Any) -> None:
+    def _write(self, path: list[tuple[str, str]], chunk: Any, *, tokens: bool = False) -> None:
         """Streamed output of the task at ``path`` (see :func:`task_path`): the entry of its deepest task that has
         one, else the only running task's (LangGraph does not say which root task wrote a ``custom`` chunk)."""
         entry = self._owner(path)
@@ -152,7 +156,7 @@ class Segment:
             with self._lock:
                 running = list(self._open.values())
             entry = running[0] if len(running) == 1 else self._misc_entry()
-        self.journal.write(entry, chunk_text(chunk))
+        self.journal.write(entry, chunk_text(chunk), tokens=tokens)
 
     def _owner(self, path: list[tuple[str, str]]) -> Entry | None:
         with self._lock:
@@ -163,14 +167,15 @@ class Segment:
         return None
 
     def _token(self, chunk: Any) -> None:
-        """A ``messages`` chunk: stream a chat model's token text; whole messages also arrive as node updates."""
+        """A ``messages`` chunk: stream a chat model's token text into the node's live assistant message (see
+        :mod:`._chat`); whole messages also arrive as node updates."""
         message, metadata = chunk
         if not type(message).__name__.endswith("Chunk"):
             return
         text = getattr(message, "text", "")
         text = str(text) if isinstance(text, str) else text()  # a property in langchain-core 1.x, a method before
         if text:
-            self._write(task_path((metadata or {}).get("langgraph_checkpoint_ns")), text)
+            self._write(task_path((metadata or {}).get("langgraph_checkpoint_ns")), text, tokens=True)
 
     def on_print(self, text: str, stream: str) -> None:
         """The print sink: runs on the node's own thread, so the engine's ``get_config()`` names the task."""
