@@ -8,7 +8,8 @@ update may hold them; those are only recognised under a ``messages`` key, where 
 
 Each message is shown once: a node's entry shows the messages its update added (not as JSON), the run's input and
 any earlier conversation on the thread get an ``input`` entry (from the stream's first ``values`` chunk, the state
-after the input was applied), and the final result lists messages only by count.
+after the input was applied; messages that appear there on a resume were written with ``update_state`` and get a
+``state update`` entry), and the final result lists messages only by count.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = ["chat_html", "input_entry", "is_message", "message_html", "remember",
            "summarize", "tokens_html"]
 
 INPUT_NODE = "input"
+EDIT_NODE = "state update"
 _ROLES = {"human": "user", "user": "user", "ai": "assistant", "assistant": "assistant", "tool": "tool",
           "system": "system", "developer": "system", "function": "tool", "remove": "remove"}
 _STYLE = {  # role: (label, background, border)
@@ -235,9 +237,10 @@ def input_entry(journal: Any, values: Any) -> None:
     seen: set[str] = journal.seen_messages
     fresh = [m for m in _state_messages(values) if _id(m) not in seen]
     remember(journal, values)
-    if fresh:
-        journal.add("node", key=journal.new_key("chat-input"), node=INPUT_NODE, status="done",
-                    update={"messages": fresh})
+    if fresh:  # before any node ran in this run: the input; later: messages written with update_state
+        ran = any(e.kind == "node" for e in journal.record.entries)
+        journal.add("node", key=journal.new_key("chat-input"), node=EDIT_NODE if ran else INPUT_NODE,
+                    status="done", update={"messages": fresh})
 
 
 def remember(journal: Any, values: Any) -> None:

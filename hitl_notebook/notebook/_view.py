@@ -164,13 +164,29 @@ class RunView(w.VBox, RunObserver):
 
         go.on_click(self._guard("Continue", lambda: press(self.handle.resume)))
         stop.on_click(self._guard("Stop", lambda: press(self.handle.stop)))
-        box = w.VBox([w.HTML(entry_html(entry)), w.HBox([go, stop])])
-        return box
+        return w.VBox([w.HTML(entry_html(entry)), w.HBox([go, stop]), *self._tool_review()])
+
+    def _tool_review(self) -> list[w.Widget]:
+        """Approve / Edit / Reject cards when the breakpoint is before a tools node (see :mod:`._chat_review`)."""
+        from ._chat_review import ToolCallReview, pending_calls
+
+        handle = self.handle
+        try:
+            pending = pending_calls(handle.graph, handle.graph.get_state(handle.config)) if handle.resumable else None
+        except Exception as exc:  # the plain Continue / Stop still work
+            handle.journal.report("tool call review", exc)
+            return []
+        if pending is None:
+            return []
+        return [ToolCallReview(handle.graph, lambda: handle.config, pending, continue_run=handle.resume,
+                               note=lambda text: handle.journal.add("info", text=text, status="done"),
+                               guard=self._guard).box]
 
     def _show_breakpoint(self, box: w.Widget, entry: Entry) -> None:
         box.children[0].value = entry_html(entry)
-        for button in box.children[1].children:
-            button.disabled = True
+        for control in walk(box):
+            if control.has_trait("disabled"):
+                control.disabled = True
 
     def _guard(self, where: str, fn: Any) -> Any:
         def handler(_: Any) -> None:
