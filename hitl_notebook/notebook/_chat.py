@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from html import escape as _escape
 from typing import Any
 
-__all__ = ["chat_html", "input_entry", "is_message", "message_html", "remember", "role_of", "split_update",
+__all__ = ["chat_html", "claim", "input_entry", "is_message", "message_html", "remember", "role_of", "split_update",
            "summarize", "tokens_html"]
 
 INPUT_NODE = "input"
@@ -115,12 +115,15 @@ def summarize(value: Any) -> Any:
 
 
 def chat_html(messages: Iterable[Any]) -> str:
-    """The messages as a conversation: one bubble per message, in order."""
-    return "".join(message_html(m) for m in messages)
+    """The messages as a conversation: one bubble per message, in order. Items may be ``(message, edited)`` pairs
+    (see :func:`claim`); an edited message is labelled so."""
+    return "".join(message_html(*m) if isinstance(m, tuple) and len(m) == 2 and isinstance(m[1], bool)
+                   else message_html(m) for m in messages)
 
 
-def message_html(message: Any) -> str:
-    """One message as a role-styled bubble: text, tool-call cards (assistant), or a tool result with its call."""
+def message_html(message: Any, edited: bool = False) -> str:
+    """One message as a role-styled bubble: text, tool-call cards (assistant), or a tool result with its call.
+    ``edited``: the message replaces one shown earlier (same id)."""
     role, name, content, extra = _read(message)
     if role == "remove":
         target = extra.get("id")
@@ -138,6 +141,8 @@ def message_html(message: Any) -> str:
                  + (" <span style='color:#dc2626'>error</span>" if status == "error" else ""))
     elif name:
         label += f" · {escape(name)}"
+    if edited:
+        label += " <span style='color:#b45309'>(edited: replaces the message above with the same id)</span>"
     text = _text_of(content)
     body = f"<div style='{_TEXT}'>{escape(text)}</div>" if text else ""
     calls = extra.get("tool_calls") or []
@@ -225,6 +230,40 @@ def _text_of(content: Any) -> str:
                     parts.append(f"[{kind or 'block'}]")
         return "".join(parts)
     return str(content)
+
+
+# -- each message once ---------------------------------------------------------------------------------------
+
+
+def claim(shown: dict[str, tuple[str, str]], key: str, update: Any) -> list[tuple[Any, bool]] | None:
+    """The messages of a node ``update`` that entry ``key`` shows, each with ``True`` when it edits a message
+    shown before (same id, other content); ``None`` when the update holds no messages.
+
+    ``shown`` maps message id -> (fingerprint, entry key) of where it is shown, and is updated: a message already
+    shown unchanged by another entry is left out (LangChain's HITL middleware re-emits the model's message, for
+    instance), so each message is shown once.
+    """
+    messages, _ = split_update(update)
+    if not messages:
+        return None
+    out = []
+    for message in messages:
+        ident = getattr(message, "id", None) if is_message(message) else None
+        if ident is None:  # a raw dict / tuple / string: add_messages gives it an id later
+            out.append((message, False))
+            continue
+        mark = (_fingerprint(message), key)
+        before = shown.get(ident)
+        if before is not None and before[0] == mark[0] and before[1] != key:
+            continue
+        shown[ident] = mark
+        out.append((message, before is not None and before[0] != mark[0]))
+    return out
+
+
+def _fingerprint(message: Any) -> str:
+    role, name, content, extra = _read(message)
+    return repr((role, name, content, extra.get("tool_calls"), extra.get("tool_call_id"), extra.get("status")))
 
 
 # -- the input entry -----------------------------------------------------------------------------------------

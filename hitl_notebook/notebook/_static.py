@@ -99,7 +99,7 @@ def _chat_part(entry: Entry) -> str:
     """A node entry's messages as a conversation (see :mod:`._chat`), its streamed tokens as the assistant's
     message until the node's own message replaces them, and the rest of its update as JSON."""
     messages, rest = split_update(entry.update) if entry.has_update else ([], None)
-    html = chat_html(messages)
+    html = chat_html(messages if entry.chat is None else entry.chat)  # entry.chat: each message once in the run
     if entry.tokens and not any(_chat.role_of(m) == "assistant" for m in messages):
         html = tokens_html(entry.tokens, live=entry.status == "running") + html
     if entry.has_update and (rest is not None or not messages):
