@@ -268,3 +268,25 @@ def test_a_langchain_agent_with_review_middleware_shows_the_call_before_its_pane
     handle.wait(5)
     page = text_of(handle.view.static_html())
     assert page.count("booked 1 night(s) in Rome") == 1 and page.count("Booking it.") == 1
+
+
+def test_showing_a_paused_thread_again_shows_its_conversation_and_the_review(eng):
+    from hitl_notebook.notebook import show
+
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(("search_flights", {"destination": "Oslo"}), text="Checking."), "Done.")
+    agent = react(eng, model, tools.tools, interrupt_before=["tools"])
+    config = {"configurable": {"thread_id": "again"}}
+    agent.invoke({"messages": [("user", "Oslo flights?")]}, config)  # paused before the tools, outside the view
+    handle = show(agent, config, ui="widgets", display=False)
+    handle.wait_idle(5)
+    [conversation] = [e for e in handle.record.entries if e.node == "input"]
+    assert [m.content for m in conversation.update["messages"]] == ["Oslo flights?", "Checking."]
+    assert "hitl-tool-call" in handle.view._entries[conversation.key].value
+    box = handle.view._entries[next(e for e in handle.record.entries if e.kind == "breakpoint").key]
+    [choice] = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
+    choice.value = "approve"
+    [submit] = [x for x in walk(box) if isinstance(x, w.Button) and x.description == "Submit decision"]
+    submit.click()
+    assert handle.wait(5)["messages"][-1].content == "Done."
+    assert tools.ran == [("search_flights", {"destination": "Oslo", "max_price": 500})]
