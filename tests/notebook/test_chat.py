@@ -290,3 +290,62 @@ def test_showing_a_paused_thread_again_shows_its_conversation_and_the_review(eng
     submit.click()
     assert handle.wait(5)["messages"][-1].content == "Done."
     assert tools.ran == [("search_flights", {"destination": "Oslo", "max_price": 500})]
+
+
+def inbox_tool(eng: Any, ran: list) -> Any:
+    """LangGraph docs' ``add_human_in_the_loop`` pattern: the tool asks with an Agent Inbox ``HumanInterrupt``."""
+    from langchain_core.tools import tool
+
+    @tool
+    def book(city: str, nights: int = 1) -> str:
+        """Book a hotel."""
+        request = {"action_request": {"action": "book", "args": {"city": city, "nights": nights}},
+                   "config": {"allow_accept": True, "allow_edit": True, "allow_respond": True,
+                              "allow_ignore": False},
+                   "description": "Please review the booking"}
+        response = eng.interrupt([request])[0]
+        if response["type"] == "response":
+            return response["args"]
+        args = response["args"]["args"] if response["type"] == "edit" else {"city": city, "nights": nights}
+        ran.append(args)
+        return f"booked {args['nights']} night(s) in {args['city']}"
+
+    return book
+
+
+@pytest.mark.parametrize("decision", ["edit", "respond"])
+def test_an_interrupt_inside_a_tool_in_the_agent_inbox_shape_gets_the_tool_call_review(eng, start, decision):
+    ran: list = []
+    model = ScriptedChatModel.replying(calls(("book", {"city": "Porto", "nights": 2})), "All set.")
+    handle = start(tool_loop(eng, model, [inbox_tool(eng, ran)]), {"messages": [("user", "Porto hotel")]})
+    panel = handle.view.panel()
+    assert panel.kind == "hitl" and "Please review the booking" in text_of(panel.children[1].children[0].children[0]
+                                                                         .value)
+    [choice] = [x for x in walk(panel) if isinstance(x, w.ToggleButtons)]
+    assert [v for _, v in choice.options] == ["approve", "edit", "respond"]
+    choice.value = decision
+    if decision == "edit":
+        [nights] = [x for x in walk(panel) if isinstance(x, NumberText)]
+        nights.value = "3"
+    else:
+        [note] = [x for x in walk(panel) if type(x) is w.Text and x.placeholder.startswith("reply")]
+        note.value = "Fully booked, try Lisbon."
+    panel.button("Submit decision").click()
+    result = handle.wait(5)
+    told = [m for m in result["messages"] if isinstance(m, ToolMessage)][-1]
+    if decision == "edit":
+        assert ran == [{"city": "Porto", "nights": 3}] and told.content == "booked 3 night(s) in Porto"
+        assert handle.record.decisions[0].label == "edited book"
+    else:
+        assert ran == [] and told.content == "Fully booked, try Lisbon."
+        assert handle.record.decisions[0].label == "responded to book: Fully booked, try Lisbon."
+
+
+def test_policies_answer_the_agent_inbox_shape_in_its_own_response_format(eng):
+    ran: list = []
+    model = ScriptedChatModel.replying(calls(("book", {"city": "Faro"})), "Done.")
+    handle = run(tool_loop(eng, model, [inbox_tool(eng, ran)]), {"messages": [("user", "Faro")]}, policy="approve",
+                 ui="console", display=False)
+    assert handle.wait(5)["messages"][-1].content == "Done."
+    assert ran == [{"city": "Faro", "nights": 1}] and handle.record.decisions[0].value == [{"type": "accept",
+                                                                                          "args": None}]
