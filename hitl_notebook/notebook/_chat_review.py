@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ipywidgets as w
@@ -29,7 +29,7 @@ from ._form import PRE, AnswerError, escape
 from ._hitl import Action, Review
 from ._hitl_panel import HitlBody
 
-__all__ = ["PendingCalls", "ToolCallReview", "apply_decisions", "pending_calls"]
+__all__ = ["PendingCalls", "ToolCallReview", "apply_decisions", "pending_calls", "tool_schemas", "with_schemas"]
 
 _ALLOWED = ("approve", "edit", "reject")
 _REJECTED = "The reviewer rejected this tool call."
@@ -163,6 +163,33 @@ class ToolCallReview:
         for control in walk(self.box):
             if control.has_trait("disabled"):
                 control.disabled = flag
+
+
+def tool_schemas(graph: Any) -> dict[str, dict[str, Any]]:
+    """The argument schema of every tool of the graph's ``ToolNode`` s, by tool name (read from the public
+    ``get_graph()``; empty when there are none or the graph cannot be drawn)."""
+    try:
+        nodes = graph.get_graph().nodes
+    except Exception:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for node in nodes.values():
+        tools = getattr(getattr(node, "data", None), "tools_by_name", None)
+        if isinstance(tools, Mapping):
+            for name, tool in tools.items():
+                schema = _args_schema(tool)
+                if schema is not None:
+                    found.setdefault(str(name), schema)
+    return found
+
+
+def with_schemas(review: Review, schemas: Mapping[str, dict[str, Any]]) -> Review:
+    """``review`` with each action that has no argument schema typed from its tool's (LangChain's batched
+    ``HumanInTheLoopMiddleware`` requests and Agent Inbox requests carry none), so the edit form offers every
+    argument with its type, not only the ones the model filled in."""
+    actions = tuple(replace(a, args_schema=schemas[a.name]) if a.args_schema is None and a.name in schemas else a
+                    for a in review.actions)
+    return replace(review, actions=actions)
 
 
 def _last_ai_with_calls(values: Mapping[str, Any]) -> tuple[str, Any] | None:

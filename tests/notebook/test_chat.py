@@ -349,3 +349,21 @@ def test_policies_answer_the_agent_inbox_shape_in_its_own_response_format(eng):
     assert handle.wait(5)["messages"][-1].content == "Done."
     assert ran == [{"city": "Faro", "nights": 1}] and handle.record.decisions[0].value == [{"type": "accept",
                                                                                           "args": None}]
+
+
+def test_batched_middleware_edit_forms_are_typed_from_the_tools_schema_with_every_argument(start):
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(("book_hotel", {"city": "Oslo"})), "Done.")
+    handle = start(hitl_agent(model, tools.tools, {"book_hotel": True}), {"messages": [("user", "Oslo hotel")]})
+    panel = handle.view.panel()
+    [card] = panel.hitl.cards
+    # the middleware sends only the model's arguments (city); the tool also takes nights, breakfast and guests
+    assert [f.name for f in card.form.fields] == ["city", "nights", "breakfast", "guests"]
+    assert isinstance(card.form.inputs["nights"], NumberText) and isinstance(card.form.inputs["breakfast"],
+                                                                             w.Checkbox)
+    card.choice.value = "edit"
+    card.form.inputs["nights"].value = "3"
+    card.form.inputs["breakfast"].value = True
+    panel.button("Submit decision").click()
+    handle.wait(5)
+    assert tools.ran == [("book_hotel", {"city": "Oslo", "nights": 3, "breakfast": True, "guests": None})]
