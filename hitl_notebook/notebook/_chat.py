@@ -101,14 +101,20 @@ def split_update(update: Any) -> tuple[list[Any], Any]:
 
 
 def summarize(value: Any) -> Any:
-    """``value`` with each list of messages replaced by a count (``"[3 messages]"``): they are shown as chat."""
+    """``value`` with each list of messages replaced by a count (``"[3 messages]"``): they are shown as chat.
+    A value that is itself messages (an ``@entrypoint``'s result) becomes the count."""
     if not isinstance(value, Mapping):
-        return value
+        found = _message_list("", value)
+        return _count(found) if found else value
     out = {}
     for key, item in value.items():
         found = _message_list(str(key), item)
-        out[key] = f"[{len(found)} message{'s' if len(found) != 1 else ''}]" if found else item
+        out[key] = _count(found) if found else item
     return out
+
+
+def _count(messages: list[Any]) -> str:
+    return f"[{len(messages)} message{'s' if len(messages) != 1 else ''}]"
 
 
 # -- HTML ----------------------------------------------------------------------------------------------------

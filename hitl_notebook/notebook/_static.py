@@ -91,7 +91,7 @@ def entry_html(entry: Entry) -> str:
                 f"{trace_html(entry.trace, entry.text, _PRE)}</div>")
     if entry.kind == "result":
         return (f"<div style='{_BOX.format('#16a34a')}'><b>■ done</b>"
-                f"<pre style='{_PRE}'>{escape(_short(summarize(entry.update)))}</pre></div>")
+                f"<pre style='{_PRE}'>{escape(_result_text(entry.update))}</pre></div>")
     return f"<div style='{_BOX.format('#e4e4e7')};color:#52525b'><i>{escape(entry.text)}</i></div>"
 
 
@@ -158,6 +158,12 @@ def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunReco
         extra += f"<div style='color:#b45309'>{escape(HEADLESS_HINT)}</div>"
     return (f"<div class='hitl-notebook-run' style='font-family:var(--jp-ui-font-family,sans-serif)'>"
             f"<div><b>{escape(title)}</b> {status_badge(status)}</div>{extra}{graph_html}{entries}</div>")
+
+
+def _result_text(value: Any) -> str:
+    """The run's result, its chat messages counted (they are shown in the conversation above)."""
+    summary = summarize(value)
+    return summary if isinstance(summary, str) and summary is not value else _short(summary)
 
 
 def _short(value: Any, limit: int = 2000) -> str:

@@ -367,3 +367,34 @@ def test_batched_middleware_edit_forms_are_typed_from_the_tools_schema_with_ever
     panel.button("Submit decision").click()
     handle.wait(5)
     assert tools.ran == [("book_hotel", {"city": "Oslo", "nights": 3, "breakfast": True, "guests": None})]
+
+
+def test_a_functional_api_agent_shows_its_tasks_messages_once_and_counts_the_result(eng):
+    add_messages = importlib.import_module(f"{eng.name}.graph.message").add_messages
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(("search_flights", {"destination": "Rome"})), "Rome it is.")
+
+    @eng.task
+    def call_model(messages: list) -> Any:
+        return model.invoke(messages)
+
+    @eng.task
+    def call_tool(call: dict) -> Any:
+        return tools.tools[0].invoke(call)
+
+    @eng.entrypoint(checkpointer=eng.InMemorySaver())
+    def agent(messages: list) -> list:
+        reply = call_model(messages).result()
+        while reply.tool_calls:
+            messages = add_messages(messages, [reply, *[call_tool(c).result() for c in reply.tool_calls]])
+            reply = call_model(messages).result()
+        return add_messages(messages, reply)
+
+    handle = run(agent, [{"role": "user", "content": "Rome?"}], ui="widgets", display=False)
+    assert [m.content for m in handle.wait(5)][-1] == "Rome it is."
+    text = text_of(handle.view.static_html())
+    for content in ("Rome?", "3 flights to Rome under 500", "Rome it is."):
+        assert text.count(content) == 1, content
+    assert "[4 messages]" in text and "'[4 messages]'" not in text
+    [last] = [e for e in handle.record.entries if e.node == "call_model" and e.tokens]
+    assert last.tokens == "Rome it is."
