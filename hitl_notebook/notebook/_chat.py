@@ -277,10 +277,12 @@ def _fingerprint(message: Any) -> str:
 
 def input_entry(journal: Any, values: Any) -> None:
     """Show the messages of ``values`` (the state before the segment's first node) that this run has not shown:
-    the user's input and, on a thread with history, the conversation so far. Every message seen is remembered
-    (by id), so a resume shows nothing twice."""
+    the user's input and, on a thread with history, the conversation so far; on a resume, the messages that
+    ``update_state`` added or replaced. Every message seen is remembered (by id), so nothing is shown twice."""
     seen: set[str] = journal.seen_messages
-    fresh = [m for m in _state_messages(values) if _id(m) not in seen]
+    shown: dict[str, tuple[str, str]] = journal.shown_messages
+    fresh = [m for m in _state_messages(values) if _id(m) not in seen
+             or (_id(m) in shown and shown[_id(m)][0] != _fingerprint(m))]  # replaced by update_state
     remember(journal, values)
     if fresh:  # before any node ran in this run: the input; later: messages written with update_state
         ran = any(e.kind == "node" for e in journal.record.entries)

@@ -224,6 +224,10 @@ def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the
     assert tools.ran == [("book_hotel", {"city": "Lisbon", "nights": 5, "breakfast": False, "guests": None})]
     assert result["messages"][-1].content == "Booked."
     assert any("edited book_hotel" in e.text for e in handle.record.entries if e.kind == "info")  # audit trail
+    [edit] = [e for e in handle.record.entries if e.node == "state update"]  # the replaced message, marked
+    assert edit.chat[0][1] is True and edit.chat[0][0].tool_calls[0]["args"] == {"city": "Lisbon", "nights": 5,
+                                                                           "breakfast": False}
+    assert "edited: replaces the message above" in handle.view._entries[edit.key].value
 
 
 def test_rejecting_at_the_breakpoint_tells_the_model_and_never_runs_the_tool(eng, start):
