@@ -54,6 +54,7 @@ class Segment:
         self._opened = threading.Condition(self._lock)  # notified when a task's entry opens
         self._untracked: set[str] = set()  # nested tasks that got no entry of their own (a subgraph's nodes)
         self._at_boundary = True  # no task has started since the last ``values`` chunk (the end of a superstep)
+        self._replying: dict[str, Any] = {}  # root task id -> id of the chat message whose tokens stream now
 
     def run(self, graph: Any, input: Any, config: dict[str, Any], cancel: threading.Event) -> BaseException | None:
         """Drive the stream to its end; returns the exception that ended it, if any (never raises).
@@ -175,7 +176,13 @@ class Segment:
         text = getattr(message, "text", "")
         text = str(text) if isinstance(text, str) else text()  # a property in langchain-core 1.x, a method before
         if text:
-            self._write(task_path((metadata or {}).get("langgraph_checkpoint_ns")), text, tokens=True)
+            path = task_path((metadata or {}).get("langgraph_checkpoint_ns"))
+            # a new model reply in the same root task (e.g. an agent subgraph's next turn) starts a new paragraph
+            root, ident = (path[0][0] if path else ""), getattr(message, "id", None)
+            if ident is not None and self._replying.get(root, ident) != ident:
+                text = "\n\n" + text
+            self._replying[root] = ident
+            self._write(path, text, tokens=True)
 
     def on_print(self, text: str, stream: str) -> None:
         """The print sink: runs on the node's own thread, so the engine's ``get_config()`` names the task."""

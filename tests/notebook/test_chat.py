@@ -402,3 +402,18 @@ def test_a_functional_api_agent_shows_its_tasks_messages_once_and_counts_the_res
     assert "[4 messages]" in text and "'[4 messages]'" not in text
     [last] = [e for e in handle.record.entries if e.node == "call_model" and e.tokens]
     assert last.tokens == "Rome it is."
+
+
+def test_an_agent_subgraph_node_shows_its_conversation_and_each_reply_streams_as_its_own_paragraph(eng, start):
+    MessagesState, prebuilt = engine_names(eng)
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(("search_flights", {"destination": "Rome"}), text="Looking."),
+                                       "Rome it is.")
+    inner = react(eng, model, tools.tools)
+    outer = (eng.StateGraph(MessagesState).add_node("assistant", inner).add_edge(eng.START, "assistant")
+             .compile(checkpointer=eng.InMemorySaver()))
+    handle = start(outer, {"messages": [("user", "Rome?")]})
+    handle.wait(5)
+    [entry] = [e for e in handle.record.entries if e.node == "assistant"]
+    assert entry.tokens == "Looking.\n\nRome it is."  # the subgraph's two model turns, apart
+    assert [type(m).__name__ for m, _ in entry.chat] == ["AIMessage", "ToolMessage", "AIMessage"]
