@@ -129,7 +129,6 @@ class ToolCallReview:
         n = len(pending.actions)
         head = w.HTML(f"🔧 <b>review the tool call{'s' if n != 1 else ''}</b> before <code>{escape(pending.node)}"
                       "</code> runs")
-        self._guard = guard
         self.submit.on_click(guard("Submit decision", self.answer))
         self.box = w.VBox([head, self.body.box, self.message])
         self.box.add_class("hitl-tool-review")

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
-from . import _chat
-from ._chat import chat_html, split_update, summarize, tokens_html
+from ._chat import chat_html, role_of, split_update, summarize, tokens_html
 from ._payloads import pretty, question_of
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
@@ -100,7 +99,7 @@ def _chat_part(entry: Entry) -> str:
     message until the node's own message replaces them, and the rest of its update as JSON."""
     messages, rest = split_update(entry.update) if entry.has_update else ([], None)
     html = chat_html(messages if entry.chat is None else entry.chat)  # entry.chat: each message once in the run
-    if entry.tokens and not any(_chat.role_of(m) == "assistant" for m in messages):
+    if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
         html = tokens_html(entry.tokens, live=entry.status == "running") + html
     if entry.has_update and (rest is not None or not messages):
         html += f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(rest if messages else entry.update))}</pre>"
