@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from html import escape as _escape
 from typing import Any
 
-__all__ = ["chat_html", "claim", "input_entry", "is_message", "message_html", "remember", "role_of", "split_update",
+__all__ = ["chat_html", "chunk_text", "claim", "input_entry", "is_message", "message_html", "remember", "role_of", "split_update",
            "summarize", "tokens_html"]
 
 INPUT_NODE = "input"
@@ -161,13 +161,27 @@ def message_html(message: Any, edited: bool = False) -> str:
             f"<div style='{_LABEL}'>{label}</div>{body}</div>")
 
 
+def chunk_text(chunk: Any) -> str:
+    """What a streamed chat-model chunk adds to the node's live assistant bubble: its text, and its tool calls as
+    they form (``🔧 name`` and then the argument JSON, piece by piece, as the provider streams it)."""
+    text = getattr(chunk, "text", "")
+    text = str(text) if isinstance(text, str) else text()  # a property in langchain-core 1.x, a method before
+    for part in getattr(chunk, "tool_call_chunks", None) or ():
+        if isinstance(part, Mapping):
+            if part.get("name"):
+                text += f"\n🔧 {part['name']} "
+            if part.get("args"):
+                text += str(part["args"])
+    return text
+
+
 def tokens_html(text: str, *, live: bool) -> str:
     """The assistant bubble of streamed chat-model tokens (``live``: the model is still answering)."""
     label, bg, border = _STYLE["assistant"]
     cursor = " <span style='color:#a1a1aa'>▍</span>" if live else ""
     return (f"<div class='hitl-chat hitl-chat-assistant hitl-chat-stream' "
             f"style='{_BUBBLE.format(border=border, bg=bg)}'><div style='{_LABEL}'>{label}"
-            f"{' · streaming' if live else ''}</div><div style='{_TEXT}'>{escape(text)}{cursor}</div></div>")
+            f"{' · streaming' if live else ''}</div><div style='{_TEXT}'>{escape(text.lstrip())}{cursor}</div></div>")
 
 
 def role_of(message: Any) -> str:

@@ -54,7 +54,7 @@ class Segment:
         self._opened = threading.Condition(self._lock)  # notified when a task's entry opens
         self._untracked: set[str] = set()  # nested tasks that got no entry of their own (a subgraph's nodes)
         self._at_boundary = True  # no task has started since the last ``values`` chunk (the end of a superstep)
-        self._replying: dict[str, Any] = {}  # root task id -> id of the chat message whose tokens stream now
+        self._replying: dict[str, Any] = {}  # entry key -> id of the chat message whose tokens stream into it
 
     def run(self, graph: Any, input: Any, config: dict[str, Any], cancel: threading.Event) -> BaseException | None:
         """Drive the stream to its end; returns the exception that ended it, if any (never raises).
@@ -173,15 +173,15 @@ class Segment:
         message, metadata = chunk
         if not type(message).__name__.endswith("Chunk"):
             return
-        text = getattr(message, "text", "")
-        text = str(text) if isinstance(text, str) else text()  # a property in langchain-core 1.x, a method before
+        text = _chat.chunk_text(message)
         if text:
             path = task_path((metadata or {}).get("langgraph_checkpoint_ns"))
-            # a new model reply in the same root task (e.g. an agent subgraph's next turn) starts a new paragraph
-            root, ident = (path[0][0] if path else ""), getattr(message, "id", None)
-            if ident is not None and self._replying.get(root, ident) != ident:
+            # a new model reply in the same entry (e.g. an agent subgraph's next turn) starts a new paragraph
+            owner = self._owner(path)
+            key, ident = (owner.key if owner is not None else ""), getattr(message, "id", None)
+            if ident is not None and self._replying.get(key, ident) != ident:
                 text = "\n\n" + text
-            self._replying[root] = ident
+            self._replying[key] = ident
             self._write(path, text, tokens=True)
 
     def on_print(self, text: str, stream: str) -> None:
