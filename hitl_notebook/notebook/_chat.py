@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from html import escape as _escape
 from typing import Any
 
-__all__ = ["chat_html", "chunk_text", "claim", "input_entry", "is_message", "message_html", "remember", "role_of", "split_update",
+__all__ = ["chat_html", "chat_text", "chunk_text", "claim", "input_entry", "is_message", "message_html", "remember", "role_of", "split_update",
            "summarize", "tokens_html"]
 
 INPUT_NODE = "input"
@@ -159,6 +159,28 @@ def message_html(message: Any, edited: bool = False) -> str:
     kind = role if role in _STYLE else "other"  # a dict's role is any text: never put it in an attribute
     return (f"<div class='hitl-chat hitl-chat-{kind}' style='{_BUBBLE.format(border=border, bg=bg)}'>"
             f"<div style='{_LABEL}'>{label}</div>{body}</div>")
+
+
+def chat_text(messages: Iterable[Any]) -> str:
+    """The messages as plain text, one line per message (and per tool call), for logs and terminals; items may be
+    ``(message, edited)`` pairs (see :func:`claim`)."""
+    lines = []
+    for item in messages:
+        message, edited = item if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bool) \
+            else (item, False)
+        role, name, content, extra = _read(message)
+        if role == "remove":
+            lines.append(f"  🗑 removed {extra.get('id')}")
+            continue
+        label = _STYLE.get(role, (role,))[0]
+        if role == "tool":
+            label += f" {name or 'tool'} ↳ {extra.get('tool_call_id')}" + (" (error)" if extra.get("status") == "error"
+                                                                         else "")
+        lines.append(f"  {label}{' (edited)' if edited else ''}: {_text_of(content)}".rstrip())
+        for call in extra.get("tool_calls") or []:
+            args = json.dumps(call.get("args"), ensure_ascii=False, default=repr)
+            lines.append(f"    🔧 {call.get('name')} {args} ({call.get('id')})")
+    return "\n".join(lines)
 
 
 def chunk_text(chunk: Any) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
-from ._chat import chat_html, role_of, split_update, summarize, tokens_html
+from ._chat import chat_html, chat_text, role_of, split_update, summarize, tokens_html
 from ._payloads import pretty, question_of
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
@@ -124,10 +124,13 @@ def entry_text(entry: Entry) -> str:
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
             lines.append(plain_text(entry.text).rstrip("\n"))
-        if entry.tokens and not entry.has_update:
+        messages, rest = split_update(entry.update) if entry.has_update else ([], None)
+        if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
             lines.append(entry.tokens)
-        if entry.has_update:
-            lines.append(f"  → {_short(entry.update)}")
+        if messages:
+            lines.append(chat_text(messages if entry.chat is None else entry.chat))
+        if entry.has_update and (rest is not None or not messages):
+            lines.append(f"  → {_short(rest if messages else entry.update)}")
         if entry.error:
             lines.append(f"  ✖ {entry.error}")
         return "\n".join(lines)
@@ -142,7 +145,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "error":
         return f"✖ {entry.error} ({entry.node})\n{entry.text}"
     if entry.kind == "result":
-        return f"■ done: {_short(entry.update)}"
+        return f"■ done: {_result_text(entry.update)}"
     text = entry.text
     if entry.decision is not None:
         text += "\n" + entry.decision.caption()

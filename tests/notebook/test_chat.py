@@ -178,6 +178,10 @@ def test_a_tool_loop_shows_the_conversation_once_with_cards_and_results_in_the_l
     for content in ("Lisbon?", "Looking.", "3 flights to Lisbon under 500", "Three flights found."):
         assert text.count(content) == 1, content  # in the conversation only, not again as update JSON
     assert "[4 messages]" in text and "HumanMessage(" not in text and "AIMessage(" not in text
+    log = handle.log_text()  # the text log tells the same conversation, one line per message and tool call
+    assert "👤 user: Lisbon?" in log and "🤖 assistant: Looking." in log and "AIMessage(" not in log
+    assert f'🔧 search_flights {{"destination": "Lisbon"}} ({call_id})' in log
+    assert f"🛠 tool result search_flights ↳ {call_id}: 3 flights to Lisbon under 500" in log
 
 
 def test_a_second_run_on_the_thread_shows_the_history_once_and_a_resume_repeats_nothing(eng, start):
