@@ -209,10 +209,11 @@ def test_a_second_run_on_the_thread_shows_the_history_once_and_a_resume_repeats_
     assert text.count("echo one") == 1 and text.count("echo two") == 1
 
 
-def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the_tools_schema(eng, start):
+@pytest.mark.parametrize("pause", [{"interrupt_before": ["tools"]}, {"interrupt_after": ["agent"]}])
+def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the_tools_schema(eng, start, pause):
     tools = TravelTools()
     model = ScriptedChatModel.replying(calls(("book_hotel", {"city": "Lisbon", "nights": 2})), "Booked.")
-    handle = start(react(eng, model, tools.tools, interrupt_before=["tools"]), {"messages": [("user", "hotel")]})
+    handle = start(react(eng, model, tools.tools, **pause), {"messages": [("user", "hotel")]})
     assert handle.status is RunStatus.WAITING
     box = handle.view._entries[next(e for e in handle.record.entries if e.kind == "breakpoint").key]
     [choice] = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
