@@ -2,7 +2,8 @@
 ``interrupt_after=["agent"]``, or any graph paused before a ``ToolNode`` while the last message asks for tools.
 
 The pause is a breakpoint, not an ``interrupt()``, so there is no resume value to send: a decision becomes a state
-edit through the public ``update_state`` API, then the run continues (``invoke(None)``), as LangGraph's docs do it:
+edit through the public ``update_state`` API, then the run continues (``invoke(None)``), as LangGraph's docs do it
+(``RunHandle.continue_with``):
 
 - approve: continue as the model proposed;
 - edit: the model's message is replaced (same id, so ``add_messages`` updates it in place) with the edited
@@ -29,7 +30,7 @@ from ._form import PRE, AnswerError, escape
 from ._hitl import Action, Review
 from ._hitl_panel import HitlBody
 
-__all__ = ["PendingCalls", "ToolCallReview", "apply_decisions", "pending_calls", "tool_schemas", "with_schemas"]
+__all__ = ["PendingCalls", "ToolCallReview", "pending_calls", "state_edit", "tool_schemas", "with_schemas"]
 
 _ALLOWED = ("approve", "edit", "reject")
 _REJECTED = "The reviewer rejected this tool call."
@@ -78,11 +79,12 @@ def pending_calls(graph: Any, state: Any) -> PendingCalls | None:
     return PendingCalls(node, key, message, tuple(actions))
 
 
-def apply_decisions(graph: Any, config: Mapping[str, Any], pending: PendingCalls,
-                    decisions: list[Mapping[str, Any]]) -> str:
-    """Write the decisions into the thread's state (see the module docstring); returns a one-line summary.
+def state_edit(pending: PendingCalls, decisions: list[Mapping[str, Any]]) -> tuple[Any, str | None, str]:
+    """The state edit that carries out the decisions (see the module docstring): ``(values, as_node, label)`` for
+    ``update_state(config, values, as_node=as_node)`` (``values`` is ``None`` when every call is approved as it
+    is) and a one-line label of what was decided.
 
-    Raises ``AnswerError`` for a mix of rejected and running calls; errors of ``update_state`` pass through.
+    Raises ``AnswerError`` for a mix of rejected and running calls.
     """
     kinds = [d.get("type") for d in decisions]
     calls = pending.calls
@@ -91,17 +93,19 @@ def apply_decisions(graph: Any, config: Mapping[str, Any], pending: PendingCalls
 
         answers = [ToolMessage(str(d.get("message") or _REJECTED), tool_call_id=c["id"], name=c["name"],
                                status="error") for c, d in zip(calls, decisions)]
-        graph.update_state(config, {pending.key: answers}, as_node=pending.node)
-        return "rejected " + ", ".join(_label(c["name"], d.get("message")) for c, d in zip(calls, decisions))
+        label = "rejected " + ", ".join(_label(c["name"], d.get("message")) for c, d in zip(calls, decisions))
+        return {pending.key: answers}, pending.node, label
     if "reject" in kinds:
         raise AnswerError(MIXED.format(node=pending.node))
-    if "edit" in kinds:
-        edited = [{**c, "args": dict(d["edited_action"]["args"])} if d.get("type") == "edit" else c
-                  for c, d in zip(calls, decisions)]
-        graph.update_state(config, {pending.key: [pending.message.model_copy(update={"tool_calls": edited})]})
-    return ", ".join(_label(c["name"], None, word=_WORDS[k])
-                     + (f" → {json.dumps(d['edited_action']['args'], ensure_ascii=False, default=repr)}"
-                        if k == "edit" else "") for c, k, d in zip(calls, kinds, decisions))
+    label = ", ".join(_label(c["name"], None, word=_WORDS[k])
+                      + (f" → {json.dumps(d['edited_action']['args'], ensure_ascii=False, default=repr)}"
+                         if k == "edit" else "") for c, k, d in zip(calls, kinds, decisions))
+    if "edit" not in kinds:
+        return None, None, label
+    edited = [{**c, "args": dict(d["edited_action"]["args"])} if d.get("type") == "edit" else c
+              for c, d in zip(calls, decisions)]
+    # same id: add_messages replaces the model's message; as_node left to the graph (the node that wrote it last)
+    return {pending.key: [pending.message.model_copy(update={"tool_calls": edited})]}, None, label
 
 
 _WORDS = {"approve": "approved", "edit": "edited"}
@@ -115,15 +119,14 @@ def _label(name: str, message: Any, *, word: str = "") -> str:
 class ToolCallReview:
     """The cards of the calls waiting at a breakpoint and a Submit that applies them and continues the run.
 
-    ``continue_run()`` resumes the run (``handle.resume``); ``note(text)`` records what was decided in the run's
-    log. The box is ``self.box``; ``self.message`` shows an inline error, the breakpoint stays pending.
+    ``continue_with(values, as_node, label)`` edits the state and continues the run (``handle.continue_with``).
+    The box is ``self.box``; ``self.message`` shows an inline error, and the breakpoint stays pending.
     """
 
-    def __init__(self, graph: Any, config: Callable[[], Mapping[str, Any]], pending: PendingCalls, *,
-                 continue_run: Callable[[], Any], note: Callable[[str], Any],
+    def __init__(self, pending: PendingCalls, *, continue_with: Callable[[Any, str | None, str], Any],
                  guard: Callable[[str, Callable[[], Any]], Callable[[Any], None]]) -> None:
-        self.graph, self.config, self.pending = graph, config, pending
-        self._continue, self._note = continue_run, note
+        self.pending = pending
+        self._continue_with = continue_with
         self.message = w.HTML("")
         self.body = HitlBody(Review("batched", pending.actions), self._button)
         n = len(pending.actions)
@@ -145,16 +148,14 @@ class ToolCallReview:
             return
         self._set_disabled(True)
         try:
-            decisions = self.body.answer()["decisions"]
-            summary = apply_decisions(self.graph, self.config(), self.pending, decisions)
+            values, as_node, label = state_edit(self.pending, self.body.answer()["decisions"])
+            self._continue_with(values, as_node, label)
         except Exception as exc:
             text = str(exc) if isinstance(exc, AnswerError) else f"{type(exc).__name__}: {exc}"
             self.message.value = f"<pre style='{PRE};color:#dc2626'>✖ {escape(text)}</pre>"
             self._set_disabled(False)
             return
-        self.message.value = f"<div style='color:#15803d;font-weight:bold'>✔ {escape(summary)}</div>"
-        self._note(f"Tool calls reviewed at the breakpoint: {summary}.")
-        self._continue()
+        self.message.value = f"<div style='color:#15803d;font-weight:bold'>✔ {escape(label)}</div>"
 
     def _set_disabled(self, flag: bool) -> None:
         from ._panels import walk

@@ -187,9 +187,8 @@ class RunView(w.VBox, RunObserver):
             return []
         if pending is None:
             return []
-        return [ToolCallReview(handle.graph, lambda: handle.config, pending, continue_run=handle.resume,
-                               note=lambda text: handle.journal.add("info", text=text, status="done"),
-                               guard=self._guard).box]
+        return [ToolCallReview(pending, guard=self._guard, continue_with=lambda values, as_node, label:
+                               handle.continue_with(values, as_node=as_node, label=label)).box]
 
     def _show_breakpoint(self, box: w.Widget, entry: Entry) -> None:
         box.children[0].value = entry_html(entry)

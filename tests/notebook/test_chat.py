@@ -228,7 +228,8 @@ def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the
     result = handle.wait(5)
     assert tools.ran == [("book_hotel", {"city": "Lisbon", "nights": 5, "breakfast": False, "guests": None})]
     assert result["messages"][-1].content == "Booked."
-    assert any("edited book_hotel" in e.text for e in handle.record.entries if e.kind == "info")  # audit trail
+    [bp] = [e for e in handle.record.entries if e.kind == "breakpoint"]  # the decision, as the audit trail reads it
+    assert bp.decision.label == 'edited book_hotel → {"city": "Lisbon", "nights": 5, "breakfast": false}'
     [edit] = [e for e in handle.record.entries if e.node == "state update"]  # the replaced message, marked
     assert edit.chat[0][1] is True and edit.chat[0][0].tool_calls[0]["args"] == {"city": "Lisbon", "nights": 5,
                                                                            "breakfast": False}
@@ -424,3 +425,22 @@ def test_an_agent_subgraph_node_shows_its_conversation_and_each_reply_streams_as
     assert entry.tokens == 'Looking.\n🔧 search_flights {"destination": "Rome"}\n\nRome it is.'
 
     assert [type(m).__name__ for m, _ in entry.chat] == ["AIMessage", "ToolMessage", "AIMessage"]
+
+
+def test_continue_with_edits_only_a_breakpoint_the_run_still_shows(eng, start):
+    from hitl_notebook.notebook import DecisionNotAppliedError, RunStateError
+
+    tools = TravelTools()
+    model = ScriptedChatModel.replying(calls(("book_hotel", {"city": "Lisbon"})), "Booked.")
+    agent = react(eng, model, tools.tools, interrupt_before=["tools"])
+    handle = start(agent, {"messages": [("user", "hotel")]})
+    agent.update_state(handle.config, {"messages": [HumanMessage("changed my mind", id="elsewhere")]})
+    with pytest.raises(DecisionNotAppliedError, match="Edited book_hotel was not applied: the thread moved on"):
+        handle.continue_with({"messages": [HumanMessage("mine")]}, label="edited book_hotel")
+    assert agent.get_state(handle.config).values["messages"][-1].content == "changed my mind"  # nothing edited
+    assert handle.status is RunStatus.WAITING and tools.ran == []
+
+    asking = start(tool_loop(eng, ScriptedChatModel.replying(calls(("book", {"city": "Faro"})), "ok"),
+                             [inbox_tool(eng, [])]), {"messages": [("user", "Faro")]})
+    with pytest.raises(RunStateError, match="continue_with\\(\\) continues a breakpoint"):
+        asking.continue_with()
