@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from ._driver import (
     call_soon,
 )
 from ._engine import saver_loop
+from ._errors import DecisionConflictError
 from ._env import on_kernel_main_thread
 from ._journal import RunObserver
 from ._policy import HEADLESS_HINT
@@ -148,6 +150,36 @@ class RunHandle(RunDriver):
         self._launch(step)
         return self
 
+    def continue_with(self, values: Any = None, *, as_node: str | None = None, label: str = "continued",
+                      by: str | None = None) -> "RunHandle":
+        """At a static breakpoint: edit the thread's state with ``graph.update_state(config, values, as_node=...)``,
+        then continue, as LangGraph's docs review a pending tool call (``update_state`` then ``invoke(None)``).
+        ``label`` is the decision recorded on the breakpoint (e.g. ``"edited book_hotel"``).
+
+        Raises ``RunStateError`` when the run is not paused at a breakpoint (answer interrupts with ``resume``),
+        and :class:`DecisionConflictError` when the thread moved on since the run paused (nothing is edited).
+        """
+        with self._lock:
+            self._check_answerable(None)
+            if self._pending:
+                raise RunStateError("continue_with() continues a breakpoint; this run waits for interrupts: answer "
+                                    "them with resume(value) or in their panels.")
+            if values is not None:
+                paused_at = self._delivery.paused_at
+                if paused_at is not None and _checkpoint_of(self.graph.get_state(self.config)) != paused_at:
+                    raise DecisionConflictError(f"{label[:1].upper() + label[1:]} was not applied: the thread moved on since "
+                                                "this run paused (another kernel, process or handle continued it). "
+                                                "Nothing was edited. Reload it with show(graph, config).")
+                self.graph.update_state(self.config, values, as_node=as_node)
+                self._delivery.paused(self.graph.get_state(self.config))  # the edit is where the run goes on from
+            step, changed = self._claim(None, by=by or self.user)
+            for entry in changed:
+                if entry.kind == "breakpoint" and entry.decision is not None:
+                    entry.decision = replace(entry.decision, label=label)
+        self._announce(changed)
+        self._launch(step)
+        return self
+
     def stop(self) -> "RunHandle":
         """Stop the run: at once when it waits for a human, else after the running step (between supersteps)."""
         self._stop()
@@ -229,3 +261,7 @@ def _runs_on_this_loop(graph: Any) -> bool:
         return asyncio.get_running_loop() is loop
     except RuntimeError:
         return False
+
+
+def _checkpoint_of(state: Any) -> str | None:
+    return ((getattr(state, "config", None) or {}).get("configurable") or {}).get("checkpoint_id")

@@ -20,6 +20,7 @@ from ..constants import INTERRUPT, START
 from ..drawing.status import NodeStatus
 from ._answering import NO_CHECKPOINTER, AnsweringMixin
 from ._awaiting import AwaitingMixin, call_soon
+from ._chat import input_entry
 from ._delivery import Delivery, Undelivered
 from ._engine import engine_of
 from ._errors import DecisionNotAppliedError, RunPendingError, RunStateError, RunStoppedError
@@ -183,6 +184,7 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
         elif state.interrupts or state.next:
             self.journal.add("info", text=f"Thread {self.thread_id!r} restored from its checkpoint (step {step}); "
                                           "nothing was re-run.", status="done")
+            input_entry(self.journal, state.values)  # the conversation so far, when the state holds messages
             for name in self._ran_before(state):
                 self.journal.node_status(name, NodeStatus.DONE)
             self._enter_waiting(state)

@@ -39,7 +39,8 @@ __all__ = [
 DECISIONS = ("approve", "edit", "reject", "respond")
 # What a review config without ``allowed_decisions`` allows (the middleware always sends it; older payloads may not).
 _DEFAULT_ALLOWED = ("approve", "edit", "reject")
-_PAST = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded to"}
+_PAST = {"approve": "approved", "edit": "edited", "reject": "rejected", "respond": "responded to",
+         "ignore": "ignored"}
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,10 @@ class Action:
 class Review:
     """A HITL interrupt read for answering: its actions, its mode, and the schema the answer must fit."""
 
-    mode: Literal["batched", "per_call"]
+    mode: Literal["batched", "per_call", "inbox"]
     actions: tuple[Action, ...]
     schema: dict[str, Any] | None = None
+    payload: Any = None  # the interrupt's value (``inbox``: a list is answered with a list, see ._inbox)
 
     def answer(self, decisions: Sequence[Mapping[str, Any]]) -> Any:
         """The resume value for ``decisions`` (one per action, in order), checked before it is sent.
@@ -76,6 +78,10 @@ class Review:
         if len(decisions) != len(self.actions):
             raise ValueError(f"{len(decisions)} decision(s) for {len(self.actions)} tool call(s); "
                              "give one decision per tool call, in order")
+        if self.mode == "inbox":
+            from ._inbox import inbox_answer
+
+            return inbox_answer(self.payload, decisions)
         value: Any = dict(decisions[0]) if self.mode == "per_call" else {"decisions": [dict(d) for d in decisions]}
         if self.mode == "per_call" and self.schema:
             errors = _schema.check(self.schema, value)
@@ -110,6 +116,13 @@ def hitl_review(interrupt: Any) -> Review | None:
         return _per_call(value, schema if isinstance(schema, dict) else None)
     if is_hitl_request(value) and not schema:
         return Review("batched", tuple(hitl_actions(value)))
+    from ._inbox import inbox_actions, is_inbox_request
+
+    if is_inbox_request(value) and not schema:
+        try:
+            return Review("inbox", tuple(inbox_actions(value)), payload=value)
+        except ValueError:  # a request that allows nothing: the generic panel shows it
+            return None
     return None
 
 
@@ -228,6 +241,8 @@ def describe_decisions(value: Any, interrupt: Any = None) -> str | None:
     decisions the labels are joined with ``", "``. Tool names come from ``interrupt`` when given.
     """
     review = hitl_review(interrupt) if interrupt is not None else None
+    if review is not None and review.mode == "inbox":
+        value = {"decisions": [_from_inbox(r) for r in (value if isinstance(value, list) else [value])]}
     if isinstance(value, Mapping) and isinstance(value.get("decisions"), list):
         decisions = list(value["decisions"])
     elif isinstance(value, Mapping) and value.get("type") in DECISIONS and (
@@ -241,6 +256,18 @@ def describe_decisions(value: Any, interrupt: Any = None) -> str | None:
         name = names[i] if i < len(names) else None
         parts.append(_label_one(decision, name) if isinstance(decision, Mapping) else "answered")
     return ", ".join(parts) or "answered"
+
+
+def _from_inbox(response: Any) -> Any:
+    """An Agent Inbox ``HumanResponse`` as the decision it answers (for its label)."""
+    if not isinstance(response, Mapping):
+        return response
+    kind, args = response.get("type"), response.get("args")
+    if kind == "edit" and isinstance(args, Mapping):
+        return {"type": "edit", "edited_action": {"name": args.get("action")}}
+    if kind == "response":
+        return {"type": "respond", "message": args}
+    return {"type": {"accept": "approve"}.get(str(kind), kind)}
 
 
 def _label_one(decision: Mapping[str, Any], name: str | None) -> str:

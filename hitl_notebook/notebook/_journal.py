@@ -13,7 +13,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from ..drawing.status import NodeStatus
-from . import _capture
+from . import _capture, _chat
 from ._coalesce import Coalescer
 from ._record import Entry, EntryKind, RunRecord, RunStatus
 from ._terminal import feed
@@ -51,6 +51,8 @@ class Journal:
         self.statuses: dict[str, NodeStatus] = {}
         self.text = Coalescer(self._deliver, interval)
         self._ids = itertools.count(1)
+        self.seen_messages: set[str] = set()  # ids of the chat messages in the state (see _chat.input_entry)
+        self.shown_messages: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, entry key) (see _chat.claim)
         self._reporting = threading.local()
 
     # -- entries -----------------------------------------------------------------------------------------------
@@ -61,7 +63,9 @@ class Journal:
     def insert(self, kind: EntryKind, *, key: str | None = None, **fields: Any) -> Entry:
         """Append an entry to the record without announcing it yet (see :meth:`add`)."""
         with self.lock:
-            return self.record.add(Entry(key=key or self.new_key(kind), kind=kind, **fields))
+            entry = self.record.add(Entry(key=key or self.new_key(kind), kind=kind, **fields))
+            self._claim(entry)
+            return entry
 
     def add(self, kind: EntryKind, *, key: str | None = None, **fields: Any) -> Entry:
         """Append an entry and announce it."""
@@ -74,7 +78,14 @@ class Journal:
         with self.lock:
             for name, value in fields.items():
                 setattr(entry, name, value)
+            if "update" in fields:
+                self._claim(entry)
         self.emit("on_change", entry)
+
+    def _claim(self, entry: Entry) -> None:
+        """The chat messages a node entry's update shows: each message once across the run (see :mod:`._chat`)."""
+        if entry.kind == "node" and entry.has_update:
+            entry.chat = _chat.claim(self.shown_messages, entry.key, entry.update)
 
     def error(self, where: str, exc: BaseException) -> Entry:
         """An error entry with the traceback (the user's frames first, library frames folded; see _traceback)."""
@@ -85,9 +96,9 @@ class Journal:
             self.change(entry, error=None)
         return self.add("error", node=where, text=trace.text(), error=trace.headline, status="error", trace=trace)
 
-    def write(self, entry: Entry, text: str) -> None:
-        """Stream ``text`` into ``entry`` (coalesced)."""
-        self.text.add(entry.key, text)
+    def write(self, entry: Entry, text: str, *, tokens: bool = False) -> None:
+        """Stream ``text`` into ``entry`` (coalesced); ``tokens``: chat-model tokens, kept apart from prints."""
+        self.text.add((entry.key, "tokens") if tokens else entry.key, text)
 
     def node_status(self, node: str | None, status: NodeStatus) -> None:
         if node is None:
@@ -103,9 +114,13 @@ class Journal:
         items = []
         with self.lock:
             for key, text in batch.items():
-                entry = self.record.get(str(key))
+                tokens = isinstance(key, tuple)
+                entry = self.record.get(str(key[0] if tokens else key))
                 if entry is not None:
-                    entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
+                    if tokens:
+                        entry.tokens += text
+                    else:
+                        entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
                     items.append((entry, text))
         if items:
             self.emit("on_stream", items)

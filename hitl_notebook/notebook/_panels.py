@@ -8,7 +8,7 @@ not fit (invalid JSON, a schema violation, or the graph's own validation).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,8 +53,10 @@ class Panel(w.VBox):
 
     def __init__(self, entry: Entry, *, answer: Callable[[str, Any], Any], approve_value: Any = "approve",
                  reject_value: Any = "reject", resumable: bool = True, blocked_reason: str = "",
-                 report: Callable[[str, BaseException], None] | None = None) -> None:
+                 report: Callable[[str, BaseException], None] | None = None,
+                 tool_schemas: Callable[[], Mapping[str, dict[str, Any]]] | None = None) -> None:
         assert entry.interrupt is not None
+        self.tool_schemas = tool_schemas  # the graph's tools' argument schemas, asked for by tool-call reviews
         self.entry = entry
         self.report = report
         self.interrupt = entry.interrupt
@@ -276,6 +278,10 @@ class Panel(w.VBox):
     def _hitl(self) -> w.Widget:
         review = hitl_review(self.interrupt)
         assert review is not None
+        if self.tool_schemas is not None:  # type the edit forms from the tools' own schemas where the payload has none
+            from ._chat_review import with_schemas
+
+            review = with_schemas(review, self.tool_schemas())
         body = HitlBody(review, lambda label, compute: _button(label, "primary", "paper-plane", compute, self))
         self.hitl = body
         return body.box

@@ -71,6 +71,8 @@ class Entry:
     kind: EntryKind
     node: str | None = None
     text: str = ""
+    tokens: str = ""  # chat-model tokens streamed by the node (shown as the live assistant message)
+    chat: list[Any] | None = None  # the update's messages this entry shows, with an "edited" flag (see _chat.claim)
     update: Any = _UNSET
     status: str = "running"
     cached: bool = False

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..constants import INTERRUPT
 from ..drawing.status import NodeStatus
-from . import _capture
+from . import _capture, _chat
 from ._engine import Engine, needs_async, saver_loop, task_path
 from ._journal import Journal
 from ._record import Entry
@@ -54,6 +54,7 @@ class Segment:
         self._opened = threading.Condition(self._lock)  # notified when a task's entry opens
         self._untracked: set[str] = set()  # nested tasks that got no entry of their own (a subgraph's nodes)
         self._at_boundary = True  # no task has started since the last ``values`` chunk (the end of a superstep)
+        self._replying: dict[str, Any] = {}  # entry key -> id of the chat message whose tokens stream into it
 
     def run(self, graph: Any, input: Any, config: dict[str, Any], cancel: threading.Event) -> BaseException | None:
         """Drive the stream to its end; returns the exception that ended it, if any (never raises).
@@ -114,6 +115,10 @@ class Segment:
                 self._token(chunk)
             return
         if mode == "values":
+            if self.values is UNSET and not self.started:  # the state the input made: show its new messages
+                _chat.input_entry(self.journal, chunk)
+            else:
+                _chat.remember(self.journal, chunk)
             self.values = chunk
             self._at_boundary = True
         elif mode == "tasks":
@@ -144,7 +149,7 @@ class Segment:
         elif mode == "messages":
             self._token(chunk)
 
-    def _write(self, path: list[tuple[str, str]], chunk: Any) -> None:
+    def _write(self, path: list[tuple[str, str]], chunk: Any, *, tokens: bool = False) -> None:
         """Streamed output of the task at ``path`` (see :func:`task_path`): the entry of its deepest task that has
         one, else the only running task's (LangGraph does not say which root task wrote a ``custom`` chunk)."""
         entry = self._owner(path)
@@ -152,7 +157,7 @@ class Segment:
             with self._lock:
                 running = list(self._open.values())
             entry = running[0] if len(running) == 1 else self._misc_entry()
-        self.journal.write(entry, chunk_text(chunk))
+        self.journal.write(entry, chunk_text(chunk), tokens=tokens)
 
     def _owner(self, path: list[tuple[str, str]]) -> Entry | None:
         with self._lock:
@@ -163,14 +168,21 @@ class Segment:
         return None
 
     def _token(self, chunk: Any) -> None:
-        """A ``messages`` chunk: stream a chat model's token text; whole messages also arrive as node updates."""
+        """A ``messages`` chunk: stream a chat model's token text into the node's live assistant message (see
+        :mod:`._chat`); whole messages also arrive as node updates."""
         message, metadata = chunk
         if not type(message).__name__.endswith("Chunk"):
             return
-        text = getattr(message, "text", "")
-        text = str(text) if isinstance(text, str) else text()  # a property in langchain-core 1.x, a method before
+        text = _chat.chunk_text(message)
         if text:
-            self._write(task_path((metadata or {}).get("langgraph_checkpoint_ns")), text)
+            path = task_path((metadata or {}).get("langgraph_checkpoint_ns"))
+            # a new model reply in the same entry (e.g. an agent subgraph's next turn) starts a new paragraph
+            owner = self._owner(path)
+            key, ident = (owner.key if owner is not None else ""), getattr(message, "id", None)
+            if ident is not None and self._replying.get(key, ident) != ident:
+                text = "\n\n" + text
+            self._replying[key] = ident
+            self._write(path, text, tokens=True)
 
     def on_print(self, text: str, stream: str) -> None:
         """The print sink: runs on the node's own thread, so the engine's ``get_config()`` names the task."""

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
+from ._chat import chat_html, chat_text, role_of, split_update, summarize, tokens_html
 from ._payloads import pretty, question_of
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
@@ -71,8 +72,7 @@ def entry_html(entry: Entry) -> str:
         parts = [f"<div style='{_BOX.format('#a1a1aa')}'><b>{icon} {title}</b>{suffix}"]
         if entry.text:
             parts.append(f"<pre style='{_PRE}'>{terminal_html(entry.text)}</pre>")
-        if entry.has_update:
-            parts.append(f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(entry.update))}</pre>")
+        parts.append(_chat_part(entry))
         if entry.error:
             parts.append(f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>")
         return "".join(parts) + "</div>"
@@ -90,8 +90,20 @@ def entry_html(entry: Entry) -> str:
                 f"{trace_html(entry.trace, entry.text, _PRE)}</div>")
     if entry.kind == "result":
         return (f"<div style='{_BOX.format('#16a34a')}'><b>■ done</b>"
-                f"<pre style='{_PRE}'>{escape(_short(entry.update))}</pre></div>")
+                f"<pre style='{_PRE}'>{escape(_result_text(entry.update))}</pre></div>")
     return f"<div style='{_BOX.format('#e4e4e7')};color:#52525b'><i>{escape(entry.text)}</i></div>"
+
+
+def _chat_part(entry: Entry) -> str:
+    """A node entry's messages as a conversation (see :mod:`._chat`), its streamed tokens as the assistant's
+    message until the node's own message replaces them, and the rest of its update as JSON."""
+    messages, rest = split_update(entry.update) if entry.has_update else ([], None)
+    html = chat_html(messages if entry.chat is None else entry.chat)  # entry.chat: each message once in the run
+    if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
+        html = tokens_html(entry.tokens, live=entry.status == "running") + html
+    if entry.has_update and (rest is not None or not messages):
+        html += f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(rest if messages else entry.update))}</pre>"
+    return html
 
 
 def _decision_html(entry: Entry) -> str:
@@ -112,8 +124,13 @@ def entry_text(entry: Entry) -> str:
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
             lines.append(plain_text(entry.text).rstrip("\n"))
-        if entry.has_update:
-            lines.append(f"  → {_short(entry.update)}")
+        messages, rest = split_update(entry.update) if entry.has_update else ([], None)
+        if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
+            lines.append(entry.tokens)
+        if messages:
+            lines.append(chat_text(messages if entry.chat is None else entry.chat))
+        if entry.has_update and (rest is not None or not messages):
+            lines.append(f"  → {_short(rest if messages else entry.update)}")
         if entry.error:
             lines.append(f"  ✖ {entry.error}")
         return "\n".join(lines)
@@ -128,7 +145,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "error":
         return f"✖ {entry.error} ({entry.node})\n{entry.text}"
     if entry.kind == "result":
-        return f"■ done: {_short(entry.update)}"
+        return f"■ done: {_result_text(entry.update)}"
     text = entry.text
     if entry.decision is not None:
         text += "\n" + entry.decision.caption()
@@ -143,6 +160,12 @@ def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunReco
         extra += f"<div style='color:#b45309'>{escape(HEADLESS_HINT)}</div>"
     return (f"<div class='hitl-notebook-run' style='font-family:var(--jp-ui-font-family,sans-serif)'>"
             f"<div><b>{escape(title)}</b> {status_badge(status)}</div>{extra}{graph_html}{entries}</div>")
+
+
+def _result_text(value: Any) -> str:
+    """The run's result, its chat messages counted (they are shown in the conversation above)."""
+    summary = summarize(value)
+    return summary if isinstance(summary, str) and summary is not value else _short(summary)
 
 
 def _short(value: Any, limit: int = 2000) -> str:

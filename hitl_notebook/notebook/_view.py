@@ -39,6 +39,7 @@ class RunView(w.VBox, RunObserver):
         self._lock = threading.RLock()
         self._entries: dict[str, w.Widget] = {}
         self._statuses: Mapping[str, NodeStatus] = {}
+        self._schemas: Mapping[str, Any] | None = None
         self.picture = GraphPicture(handle.graph)
         self.title = w.HTML(self._title(RunStatus.RUNNING))
         self.stop_button = w.Button(description="Stop", icon="stop", tooltip="Stop after the running step")
@@ -143,7 +144,7 @@ class RunView(w.VBox, RunObserver):
                 widget = Panel(entry, answer=lambda iid, value: handle.answer(iid, value, by=handle.user),
                                approve_value=handle.approve_value, reject_value=handle.reject_value,
                                resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER,
-                               report=handle.journal.report)
+                               report=handle.journal.report, tool_schemas=self._tool_schemas)
             elif entry.kind == "breakpoint":
                 widget = self._breakpoint(entry)
             else:
@@ -164,13 +165,36 @@ class RunView(w.VBox, RunObserver):
 
         go.on_click(self._guard("Continue", lambda: press(self.handle.resume)))
         stop.on_click(self._guard("Stop", lambda: press(self.handle.stop)))
-        box = w.VBox([w.HTML(entry_html(entry)), w.HBox([go, stop])])
-        return box
+        return w.VBox([w.HTML(entry_html(entry)), w.HBox([go, stop]), *self._tool_review()])
+
+    def _tool_schemas(self) -> Mapping[str, Any]:
+        """The graph's tools' argument schemas (read once, when a tool-call review first asks)."""
+        if self._schemas is None:
+            from ._chat_review import tool_schemas
+
+            self._schemas = tool_schemas(self.handle.graph)
+        return self._schemas
+
+    def _tool_review(self) -> list[w.Widget]:
+        """Approve / Edit / Reject cards when the breakpoint is before a tools node (see :mod:`._chat_review`)."""
+        from ._chat_review import ToolCallReview, pending_calls
+
+        handle = self.handle
+        try:
+            pending = pending_calls(handle.graph, handle.graph.get_state(handle.config)) if handle.resumable else None
+        except Exception as exc:  # the plain Continue / Stop still work
+            handle.journal.report("tool call review", exc)
+            return []
+        if pending is None:
+            return []
+        return [ToolCallReview(pending, guard=self._guard, continue_with=lambda values, as_node, label:
+                               handle.continue_with(values, as_node=as_node, label=label)).box]
 
     def _show_breakpoint(self, box: w.Widget, entry: Entry) -> None:
         box.children[0].value = entry_html(entry)
-        for button in box.children[1].children:
-            button.disabled = True
+        for control in walk(box):
+            if control.has_trait("disabled"):
+                control.disabled = True
 
     def _guard(self, where: str, fn: Any) -> Any:
         def handler(_: Any) -> None:

@@ -262,7 +262,7 @@ def test_run_view_clicks_edit_and_reject_reach_the_agent(start, mode):
         for choice in toggles(panel):
             if [v for _, v in choice.options] == FULL:
                 choice.value = "edit"
-                [nights] = visible(panel, NumberText)
+                [nights] = [x for x in visible(panel, NumberText) if x.value == "2"]  # the other card has max_price
                 nights.value = "7"
             else:
                 choice.value = "reject"
