@@ -47,11 +47,23 @@ def schema_hints(schema: Any) -> dict[str, Any]:
     return {k: v for k, v in hints.items() if k != "__slots__"}
 
 
+def _without_key_marker(annotation: Any) -> Any:
+    """``T`` for ``Required[T]`` / ``NotRequired[T]`` (typing's or typing_extensions'), else ``annotation``.
+
+    ``get_type_hints(include_extras=True)`` keeps these markers around a TypedDict key's ``Annotated[...]``.
+    """
+    while getattr(get_origin(annotation), "_name", None) in ("Required", "NotRequired"):
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
 def _reducer_of(annotation: Any) -> Callable[[Any, Any], Any] | None:
     """The reducer of ``Annotated[T, reducer]``: its last metadata item, when callable (as LangGraph 1.2).
 
-    Raises ``ValueError`` (LangGraph's text) when that callable does not take exactly two positional arguments.
+    ``NotRequired[Annotated[T, reducer]]`` has it too. Raises ``ValueError`` (LangGraph's text) when that callable
+    does not take exactly two positional arguments.
     """
+    annotation = _without_key_marker(annotation)
     if get_origin(annotation) is not Annotated:
         return None
     reducer = annotation.__metadata__[-1]
@@ -71,6 +83,7 @@ def _reducer_of(annotation: Any) -> Callable[[Any, Any], Any] | None:
 
 
 def _base_type(annotation: Any) -> Any:
+    annotation = _without_key_marker(annotation)
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     return annotation

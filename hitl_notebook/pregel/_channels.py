@@ -7,6 +7,7 @@ Control flow uses ``Ephemeral`` (``branch:to:<node>`` and the input), ``NamedBar
 
 from __future__ import annotations
 
+import collections.abc
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -171,11 +172,30 @@ class BinaryOperatorAggregate(Channel):
         return True
 
 
+# Abstract containers start as their concrete counterpart, as LangGraph 1.2's BinaryOperatorAggregate: with
+# ``Annotated[Sequence[BaseMessage], add_messages]`` the first input then goes through the reducer (and is coerced
+# to messages) instead of being stored raw.
+_CONCRETE = {
+    collections.abc.Sequence: list, collections.abc.MutableSequence: list,
+    collections.abc.Set: set, collections.abc.MutableSet: set,
+    collections.abc.Mapping: dict, collections.abc.MutableMapping: dict,
+}
+
+
+def _bare_type(type_: Any) -> Any:
+    """``type_`` without ``Annotated`` / ``Required`` / ``NotRequired`` and type arguments."""
+    while (origin := getattr(type_, "__origin__", None)) is not None:
+        # Required / NotRequired of typing or typing_extensions (special forms, told apart by name)
+        marker = getattr(origin, "_name", None) in ("Required", "NotRequired")
+        type_ = type_.__args__[0] if marker else origin
+    return type_
+
+
 def _empty_value(type_: Any) -> Any:
-    origin = getattr(type_, "__origin__", None) or type_
+    bare = _bare_type(type_)
     try:
-        return origin()
-    except Exception:  # abstract types such as Sequence have no empty value
+        return _CONCRETE.get(bare, bare)()
+    except Exception:  # other abstract or argument-taking types have no empty value
         return MISSING
 
 
