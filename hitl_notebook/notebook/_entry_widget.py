@@ -15,8 +15,11 @@ import ipywidgets as w
 from ._record import Entry
 from ._static import node_head_html, node_tail_html
 from ._stream_text import StreamText
+from ._terminal import plain_text
 
 __all__ = ["EntryWidget"]
+
+_REWRITES = ("\r", "\b", "\x1b")  # what makes a line read differently on a terminal than as written
 
 
 class EntryWidget(w.VBox):
@@ -26,6 +29,9 @@ class EntryWidget(w.VBox):
     def __init__(self, entry: Entry) -> None:
         self._lock = threading.RLock()
         self._shown: dict[str, tuple[w.Output, int]] = {}  # display id -> (its Output part, index in it)
+        self._cut = 0  # where the last line starts in the entry's stored text
+        self._last = 0  # characters the last line shows now
+        self._plain = True  # the last line is shown exactly as stored (no \r, \b or escape codes)
         self.head = w.HTML(node_head_html(entry))
         self.body = w.VBox(layout=w.Layout(margin="0 0 0 14px"))
         self.tail = w.HTML(node_tail_html(entry), layout=w.Layout(margin="0 0 0 14px"))
@@ -33,7 +39,7 @@ class EntryWidget(w.VBox):
                          layout=w.Layout(width="100%", margin="3px 0", padding="3px 6px",
                                          border_left="3px solid #a1a1aa"))
         self.add_class("hitl-entry")
-        self.append(entry.text)
+        self.stream(entry, entry.text)
         for output in entry.outputs:
             self.display(output, update=False)
 
@@ -50,15 +56,29 @@ class EntryWidget(w.VBox):
         if self.tail.value != tail:
             self.tail.value = tail
 
-    def append(self, text: str) -> None:
-        """Stream ``text`` into the last text part (a new one after a display output)."""
-        if not text:
+    def stream(self, entry: Entry, batch: str) -> None:
+        """Show ``batch``, which was just added to ``entry.text`` (stored the way a terminal shows it, see
+        ``_terminal.feed``). Plain text goes as it is; a batch with ``\r``, ``\b`` or escape codes re-sends only
+        the last line, as plain text (a progress bar costs its line per update, not the whole text)."""
+        if not batch:
             return
         with self._lock:
-            last = self.body.children[-1] if self.body.children else None
-            if isinstance(last, StreamText):
-                last.append(text)
-                return
+            text = entry.text
+            if self._plain and not any(c in batch for c in _REWRITES):
+                self._append(batch, 0)
+            else:
+                self._append(plain_text(text[self._cut:]), self._last)
+            self._cut = text.rfind("\n") + 1
+            line = text[self._cut:]
+            self._plain = not any(c in line for c in _REWRITES)
+            self._last = len(line if self._plain else plain_text(line))
+
+    def _append(self, text: str, drop: int) -> None:
+        """Into the last text part (a new one after a display output, where nothing is dropped)."""
+        last = self.body.children[-1] if self.body.children else None
+        if isinstance(last, StreamText):
+            last.append(text, drop)
+        elif text:
             self.body.children = (*self.body.children, StreamText(text))
 
     def display(self, output: dict[str, Any], update: bool) -> None:
@@ -87,5 +107,6 @@ class EntryWidget(w.VBox):
         with self._lock:
             parts, self.body.children = self.body.children, ()
             self._shown.clear()
+            self._cut, self._last, self._plain = 0, 0, True
         for part in parts:
             part.close()

@@ -24,6 +24,12 @@ _ESM = r"""
 const KEEP = 100000;  // characters a view keeps on the page; earlier ones wait behind a "show" button
 const BUFFERS = new Map();  // key -> {parts (batch n at n-1), n, chars, lines, views}: shared by a model's views
 function newlines(text) { let n = 0; for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++; return n; }
+// batch n is [d, a]: drop the last d characters (the line a terminal rewrote), then add a
+function whole(s) {
+  let text = "";
+  for (const op of s.parts) if (op) text = text.slice(0, text.length - op[0]) + op[1];
+  return text;
+}
 function state(model) {
   const key = model.get("key");
   let s = BUFFERS.get(key);
@@ -37,15 +43,16 @@ export default {
     const s = state(model);
     const onMsg = (msg) => {
       if (msg.f !== undefined) {
-        for (let i = msg.from; i <= msg.to; i++) s.parts[i - 1] = i === msg.from ? msg.f : "";
+        msg.f.forEach((op, i) => { s.parts[msg.from - 1 + i] = op; });
         s.n = Math.max(s.n, msg.to);
-        const text = s.parts.join("");
+        const text = whole(s);
         s.chars = text.length; s.lines = newlines(text);
         for (const v of s.views) v.reset();
       } else if (msg.a !== undefined && msg.n > s.n) {
         if (msg.n > s.n + 1) model.send({ sync: [s.n + 1, msg.n - 1] });
-        s.parts[msg.n - 1] = msg.a; s.n = msg.n; s.chars += msg.a.length; s.lines += newlines(msg.a);
-        for (const v of s.views) v.append(msg.a);
+        const op = [msg.d || 0, msg.a];
+        s.parts[msg.n - 1] = op; s.n = msg.n; s.chars += msg.a.length - op[0]; s.lines += newlines(msg.a);
+        for (const v of s.views) v.append(op);
       }
     };
     model.on("msg:custom", onMsg);
@@ -94,19 +101,26 @@ export default {
       more.textContent = `show ${hidden.toLocaleString()} earlier line${hidden === 1 ? "" : "s"}`;
       pre.hidden = !pre.firstChild;
     };
+    const drop = (d) => {  // only ever the last line, which the kept blocks always hold
+      while (d > 0 && pre.lastChild) {
+        const last = pre.lastChild, n = last.firstChild.length;
+        if (n <= d) { d -= n; kept -= n; last.remove(); }
+        else { last.firstChild.deleteData(n - d, d); kept -= d; d = 0; }
+      }
+    };
     const flush = () => {
       frame = 0;
       const follow = atEnd();
-      for (const text of pending) block(text);
+      for (const [d, text] of pending) { drop(d); block(text); }
       pending = [];
       trim();
       if (follow) pre.scrollTop = pre.scrollHeight;
     };
     const view = {
-      append(text) { pending.push(text); if (!frame) frame = requestAnimationFrame(flush); },
+      append(op) { pending.push(op); if (!frame) frame = requestAnimationFrame(flush); },
       reset() {
         pending = []; pre.replaceChildren(); kept = 0; keptLines = 0;
-        let text = s.parts.join("");
+        let text = whole(s);
         if (!all && text.length > KEEP) {
           const start = text.indexOf("\n", text.length - KEEP) + 1;
           text = text.slice(start || text.length - KEEP);
@@ -133,7 +147,7 @@ class StreamText(anywidget.AnyWidget):
 
     def __init__(self, text: str = "") -> None:
         super().__init__(key=uuid.uuid4().hex)
-        self._parts: list[str] = []
+        self._parts: list[tuple[int, str]] = []  # batch n at n-1: (characters dropped from the end, text added)
         self._seq = 0
         self._lock = threading.Lock()  # sequence numbers follow the order the messages are sent in
         self.on_msg(self._on_front_end)
@@ -141,26 +155,30 @@ class StreamText(anywidget.AnyWidget):
 
     @property
     def text(self) -> str:
-        """Everything appended so far."""
+        """Everything shown now (all batches applied)."""
         with self._lock:
-            return "".join(self._parts)
+            text = ""
+            for drop, added in self._parts:
+                text = text[: len(text) - drop] + added
+            return text
 
-    def append(self, text: str) -> None:
-        """Add ``text`` at the end; one comm message that carries ``text`` only."""
-        if not text:
+    def append(self, text: str, drop: int = 0) -> None:
+        """Drop the last ``drop`` characters (a line a terminal rewrites: ``\r``), then add ``text``; one comm
+        message that carries only that."""
+        if not text and not drop:
             return
         with self._lock:
-            self._parts.append(text)
+            self._parts.append((drop, text))
             self._seq += 1
-            self.send({"a": text, "n": self._seq})
+            self.send({"a": text, "n": self._seq, **({"d": drop} if drop else {})})
 
     def _on_front_end(self, _: Any, content: Any, buffers: Any = None) -> None:
         """``{"sync": [first, last]}``: the front end lacks batches ``first..last`` (``last`` -1: up to the newest);
-        they are sent again as one message ``{"f": text, "from": first, "to": last}``."""
+        they are sent again as one message ``{"f": [[drop, text], ...], "from": first, "to": last}``."""
         span = content.get("sync") if isinstance(content, dict) else None
         if not (isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)):
             return
         with self._lock:
             first, last = max(span[0], 1), self._seq if span[1] < 0 else min(span[1], self._seq)
             if first <= last:
-                self.send({"f": "".join(self._parts[first - 1:last]), "from": first, "to": last})
+                self.send({"f": [list(p) for p in self._parts[first - 1:last]], "from": first, "to": last})

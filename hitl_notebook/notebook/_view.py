@@ -112,7 +112,7 @@ class RunView(w.VBox, RunObserver):
         for entry, text in items:
             widget = self._widget(entry)
             if isinstance(widget, EntryWidget):
-                widget.append(text)  # only the new text goes over the wire (see _stream_text)
+                widget.stream(entry, text)  # only the new text goes over the wire (see _stream_text)
             elif isinstance(widget, w.HTML):
                 widget.value = entry_html(entry)
 

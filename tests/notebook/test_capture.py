@@ -24,6 +24,7 @@ from hitl_notebook.notebook._journal import Journal, RunObserver
 from hitl_notebook.notebook._outputs import collapsed
 from hitl_notebook.notebook._record import Entry
 from hitl_notebook.notebook._stream_text import StreamText
+from hitl_notebook.notebook._terminal import feed
 
 
 class Recorder:
@@ -151,12 +152,18 @@ def test_journal_keeps_text_and_displays_in_order_and_clears_now_or_at_the_next_
                            ("text", "b"), ("clear",)]
 
 
+def _feed(widget: EntryWidget, entry: Entry, text: str) -> None:
+    entry.text = feed(entry.text, text)  # as the journal stores it
+    widget.stream(entry, text)
+
+
 def test_entry_widget_orders_parts_and_clears_only_itself(comms):
-    widget = EntryWidget(Entry(key="k", kind="node", node="n", text="first "))
-    widget.append("line\n")
+    entry = Entry(key="k", kind="node", node="n", text="first ")
+    widget = EntryWidget(entry)
+    _feed(widget, entry, "line\n")
     widget.display({"data": {"text/plain": "x"}, "metadata": {}, "transient": {"display_id": "d"}}, update=False)
     widget.display({"data": {"text/plain": "y"}, "metadata": {}, "transient": {"display_id": "d"}}, update=True)
-    widget.append("after\n")
+    _feed(widget, entry, "after\n")
     parts = widget.body.children
     assert [isinstance(p, k) for p, k in zip(parts, (StreamText, w.Output, StreamText))] == [True] * 3
     assert len(parts) == 3
@@ -164,6 +171,18 @@ def test_entry_widget_orders_parts_and_clears_only_itself(comms):
     assert widget.body.children[1].outputs[0]["data"] == {"text/plain": "y"}
     widget.clear()
     assert widget.body.children == () and widget.text == "" and all(p.comm is None for p in parts)
+
+
+def test_a_progress_bar_resends_only_its_line_and_colours_are_dropped_from_the_live_text(comms):
+    entry = Entry(key="k", kind="node", node="n")
+    widget = EntryWidget(entry)
+    for text in ("log line\n", "10%", "\r50%", "\r\x1b[32mdone\x1b[0m\n", "next\n"):
+        _feed(widget, entry, text)
+    [part] = widget.body.children
+    assert widget.text == "log line\ndone\nnext\n"
+    sent = [m["data"]["content"] for m in comms if m["comm"] == part.comm.comm_id and m["data"].get("method") == "custom"]
+    assert sent == [{"a": "log line\n", "n": 1}, {"a": "10%", "n": 2}, {"a": "50%", "n": 3, "d": 3},
+                    {"a": "done\n", "n": 4, "d": 3}, {"a": "next\n", "n": 5}]
 
 
 def test_stream_text_sends_each_batch_once_and_refills_what_a_front_end_missed(comms):
@@ -176,7 +195,7 @@ def test_stream_text_sends_each_batch_once_and_refills_what_a_front_end_missed(c
     text._on_front_end(text, {"sync": "bad"})
     sent = [m["data"]["content"] for m in comms if m["comm"] == text.comm.comm_id and m["data"].get("method") == "custom"]
     assert sent == [{"a": "a", "n": 1}, {"a": "bb", "n": 2}, {"a": "ccc", "n": 3},
-                    {"f": "abb", "from": 1, "to": 2}, {"f": "ccc", "from": 3, "to": 3}]
+                    {"f": [[0, "a"], [0, "bb"]], "from": 1, "to": 2}, {"f": [[0, "ccc"]], "from": 3, "to": 3}]
     assert text.text == "abbccc"
 
 
