@@ -19,15 +19,16 @@ Figures (see bench/README.md):
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
-import queue
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._kernel import ROOT, KernelSession
+
 COUNTED = {"comm_open", "comm_msg", "comm_close", "display_data", "update_display_data", "stream", "clear_output"}
 
 CELL = '''
@@ -52,17 +53,17 @@ def work(state):
 
 handle = run(StateGraph(S).add_node("work", work).add_edge(START, "work").compile(), {{}})
 '''
-REPORT = '''
-import json, os
-handle.wait(timeout=600)
-[entry] = [e for e in handle.record.entries if e.node == "work"]
-print(json.dumps({"last": LAST[0], "text": len(entry.text.encode()), "rss": _rss()}))
-'''
 RSS = '''
+import json, os
+
 def _rss():
     with open(f"/proc/{os.getpid()}/status") as f:
         return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
-import os; print(_rss())
+
+def _report():
+    handle.wait(timeout=600)
+    [entry] = [e for e in handle.record.entries if e.node == "work"]
+    return {"last": LAST[0], "text": len(entry.text.encode()), "rss": _rss()}
 '''
 
 
@@ -81,26 +82,34 @@ class Figures:
         return (self.iopub - 2 * self.text) / max(self.messages, 1)
 
 
+class _TimedSession(KernelSession):
+    """Notes when each IOPub message arrived (``arrived[i]`` for ``messages[i]``)."""
+
+    def __init__(self, **env: str) -> None:
+        super().__init__(**env)
+        self.arrived: list[float] = []
+
+    def next(self, timeout: float) -> dict | None:
+        msg = super().next(timeout)
+        if msg is not None:
+            self.arrived.append(time.time())
+        return msg
+
+
 def measure(lines: int = 20_000, width: int = 60, burst: int = 100, pause: float = 0.05, *,
             root: Path = ROOT, timeout: float = 600) -> Figures:
     """Run the workload in a fresh kernel whose ``hitl_notebook`` comes from ``root``; returns its figures."""
-    from jupyter_client.manager import KernelManager
-
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]))
-    km = KernelManager(kernel_name="python3", ip="127.0.0.1")  # loopback only
-    km.start_kernel(cwd=str(root), env=env)
-    client = km.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        rss_before = int(_printed(*_execute(client, RSS, timeout)))
+    path = os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
+    with _TimedSession(PYTHONPATH=path) as kernel:
+        kernel.run(RSS)
+        rss_before = int(kernel.value("_rss()"))
         began = time.time()
-        _, timed = _execute(client, CELL.format(lines=lines, width=width, burst=burst, pause=pause), timeout)
-        report_id, report_cell = _execute(client, REPORT, timeout)
-        report = json.loads(_printed(report_id, report_cell))
-        timed += [(at, m) for at, m in report_cell + _drain(client, quiet=1.0)  # the run went on meanwhile
-                  if not (m["msg_type"] == "stream" and m["content"]["text"].startswith('{"last"'))]
-        counted = [(at, m) for at, m in timed if m["msg_type"] in COUNTED]
+        first = len(kernel.messages)
+        kernel.run(CELL.format(lines=lines, width=width, burst=burst, pause=pause), timeout=timeout)
+        report = ast.literal_eval(kernel.value("_report()", timeout=timeout))
+        kernel.drain(quiet=1.0)
+        counted = [(at, m) for at, m in zip(kernel.arrived[first:], kernel.messages[first:])
+                   if m["msg_type"] in COUNTED and not (m["msg_type"] == "stream" and "'last'" in m["content"]["text"])]
         last_line = f"{lines - 1:08d} "
         arrivals = [at for at, m in counted if last_line in json.dumps(m["content"])]
         by_kind: dict[str, int] = {}
@@ -108,48 +117,10 @@ def measure(lines: int = 20_000, width: int = 60, burst: int = 100, pause: float
             kind = m["msg_type"]
             if kind == "comm_msg":
                 kind += ":" + str((m["content"].get("data") or {}).get("method"))
-            by_kind[kind] = by_kind.get(kind, 0) + _wire_size(client, m)
+            by_kind[kind] = by_kind.get(kind, 0) + _wire_size(kernel.client, m)
         return Figures(text=report["text"], iopub=sum(by_kind.values()), messages=len(counted),
                        lag=min(arrivals) - report["last"] if arrivals else float("inf"),
                        rss_delta=report["rss"] - rss_before, duration=report["last"] - began, by_kind=by_kind)
-    finally:
-        client.stop_channels()
-        km.shutdown_kernel(now=True)
-
-
-def _execute(client: Any, code: str, timeout: float) -> tuple[str, list[tuple[float, dict]]]:
-    """Run ``code``; returns its msg id and every IOPub message until the cell is idle, with arrival times."""
-    msg_id = client.execute(code)
-    got: list[tuple[float, dict]] = []
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            msg = client.get_iopub_msg(timeout=1)
-        except queue.Empty:
-            continue
-        got.append((time.time(), msg))
-        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                and msg["content"]["execution_state"] == "idle"):
-            return msg_id, got
-    raise TimeoutError(f"the cell did not finish in {timeout} s")
-
-
-def _printed(msg_id: str, got: list[tuple[float, dict]]) -> str:
-    """What the cell ``msg_id`` printed (its stream output); raises on an error in the cell."""
-    mine = [m for _, m in got if m["parent_header"].get("msg_id") == msg_id]
-    errors = [m["content"] for m in mine if m["msg_type"] == "error"]
-    if errors:
-        raise RuntimeError(f"{errors[0]['ename']}: {errors[0]['evalue']}")
-    return "".join(m["content"]["text"] for m in mine if m["msg_type"] == "stream")
-
-
-def _drain(client: Any, quiet: float) -> list[tuple[float, dict]]:
-    got = []
-    while True:
-        try:
-            got.append((time.time(), client.get_iopub_msg(timeout=quiet)))
-        except queue.Empty:
-            return got
 
 
 def _wire_size(client: Any, msg: dict) -> int:
