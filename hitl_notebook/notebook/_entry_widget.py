@@ -16,6 +16,7 @@ from ._record import Entry
 from ._static import node_head_html, node_tail_html
 from ._stream_text import StreamText
 from ._terminal import plain_text
+from ._text import escape
 
 __all__ = ["EntryWidget"]
 
@@ -47,6 +48,12 @@ class EntryWidget(w.VBox):
     def text(self) -> str:
         """The streamed text shown now (all text parts)."""
         return "".join(p.text for p in self.body.children if isinstance(p, StreamText))
+
+    @property
+    def value(self) -> str:
+        """What the entry shows now, as one HTML string (title, streamed text, update and error)."""
+        text = f"<pre>{escape(self.text)}</pre>" if self.text else ""
+        return self.head.value + text + self.tail.value
 
     def show(self, entry: Entry) -> None:
         """Refresh the title (status) and the update/error lines; streamed parts stay as they are."""

@@ -19,7 +19,7 @@ from ._coalesce import Coalescer
 from ._controller import RunHandle
 from ._driver import NO_CHECKPOINTER
 from ._entry_widget import EntryWidget
-from ._journal import RunObserver
+from ._journal import RunObserver, TokenText
 from . import _retire
 from ._outputs import collapsed
 from ._panels import Panel, walk
@@ -111,7 +111,9 @@ class RunView(w.VBox, RunObserver):
     def on_stream(self, items: list[tuple[Entry, str]]) -> None:
         for entry, text in items:
             widget = self._widget(entry)
-            if isinstance(widget, EntryWidget):
+            if isinstance(text, TokenText) and isinstance(widget, EntryWidget):
+                widget.show(entry)  # chat-model tokens: the live assistant message (see _chat)
+            elif isinstance(widget, EntryWidget):
                 widget.stream(entry, text)  # only the new text goes over the wire (see _stream_text)
             elif isinstance(widget, w.HTML):
                 widget.value = entry_html(entry)
