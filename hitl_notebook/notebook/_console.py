@@ -48,6 +48,9 @@ class ConsolePrinter(RunObserver):
         for _, text in items:
             self._write(text)
 
+    def on_display(self, entry: Entry, output: dict[str, Any], update: bool) -> None:
+        self._line(str((output.get("data") or {}).get("text/plain", "")))  # a terminal shows the plain form
+
     def on_entry(self, entry: Entry) -> None:
         if entry.kind == "interrupt":
             self._line(f"⏸ {entry.node or 'graph'} is waiting for a human:\n{_indent(pretty(_value(entry)))}")

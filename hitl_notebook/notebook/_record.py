@@ -65,7 +65,8 @@ class Decision:
 
 @dataclass
 class Entry:
-    """One block of the run log: a node run (streamed text + update), an interrupt, an error, a note."""
+    """One block of the run log: a node run (streamed text, ``display()`` outputs, update), an interrupt, an
+    error, a note."""
 
     key: str
     kind: EntryKind
@@ -82,6 +83,7 @@ class Entry:
     waiting_for_others: bool = False
     started: datetime = field(default_factory=datetime.now)
     trace: Any = None  # an error's folded traceback (``_traceback.Trace``); ``text`` holds its plain form
+    outputs: list[dict[str, Any]] = field(default_factory=list)  # display() outputs of a node (display_data)
 
     @property
     def has_update(self) -> bool:

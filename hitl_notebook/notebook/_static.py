@@ -11,6 +11,7 @@ from typing import Any
 
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._chat import chat_html, chat_text, role_of, split_update, summarize, tokens_html
+from ._outputs import collapsed, outputs_html, outputs_text
 from ._payloads import pretty, question_of
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
@@ -18,7 +19,8 @@ from ._terminal import WRAP_CSS, plain_text, terminal_html
 from ._text import escape, safe_repr, shorten
 from ._traceback import trace_html
 
-__all__ = ["GraphPicture", "entry_html", "entry_text", "page_html", "status_badge"]
+__all__ = ["GraphPicture", "entry_html", "entry_text", "node_head_html", "node_tail_html", "page_html",
+           "status_badge"]
 
 
 _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
@@ -66,16 +68,9 @@ def status_badge(status: RunStatus, detail: str = "") -> str:
 def entry_html(entry: Entry) -> str:
     """One log entry as HTML (interrupt entries show the payload and the decision, as a record)."""
     if entry.kind == "node":
-        icon = _ICONS.get(entry.status, "")
-        title = escape(entry.node or "output")
-        suffix = " <i>(cached)</i>" if entry.cached else ""
-        parts = [f"<div style='{_BOX.format('#a1a1aa')}'><b>{icon} {title}</b>{suffix}"]
-        if entry.text:
-            parts.append(f"<pre style='{_PRE}'>{terminal_html(entry.text)}</pre>")
-        parts.append(_chat_part(entry))
-        if entry.error:
-            parts.append(f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>")
-        return "".join(parts) + "</div>"
+        text = f"<pre style='{_PRE}'>{terminal_html(collapsed(entry.text))}</pre>" if entry.text else ""
+        return (f"<div style='{_BOX.format('#a1a1aa')}'>{node_head_html(entry)}{text}{outputs_html(entry.outputs)}"
+                f"{node_tail_html(entry)}</div>")
     if entry.kind == "interrupt":
         value = entry.interrupt.value if entry.interrupt is not None else None
         question = question_of(value)
@@ -106,6 +101,21 @@ def _chat_part(entry: Entry) -> str:
     return html
 
 
+def node_head_html(entry: Entry) -> str:
+    """A node entry's title line: status icon, node name, cached mark."""
+    suffix = " <i>(cached)</i>" if entry.cached else ""
+    return f"<b>{_ICONS.get(entry.status, '')} {escape(entry.node or 'output')}</b>{suffix}"
+
+
+def node_tail_html(entry: Entry) -> str:
+    """What follows a node entry's streamed output: its messages, tokens and update (see :func:`_chat_part`), and
+    its error."""
+    parts = [_chat_part(entry)]
+    if entry.error:
+        parts.append(f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>")
+    return "".join(parts)
+
+
 def _decision_html(entry: Entry) -> str:
     if entry.decision is not None:
         caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
@@ -124,6 +134,8 @@ def entry_text(entry: Entry) -> str:
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
             lines.append(plain_text(entry.text).rstrip("\n"))
+        if entry.outputs:
+            lines.append(outputs_text(entry.outputs))
         messages, rest = split_update(entry.update) if entry.has_update else ([], None)
         if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
             lines.append(entry.tokens)

@@ -18,11 +18,14 @@ from ..drawing.status import NodeStatus
 from ._coalesce import Coalescer
 from ._controller import RunHandle
 from ._driver import NO_CHECKPOINTER
-from ._journal import RunObserver
+from ._entry_widget import EntryWidget
+from ._journal import RunObserver, TokenText
 from . import _retire
+from ._outputs import collapsed
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
 from ._static import GraphPicture, entry_html, page_html, status_badge
+from ._stream_text import StreamText
 from ._text import as_text, escape
 
 __all__ = ["RunView"]
@@ -85,9 +88,11 @@ class RunView(w.VBox, RunObserver):
         import re
         from html import unescape
 
-        parts = [getattr(x, "value", "") for x in walk(self.log_box) if isinstance(x, w.HTML)]
-        text = re.sub(r"</(div|pre)>|<br\s*/?>", "\n", "\n".join(parts))
-        return unescape(re.sub(r"<[^>]+>", "", text))
+        def plain(html: str) -> str:
+            return unescape(re.sub(r"<[^>]+>", "", re.sub(r"</(div|pre)>|<br\s*/?>", "\n", html)))
+
+        return "\n".join(plain(x.value) if isinstance(x, w.HTML) else x.text for x in walk(self.log_box)
+                         if isinstance(x, (w.HTML, StreamText)))
 
     # -- observer ----------------------------------------------------------------------------------------------
 
@@ -96,7 +101,7 @@ class RunView(w.VBox, RunObserver):
 
     def on_change(self, entry: Entry) -> None:
         widget = self._widget(entry)
-        if isinstance(widget, Panel):
+        if isinstance(widget, (Panel, EntryWidget)):
             widget.show(entry)
         elif entry.kind == "breakpoint":
             self._show_breakpoint(widget, entry)
@@ -104,10 +109,24 @@ class RunView(w.VBox, RunObserver):
             widget.value = entry_html(entry)
 
     def on_stream(self, items: list[tuple[Entry, str]]) -> None:
-        for entry in {e.key: e for e, _ in items}.values():
+        for entry, text in items:
             widget = self._widget(entry)
-            if isinstance(widget, w.HTML):
+            if isinstance(text, TokenText) and isinstance(widget, EntryWidget):
+                widget.show(entry)  # chat-model tokens: the live assistant message (see _chat)
+            elif isinstance(widget, EntryWidget):
+                widget.stream(entry, text)  # only the new text goes over the wire (see _stream_text)
+            elif isinstance(widget, w.HTML):
                 widget.value = entry_html(entry)
+
+    def on_display(self, entry: Entry, output: dict[str, Any], update: bool) -> None:
+        widget = self._widget(entry)
+        if isinstance(widget, EntryWidget):
+            widget.display(output, update)
+
+    def on_clear(self, entry: Entry) -> None:
+        widget = self._widget(entry)
+        if isinstance(widget, EntryWidget):
+            widget.clear()
 
     def on_node_status(self, statuses: Mapping[str, NodeStatus]) -> None:
         self._statuses = statuses
@@ -147,6 +166,8 @@ class RunView(w.VBox, RunObserver):
                                report=handle.journal.report, tool_schemas=self._tool_schemas)
             elif entry.kind == "breakpoint":
                 widget = self._breakpoint(entry)
+            elif entry.kind == "node":
+                widget = EntryWidget(entry)
             else:
                 widget = w.HTML(entry_html(entry), layout=w.Layout(width="100%"))
             self._entries[entry.key] = widget
@@ -226,7 +247,7 @@ class RunView(w.VBox, RunObserver):
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         data = super()._repr_mimebundle_(**kwargs) or {}
         data["text/html"] = self.static_html()
-        data["text/plain"] = f"{self.handle!r}\n{self.handle.log_text()}"
+        data["text/plain"] = f"{self.handle!r}\n{collapsed(self.handle.log_text())}"
         return data
 
     def show(self) -> None:
