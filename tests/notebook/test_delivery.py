@@ -492,6 +492,50 @@ def test_the_console_asks_again_after_the_node_failed_on_the_answer(monkeypatch,
     assert [d.applied for d in handle.record.decisions] == [False, True]
 
 
+@pytest.mark.parametrize("shape", ["subgraph", "entrypoint"])
+def test_a_failed_answer_inside_a_subgraph_or_entrypoint_is_asked_again(start, shape):
+    eng, calls = engine_api("hitl_notebook"), []
+
+    def judge() -> str:
+        verdict = eng.interrupt({"question": "ok?"})
+        calls.append(verdict)
+        if verdict == "approve":
+            raise RuntimeError("cannot ship")
+        return verdict
+
+    if shape == "subgraph":
+        inner = eng.StateGraph(Draft).add_node("review", lambda s: {"verdict": judge()}).add_edge(
+            eng.START, "review").compile()
+        graph = eng.StateGraph(Draft).add_node("outer", inner).add_edge(eng.START, "outer").compile(
+            checkpointer=eng.InMemorySaver())
+        expected: Any = {"draft": "x", "verdict": "reject"}
+    else:
+        graph = eng.entrypoint(checkpointer=eng.InMemorySaver())(lambda draft: judge())
+        expected = "reject"
+    handle = start(graph, {"draft": "x"})
+    handle.view.panel().button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING and "cannot ship" in handle.view.panel().message.value
+    handle.view.panel().button("Reject").click()
+    assert handle.wait(5) == expected and calls == ["approve", "reject"]
+    assert [(d.value, d.applied) for d in handle.record.decisions] == [("approve", False), ("reject", True)]
+
+
+def test_the_console_asks_again_after_the_graph_refused_the_answer(eng, monkeypatch, capsys):
+    """The same rule for the graph's own validation (a ``response_schema`` model's validator): the console's
+    human is asked again, where any other policy hands over."""
+    import builtins
+
+    from hitl_notebook.notebook import _run
+    from tests.notebook.test_panels import Review, asking
+
+    replies = iter(["y", "3", "", "", "a stupid draft", "y", "3", "", "", "a fine draft"])
+    monkeypatch.setattr(_run, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(replies))
+    handle = run(asking(eng, "Rate the draft", response_schema=Review), {}, ui="console")
+    assert handle.result["answer"]["comment"] == "a fine draft"
+    assert "be polite" in capsys.readouterr().out
+
+
 def test_a_parallel_answer_used_before_the_other_node_failed_counts_once_the_step_is_saved(start):
     """Two nodes ask at once; one raises on its answer, the other finished with its own: only the failed one is
     asked again, and the other's decision is applied once the step is saved, with the new answer."""
