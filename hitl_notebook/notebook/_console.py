@@ -67,7 +67,7 @@ class ConsolePrinter(RunObserver):
     def on_change(self, entry: Entry) -> None:
         if entry.kind == "node" and entry.status == "done" and entry.has_update:
             self._line(f"▸ {entry.node}: {_short(entry.update)}")
-        elif entry.kind == "node" and entry.status == "error":
+        elif entry.kind == "node" and entry.status == "error" and entry.error:  # not the error cleared (Journal.error)
             self._line(f"✖ {entry.node} failed: {entry.error}")
         elif entry.kind in ("interrupt", "breakpoint") and entry.decision is not None:
             if entry.decision.applied is not True:  # shown when given, and again only if it was not applied
@@ -75,13 +75,16 @@ class ConsolePrinter(RunObserver):
             if entry.decision.applied is False and entry.error:
                 self._line(f"  {entry.error}")
         elif entry.kind == "interrupt" and entry.error:
-            self._line(f"✖ {entry.error}")
+            trace = entry.trace.text() if entry.trace is not None else ""  # a node raised on the answer
+            failed = f"{entry.earlier[-1].caption()}\n" if trace and entry.earlier else ""
+            self._line(f"{failed}✖ {entry.error}" + (f"\n{trace}" if trace else ""))
 
 
 class ConsolePolicy(Policy):
     """Ask on the terminal with ``input()``; EOF or a frontend without stdin raises :class:`PolicyError`."""
 
     name = "console"
+    asks_a_human = True
 
     def __init__(self, input_fn: Callable[[str], str] | None = None, stream: TextIO | None = None) -> None:
         self._input = input_fn

@@ -117,6 +117,12 @@ def node_tail_html(entry: Entry) -> str:
 
 
 def _decision_html(entry: Entry) -> str:
+    earlier = "".join(f"<div style='color:#dc2626'>{escape(d.caption())}</div><pre style='{_PRE};color:#dc2626'>"
+                      f"{escape(d.error or '')}</pre>" for d in entry.earlier)
+    return earlier + _current_decision_html(entry)
+
+
+def _current_decision_html(entry: Entry) -> str:
     if entry.decision is not None:
         caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
         if entry.decision.applied is False:
@@ -124,7 +130,7 @@ def _decision_html(entry: Entry) -> str:
                     f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error or '')}</pre>")
         return f"<div style='color:#15803d'>{escape(caption)}</div>"
     if entry.error:
-        return f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>"
+        return f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>{trace_html(entry.trace, '', _PRE)}"
     return "<div style='color:#ea580c'>waiting for a human…</div>"
 
 
@@ -149,6 +155,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "interrupt":
         value = entry.interrupt.value if entry.interrupt is not None else None
         lines = [f"⏸ {entry.node or 'graph'} asked: {pretty(value)}"]
+        lines += [d.caption() + "".join(f"\n  {line}" for line in (d.error or "").splitlines()) for d in entry.earlier]
         if entry.decision is not None:
             lines.append(entry.decision.caption(waiting_for_others=entry.waiting_for_others))
         if entry.error:
