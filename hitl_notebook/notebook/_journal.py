@@ -67,6 +67,10 @@ class Journal:
         self.shown_messages: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, entry key) (see _chat.claim)
         self._reporting = threading.local()
         self._clear_pending: set[str] = set()  # entries whose clear_output(wait=True) waits for the next output
+        # Set when a re-run of the cell replaced this run (see _retire): its view is gone, so a late error (say, a
+        # done callback reading the stopped run's result) stays in the record instead of going to stderr, which
+        # would print it into whichever cell runs now.
+        self.replaced = False
 
     # -- entries -----------------------------------------------------------------------------------------------
 
@@ -217,7 +221,7 @@ class Journal:
                 except Exception as again:
                     traceback.print_exception(type(again), again, again.__traceback__,
                                               file=_capture.original("stderr"))
-            if not shown:
+            if not shown and not self.replaced:
                 print(f"hitl_notebook: error in {where}: {trace.headline}\n{text}", file=_capture.original("stderr"))
         finally:
             self._reporting.active = False

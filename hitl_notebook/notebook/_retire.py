@@ -125,6 +125,7 @@ class _CellViews:
             replaced = bool(self.shown.get(cell_id))
         if replaced:
             for view in views:
+                view.handle.journal.replaced = True
                 _guarded(view, "stop the run replaced by a re-run cell", view.handle.stop)
 
 

@@ -79,6 +79,24 @@ def test_a_rerun_closes_the_old_view_and_stops_the_run_it_replaces(eng):
     assert not other.view.closed and other.status is RunStatus.WAITING  # another cell's run is untouched
 
 
+def test_a_done_callback_failing_on_a_replaced_run_prints_nothing_into_the_new_cell(eng, capfd):
+    # Example 10's done callback reads handle.result; the replaced run has none (RunStoppedError). That error
+    # belongs to the old run's record, not to the stderr of whichever cell is running now.
+    shell = FakeShell()
+    seen: list[str] = []
+
+    def report(handle):
+        seen.append("called")
+        handle.result  # raises: the run was stopped before it finished
+
+    first = shell.execute("cell-1", lambda: shown_run(eng, shell))
+    first.add_done_callback(report)
+    shell.execute("cell-1", lambda: shown_run(eng, shell))
+    assert first.status is RunStatus.STOPPED and seen == ["called"]
+    assert "error in done callback" not in capfd.readouterr().err
+    assert [e.node for e in first.record.entries if e.kind == "error"] == ["done callback report"]
+
+
 def test_a_rerun_without_a_new_run_closes_the_view_but_the_run_waits_and_shows_again(eng):
     shell = FakeShell()
     handle = shell.execute("cell-1", lambda: shown_run(eng, shell))
