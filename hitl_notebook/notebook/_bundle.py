@@ -5,13 +5,19 @@ the widget view first when the output is trusted (a notebook you ran and saved i
 (the widget renderer is not "safe"). A saved widget output whose model is gone shows "Error displaying widget:
 model not found", or "Loading widget..." forever without a kernel, whatever ``text/html`` sits next to it.
 
-So the display carries the widget only while the run can still change. When the run ends, the display is updated
-in place (same display id) with the static page alone: ``text/html`` (graph as an ``<img>``, see :mod:`._static`)
-and a few lines of ``text/plain``. The live session then shows that page in place of the widget, and the saved file
-shows it in every frontend, trusted or not, with or without a kernel. Nothing is stored twice: ``text/plain`` is a
-summary, not a second copy of the log.
+So while the run can change, the view is two outputs of the cell, each with its own display id:
 
-Each ``show()`` makes a new display (so ``h``, ``display(h)`` and ``h.view`` show the view again after
+* the *live* output: the widget (and a few lines of ``text/plain``);
+* the *saved* output: the static page (:mod:`._static`: graph as an ``<img>``, open questions, timeline), refreshed
+  when the run pauses. Next to the live widget it is hidden (the widget carries a style rule for it); once the
+  widget is gone (the notebook reopened, trusted or not, with or without a kernel) it is what shows, and its own
+  style rule hides the dead widget output just before it (trusted; untrusted, the widget is never chosen).
+
+When the run ends, the live output is updated in place with the page and the saved one is emptied: the cell then
+holds the page alone, which every frontend shows, and the widget can never turn into an error. Nothing is stored
+twice: ``text/plain`` is a summary, not a second copy of the log.
+
+Each ``show()`` makes new displays (so ``h``, ``display(h)`` and ``h.view`` show the view again after
 ``clear_output()`` or "Clear All Outputs"); every display made is refreshed. Showing the handle as the last
 expression of the cell that already showed the view (``run(...)`` as the last line) does not show it twice.
 """
@@ -33,14 +39,16 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class _Bundle:
-    """What IPython formats for a display: the view's current bundle (the view itself has ``_ipython_display_``,
-    which IPython's formatter would call instead of asking for a bundle)."""
+    """What IPython formats for one display: the view's live or saved part (the view itself has
+    ``_ipython_display_``, which IPython's formatter would call instead of asking for a bundle)."""
 
-    def __init__(self, view: RunView) -> None:
-        self.view = view
+    def __init__(self, displays: ViewDisplays, part: str) -> None:
+        self.displays, self.part = displays, part
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return self.view._repr_mimebundle_()
+        if self.part == "live":
+            return self.displays.view._repr_mimebundle_()
+        return self.displays.saved_bundle()
 
 
 class ViewDisplays:
@@ -56,15 +64,30 @@ class ViewDisplays:
     def shown(self) -> bool:
         return bool(self._displays)
 
+    def live_style(self) -> str:
+        """The rule the live widget carries: hide this view's saved page while the widget shows."""
+        return f".jp-OutputArea-child:has(.{saved_class(self.view.key)}){{display:none}}"
+
     def bundle(self, widget: dict[str, Any]) -> dict[str, Any]:
-        """The mime bundle now: the widget (``widget``: ipywidgets' own bundle) only while the run can change."""
+        """The live output now: the widget (``widget``: ipywidgets' own bundle) while the run can change, the page
+        once it has ended."""
         view, handle = self.view, self.view.handle
         data: dict[str, Any] = {}
-        if not handle.status.finished and WIDGET_MIME in widget:
+        if handle.status.finished or WIDGET_MIME not in widget:
+            data["text/html"] = view.static_html()
+        else:
             data[WIDGET_MIME] = widget[WIDGET_MIME]
-        data["text/html"] = view.static_html()
         data["text/plain"] = summary_text(view._name(), handle.thread_id, handle.status, handle.record)
         return data
+
+    def saved_bundle(self) -> dict[str, Any]:
+        """The saved output now: the page while the run can change (see the module docstring), then nothing."""
+        if self.view.handle.status.finished:
+            return {"text/html": ""}
+        mark = saved_class(self.view.key)
+        dead_widget = (f".jp-OutputArea-child:not(:has(.hitl-run-view)):has(+ .jp-OutputArea-child .{mark})"
+                       "{display:none}")
+        return {"text/html": f"<style>{dead_widget}</style><div class='{mark}'>{self.view.static_html()}</div>"}
 
     def show(self, *, again_in_same_cell: bool = True) -> None:
         """Display the view in the current cell (``again_in_same_cell=False``: not if this cell showed it)."""
@@ -77,9 +100,11 @@ class ViewDisplays:
                 return
             self._cell = cell
         report = self.view.handle.journal.report
-        display = CellDisplay(_Bundle(self.view), shell=shell, on_error=lambda exc: report("refresh display", exc))
+        parts = ["live"] if self.view.handle.status.finished else ["live", "saved"]
+        made = [CellDisplay(_Bundle(self, part), shell=shell, on_error=lambda exc: report("refresh display", exc))
+                for part in parts]
         with self._lock:
-            self._displays.append(display)
+            self._displays.extend(made)
 
     def refresh(self) -> None:
         """Re-send every display (from any thread); errors go to the run's log."""
@@ -90,3 +115,8 @@ class ViewDisplays:
                 display.update()
             except Exception as exc:
                 self.view.handle.journal.report("refresh display", exc)
+
+
+def saved_class(key: str) -> str:
+    """The CSS class marking a view's saved page."""
+    return f"hitl-saved-{key}"

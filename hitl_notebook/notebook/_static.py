@@ -23,7 +23,7 @@ _COLORS = {RunStatus.RUNNING: "#d97706", RunStatus.WAITING: "#ea580c", RunStatus
            RunStatus.ERROR: "#dc2626", RunStatus.STOPPED: "#71717a"}
 _RAN = {NodeStatus.RUNNING, NodeStatus.DONE, NodeStatus.INTERRUPTED, NodeStatus.ERROR}
 _BOX = "margin:0 0 8px;padding:6px 10px;border-radius:6px;border:1px solid {};background:{}"
-GRAPH_COLUMN = "flex:0 1 auto;max-width:100%;overflow:auto"
+GRAPH_COLUMN = "flex:0 1 auto;max-width:48%;overflow:auto"
 TIMELINE_COLUMN = "flex:1 1 340px;min-width:0"
 COLUMNS = "display:flex;flex-wrap:wrap;gap:6px 18px;align-items:flex-start"
 
@@ -80,7 +80,7 @@ class GraphPicture:
             return self.fallback
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         return (f"<img class='hitl-graph' alt='the graph, nodes coloured by status' "
-                f"src='data:image/svg+xml;base64,{data}' style='max-width:100%;max-height:440px;height:auto'>")
+                f"src='data:image/svg+xml;base64,{data}' style='max-width:100%;max-height:380px;height:auto'>")
 
 
 def status_badge(status: RunStatus, detail: str = "") -> str:

@@ -30,7 +30,7 @@ MONO = "font-family:var(--jp-code-font-family,monospace)"
 PRE = (f"margin:2px 0 0;padding:3px 6px;background:#f6f6f8;border-radius:4px;white-space:pre-wrap;"
        f"overflow-wrap:anywhere;word-break:normal;font-size:12px;line-height:1.4;{MONO}")
 MUTED = "color:#71717a"
-_ROW = "margin:0;padding:3px 0 4px 8px;border-left:3px solid {};font-size:13px;line-height:1.45"
+_ROW = "margin:0 0 3px;padding:2px 0 3px 8px;border-left:3px solid {};font-size:13px;line-height:1.45"
 _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
           "answered": "✔", "blocked": "⏸"}
 _EDGE = {"running": "#f59e0b", "done": "#a1a1aa", "error": "#dc2626", "interrupted": "#ea580c",
@@ -161,20 +161,23 @@ def _node_body(entry: Entry, known: dict[str, Any], result: Any = None) -> str:
             known.update(result)
             parts.append(f"<div style='{MUTED};font-size:12px'>→ returned the result ↑</div>")
         else:
-            parts.append(_update_html(entry.update, known))
+            parts.append(_update_html(entry.update, known, result))
     if entry.error:
         parts.append(f"<div style='{PRE};color:#b91c1c'>{escape(entry.error)}</div>")
     return "".join(parts)
 
 
-def _update_html(update: Any, known: dict[str, Any]) -> str:
-    """The values a node wrote that are not on screen yet, as ``key: value`` lines."""
+def _update_html(update: Any, known: dict[str, Any], result: Any = None) -> str:
+    """The values a node wrote that are not on screen yet, as ``key: value`` lines; a value that is also the final
+    one is named only (the outcome at the top shows it)."""
     if isinstance(update, Mapping):
         fresh = {k: v for k, v in update.items() if not (k in known and _same(known[k], v))}
         known.update(update)
-        if not fresh:
-            return ""
-        return value_lines(fresh)
+        final = [k for k, v in fresh.items() if isinstance(result, Mapping) and k in result and _same(result[k], v)]
+        html = value_lines({k: v for k, v in fresh.items() if k not in final}) if len(final) < len(fresh) else ""
+        if final:
+            html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(str, final)))} ↑</div>"
+        return html
     if update is None:
         return ""
     return text_block(update if isinstance(update, str) else _short(update))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections.abc import Hashable, Mapping
 from html import unescape
 from typing import Any
@@ -42,6 +43,8 @@ class RunView(w.VBox, RunObserver):
 
     def __init__(self, handle: RunHandle) -> None:
         self.handle = handle
+        self.key = uuid.uuid4().hex[:12]  # marks this view's outputs (see _bundle)
+        self.displays = ViewDisplays(self)
         self._lock = threading.RLock()
         self._entries: dict[str, w.HTML] = {}  # row key -> its widget
         self._panels: list[Panel] = []
@@ -53,7 +56,7 @@ class RunView(w.VBox, RunObserver):
         self.stop_button.on_click(self._guard("Stop button", handle.stop))
         self.focus = w.VBox(layout=w.Layout(width="100%"))
         self.graph_html = w.HTML(self.picture.html({}))
-        self.graph_html.layout = w.Layout(flex="0 1 auto", max_width="100%", margin="0 18px 6px 0")
+        self.graph_html.layout = w.Layout(flex="0 1 auto", max_width="48%", margin="0 18px 6px 0")
         self.log_box = w.VBox(layout=w.Layout(flex="1 1 340px", min_width="0"))
         self.log_box.add_class("hitl-timeline")
         note = "" if handle.resumable else f"<div style='color:#b45309'>⚠ {escape(NO_CHECKPOINTER)}</div>"
@@ -64,7 +67,6 @@ class RunView(w.VBox, RunObserver):
         super().__init__([w.HBox([self.title, self.stop_button], layout=w.Layout(align_items="center")),
                           w.HTML(note), self.focus, columns])
         self.add_class("hitl-run-view")
-        self.displays = ViewDisplays(self)
         handle.add_observer(self)
 
     # -- queries (tests, scripted use) -------------------------------------------------------------------------
@@ -223,7 +225,8 @@ class RunView(w.VBox, RunObserver):
         return self.picture.html(self._statuses, finished=self.handle.status is RunStatus.DONE)
 
     def _title(self, status: RunStatus) -> str:
-        return _CSS + f"<span style='{FONT}'>{header_html(self._name(), self.handle.thread_id, status)}</span>"
+        css = _CSS.replace("</style>", self.displays.live_style() + "</style>")
+        return css + f"<span style='{FONT}'>{header_html(self._name(), self.handle.thread_id, status)}</span>"
 
     def _name(self) -> str:
         return str(getattr(self.handle.graph, "name", None) or "graph")

@@ -26,15 +26,22 @@ class FakeDisplay:
         self.updates.append(self.view._repr_mimebundle_())
 
 
-def test_mimebundle_carries_widget_and_static_html(start, seeds):
+def test_the_live_output_is_the_widget_and_the_saved_output_the_page(start, seeds):
     handle = start(seeds.seed000(), {})
     bundle = handle.view._repr_mimebundle_()
+    assert set(bundle) == {WIDGET_MIME, "text/plain"}
     assert bundle[WIDGET_MIME]["model_id"] == handle.view.model_id
-    html = unescape(bundle["text/html"])
+    assert "waiting" in bundle["text/plain"] and "llm_output" not in bundle["text/plain"]  # a summary, not the log
+    saved = handle.view.displays.saved_bundle()
+    assert set(saved) == {"text/html"}
+    html = unescape(saved["text/html"])
     assert "<svg" not in html and "data:image/svg+xml;base64," in html  # a picture: survives sanitising
     assert "waiting" in html and html.count("Do you approve the following output?") == 1
     assert "Saved while waiting for an answer" in html
-    assert "waiting" in bundle["text/plain"] and "llm_output" not in bundle["text/plain"]  # a summary, not the log
+    # The live widget hides the saved page next to it; the saved page hides a dead widget output before it.
+    mark = f"hitl-saved-{handle.view.key}"
+    assert f"<div class='{mark}'>" in html and f":has(+ .jp-OutputArea-child .{mark})" in html
+    assert f".jp-OutputArea-child:has(.{mark}){{display:none}}" in handle.view.title.value
 
 
 def test_static_html_is_refreshed_when_the_run_pauses_and_ends(start, seeds):
@@ -50,6 +57,7 @@ def test_static_html_is_refreshed_when_the_run_pauses_and_ends(start, seeds):
     assert "#bbf7d0" in picture_svg(html)  # node statuses are drawn into the saved picture (done = green)
     assert WIDGET_MIME not in final  # ended: the page replaces the widget, so a saved file never shows an error
     assert set(final) == {"text/html", "text/plain"}
+    assert handle.view.displays.saved_bundle() == {"text/html": ""}  # the page is stored once
 
 
 def test_without_graphviz_the_view_shows_mermaid(monkeypatch, seeds):
