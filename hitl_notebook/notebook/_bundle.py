@@ -83,11 +83,12 @@ class ViewDisplays:
     def saved_bundle(self) -> dict[str, Any]:
         """The saved output now: the page while the run can change (see the module docstring), then nothing."""
         if self.view.handle.status.finished:
-            return {"text/html": ""}
+            return {"text/html": "", "text/plain": ""}  # (IPython would add a repr as text/plain)
         mark = saved_class(self.view.key)
         dead_widget = (f".jp-OutputArea-child:not(:has(.hitl-run-view)):has(+ .jp-OutputArea-child .{mark})"
                        "{display:none}")
-        return {"text/html": f"<style>{dead_widget}</style><div class='{mark}'>{self.view.static_html()}</div>"}
+        page = self.view.static_html()
+        return {"text/html": f"<style>{dead_widget}</style><div class='{mark}'>{page}</div>", "text/plain": ""}
 
     def show(self, *, again_in_same_cell: bool = True) -> None:
         """Display the view in the current cell (``again_in_same_cell=False``: not if this cell showed it)."""

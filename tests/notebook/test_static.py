@@ -33,7 +33,7 @@ def test_the_live_output_is_the_widget_and_the_saved_output_the_page(start, seed
     assert bundle[WIDGET_MIME]["model_id"] == handle.view.model_id
     assert "waiting" in bundle["text/plain"] and "llm_output" not in bundle["text/plain"]  # a summary, not the log
     saved = handle.view.displays.saved_bundle()
-    assert set(saved) == {"text/html"}
+    assert set(saved) == {"text/html", "text/plain"} and saved["text/plain"] == ""
     html = unescape(saved["text/html"])
     assert "<svg" not in html and "data:image/svg+xml;base64," in html  # a picture: survives sanitising
     assert "waiting" in html and html.count("Do you approve the following output?") == 1
@@ -57,7 +57,7 @@ def test_static_html_is_refreshed_when_the_run_pauses_and_ends(start, seeds):
     assert "#bbf7d0" in picture_svg(html)  # node statuses are drawn into the saved picture (done = green)
     assert WIDGET_MIME not in final  # ended: the page replaces the widget, so a saved file never shows an error
     assert set(final) == {"text/html", "text/plain"}
-    assert handle.view.displays.saved_bundle() == {"text/html": ""}  # the page is stored once
+    assert handle.view.displays.saved_bundle() == {"text/html": "", "text/plain": ""}  # the page is stored once
 
 
 def test_without_graphviz_the_view_shows_mermaid(monkeypatch, seeds):
