@@ -293,7 +293,16 @@ def _button(label: str, style: str, icon: str, compute: Callable[[], Any], panel
     button = w.Button(description=label, button_style=style, icon=icon)
     if len(label) > 14:  # wider than ipywidgets' fixed button width: grow instead of cutting the label off
         button.layout.width = "auto"
-    button.on_click(panel.guarded(lambda: panel.answer_with(compute)))
+
+    def press() -> None:
+        if panel.locked:
+            return
+        button.add_class("hitl-chosen")  # the answer given stays marked on its button
+        panel.answer_with(compute)
+        if not panel.locked:  # refused (e.g. invalid JSON): nothing was chosen
+            button.remove_class("hitl-chosen")
+
+    button.on_click(panel.guarded(press))
     return button
 
 

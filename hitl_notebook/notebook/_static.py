@@ -101,7 +101,7 @@ def outcome_html(status: RunStatus, record: RunRecord, error: str = "") -> str:
     if status is RunStatus.DONE:
         result = next((e for e in reversed(record.entries) if e.kind == "result"), None)
         value = result.update if result is not None and result.has_update else None
-        body = value_lines(value) if isinstance(value, Mapping) and value else (
+        body = value_lines(value, compact=True) if isinstance(value, Mapping) and value else (
             text_block(repr(value)) if value is not None else "")
         return (f"<div class='hitl-outcome' style='{_BOX.format('#86efac', '#f0fdf4')}'>"
                 f"<b style='color:#15803d'>✔ Done</b> <span style='{MUTED}'>result</span>{body}</div>")

@@ -15,7 +15,7 @@ Everything is inline-styled HTML with no ``<style>`` or ``<svg>``, so JupyterLab
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape as _escape
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from ._payloads import option_items, pretty, question_of
 from ._record import Decision, Entry
 
-__all__ = ["Plan", "decision_chip", "known_values", "plan", "row_html", "rows", "text_block", "value_lines"]
+__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "known_values", "plan", "row_html", "rows", "text_block", "value_lines"]
 
 FONT = "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
 MONO = "font-family:var(--jp-code-font-family,monospace)"
@@ -192,10 +192,12 @@ def _question_row(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> str:
         return _row("waiting", f"⏸ <b>{who}</b> <span style='color:#c2410c'>waits for an answer ↑</span>",
                     css="hitl-row hitl-question")
     parts = [f"{_ICONS.get(entry.status, '⏸')} <b>{who}</b> asked"]
-    question = question_of(value)
+    calls = _tool_calls(entry)
+    question = question_of(value) if calls is None else "review " + ("the tool call" if len(calls) == 1 else
+                                                                     "the tool calls")
     if question:
         parts.append(f": {escape(question)}")
-    parts.append(payload_html(value, known))
+    parts.append(payload_html(value, known) if calls is None else calls_html(calls))
     if entry.decision is not None:
         parts.append(f"<div style='margin-top:2px'>{decision_chip(entry.decision, entry.waiting_for_others)}</div>")
     if entry.error:
@@ -226,17 +228,74 @@ def payload_html(value: Any, known: Mapping[str, Any]) -> str:
     return text_block(pretty(value))
 
 
-def value_lines(values: Mapping[Any, Any]) -> str:
-    """``key: value`` lines (strings unquoted, other values as JSON), long values collapsed."""
+def _tool_calls(entry: Entry) -> list[tuple[str, dict[str, Any]]] | None:
+    """(name, args) of each tool call a HITL review interrupt asks about; ``None`` for other interrupts."""
+    from ._hitl import hitl_review
+
+    try:
+        review = hitl_review(entry.interrupt) if entry.interrupt is not None else None
+    except Exception:  # a malformed payload is shown as it is
+        review = None
+    return None if review is None else [(action.name, action.args) for action in review.actions]
+
+
+def calls_html(calls: list[tuple[str, dict[str, Any]]]) -> str:
+    """One ``name(arg=value, ...)`` line per tool call."""
+    lines = []
+    for name, args in calls:
+        shown = ", ".join(f"{k}={_one_line(v)}" for k, v in args.items())
+        lines.append(f"<div style='{MONO};font-size:12px'>{escape(name)}({escape(shown)})</div>")
+    return "".join(lines)
+
+
+VALUE_RENDERERS: list[Callable[[Any, Any], str | None]] = []
+"""Hooks ``(key, value) -> HTML or None`` tried before the default rendering of a state value (e.g. a chat
+transcript for a list of messages); the first that returns HTML wins."""
+
+
+def value_lines(values: Mapping[Any, Any], *, compact: bool = False) -> str:
+    """``key: value`` lines (strings unquoted, other values as JSON), long values collapsed; ``compact``: a long
+    value shows one line, the rest behind "show all"."""
     lines = []
     for key, value in values.items():
+        custom = _custom_html(key, value)
+        if custom is not None:
+            lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span>{custom}</div>")
+            continue
         text = value if isinstance(value, str) else pretty(value)
-        if "\n" in text or len(text) > 120:
+        if compact and ("\n" in text or len(text) > 120):
+            lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span> {_preview(value, text)}</div>")
+        elif "\n" in text or len(text) > 120:
             lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span>{text_block(text)}</div>")
         else:
             lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span> "
                          f"<span style='{MONO};font-size:12px'>{escape(text)}</span></div>")
     return f"<div style='margin:1px 0 0'>{''.join(lines)}</div>"
+
+
+def _custom_html(key: Any, value: Any) -> str | None:
+    for render in list(VALUE_RENDERERS):
+        try:
+            html = render(key, value)
+        except Exception:  # a failing hook must not hide the value: fall back to the default rendering
+            html = None
+        if html is not None:
+            return html
+    return None
+
+
+def _preview(value: Any, text: str) -> str:
+    """A long value on one line (its size, its start), and all of it behind "show all"."""
+    size = f"{len(value)} items" if isinstance(value, (list, tuple, dict)) else f"{len(text)} characters"
+    head = " ".join(text.split())[:100]
+    return (f"<span style='{MONO};font-size:12px'>{escape(head)}…</span> <span style='{MUTED};font-size:12px'>"
+            f"({size})</span><details><summary style='{MUTED};font-size:12px;cursor:pointer'>show all</summary>"
+            f"<div style='{PRE}'>{escape(text)}</div></details>")
+
+
+def _one_line(value: Any, limit: int = 60) -> str:
+    text = repr(value) if isinstance(value, str) else " ".join(pretty(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def text_block(text: str, *, label: str = "", collapsed: bool = False) -> str:
