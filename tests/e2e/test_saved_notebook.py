@@ -2,11 +2,12 @@
 shut the kernel down and reopen the notebook; then open a copy of the file as untrusted in a fresh browser profile.
 
 Screenshots (``artifacts_dir``, git-ignored): ``saved-1-waiting``, ``saved-2-approved``, ``saved-3-reopened``,
-``saved-4-untrusted``, each at 1280×900 as a teacher's projector would show it.
+``saved-3b-notebook7``, ``saved-4-untrusted``, ``saved-5-while-waiting-reopened``, each at 1280×900 as a teacher's projector would show it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, launch_chromium
+from tests.e2e.conftest import ROOT, TOKEN, launch_chromium
 from tests.e2e.test_jupyterlab import TIMEOUT_MS, _open_and_run_all, _page
 
 pytestmark = pytest.mark.slow
@@ -32,12 +33,14 @@ _UNTRUSTED_CELLS = """() => {
 
 
 def _shot(page, locator, artifacts_dir: Path, name: str) -> Path:
-    """The view scrolled to the top of the window, and the window as it looks (what a projector shows)."""
+    """The view scrolled to the top of the window, and the window as it looks (what a projector shows); the view
+    alone as ``<name>-view.png``."""
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # the file browser: not part of the story
     locator.evaluate("(node) => node.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(300)
     path = artifacts_dir / f"{name}.png"
     page.screenshot(path=str(path))
+    locator.screenshot(path=str(artifacts_dir / f"{name}-view.png"))  # the view alone (for the README)
     return path
 
 
@@ -122,6 +125,19 @@ def test_a_saved_run_shows_graph_decision_and_outcome_after_reopening(lab, playw
         assert page.locator("text=Loading widget").count() == 0
         _shot(page, view, artifacts_dir, "saved-3-reopened")
         page.close()
+
+    if importlib.util.find_spec("notebook") is not None:  # Notebook 7 (a dev dependency) on the same server
+        with _page(browser_context, artifacts_dir, "saved-notebook-nb7") as page:
+            page.set_viewport_size(VIEWPORT)
+            page.goto(f"{lab.url}/notebooks/{NOTEBOOK}?token={TOKEN}", timeout=TIMEOUT_MS)
+            view = page.locator(".hitl-run-view").first
+            view.wait_for()
+            _assert_shows_the_run(view)
+            page.wait_for_timeout(1500)
+            assert page.locator("text=Error displaying widget").count() == 0
+            view.evaluate("(node) => node.scrollIntoView({block: 'start'})")
+            page.screenshot(path=str(artifacts_dir / "saved-3b-notebook7.png"))
+            page.close()
 
     # "Another machine": the same file with one byte of metadata changed has no signature here, so it is untrusted,
     # and a fresh browser profile remembers nothing of the session above.
