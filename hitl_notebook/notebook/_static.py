@@ -133,7 +133,7 @@ def page_html(*, name: str, thread: str | None, status: RunStatus, graph_html: s
     focus = outcome_html(status, record, error)
     if status is RunStatus.WAITING:
         focus = "".join(waiting_html(e, live=False) for e in open_questions(record.entries))
-    timeline = "".join(html for _, html in rows(record.entries))
+    timeline = "".join(html for _, html in rows(record.entries, error or None))
     return (f"<div class='hitl-notebook-run hitl-run-view' style='{FONT};font-size:13px;max-width:100%'>"
             f"<div style='margin:0 0 6px'>{header_html(name, thread, status)}</div>{extra}{focus}"
             f"<div style='{COLUMNS}'><div style='{GRAPH_COLUMN}'>{graph_html}</div>"

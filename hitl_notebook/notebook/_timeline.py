@@ -51,6 +51,7 @@ class Plan:
     latest: dict[str, Entry] = field(default_factory=dict)
     folded: dict[str, str] = field(default_factory=dict)
     result: Any = None  # the run's final value, once it has one
+    failure: str | None = None  # the run's error ("Type: message"), once it failed
 
     def row_of(self, key: str) -> str:
         return self.folded.get(key, key)
@@ -63,9 +64,10 @@ class Plan:
         return None
 
 
-def plan(entries: Iterable[Entry]) -> Plan:
-    """Order the record's entries into rows (see the module docstring)."""
-    result = Plan()
+def plan(entries: Iterable[Entry], failure: str | None = None) -> Plan:
+    """Order the record's entries into rows (see the module docstring); ``failure`` is the run's error, which the
+    outcome states (its error row then does not repeat it)."""
+    result = Plan(failure=failure)
     for entry in entries:
         if entry.key not in result.latest:
             result.order.append(entry.key)
@@ -89,9 +91,9 @@ def plan(entries: Iterable[Entry]) -> Plan:
     return result
 
 
-def rows(entries: Iterable[Entry]) -> list[tuple[str, str]]:
+def rows(entries: Iterable[Entry], failure: str | None = None) -> list[tuple[str, str]]:
     """(row key, row HTML) for every visible row, in order (the static page's timeline)."""
-    the_plan = plan(entries)
+    the_plan = plan(entries, failure)
     known: dict[str, Any] = {}
     out = []
     for key in the_plan.order:
@@ -126,11 +128,16 @@ def row_html(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> str:
     if entry.kind == "interrupt":
         return _question_row(entry, the_plan, known)
     if entry.kind == "breakpoint":
-        body = f"⏸ {escape(entry.text)}" + (f" {decision_chip(entry.decision)}" if entry.decision else "")
-        return _row(entry.status, body, css="hitl-row hitl-breakpoint")
+        if entry.decision is None:
+            return _row(entry.status, f"⏸ {escape(entry.text)}", css="hitl-row hitl-breakpoint")
+        where = escape(entry.node or "the next step")
+        return _row("done", f"✔ paused before <b>{where}</b> {decision_chip(entry.decision)}",
+                    css="hitl-row hitl-breakpoint")
     if entry.kind == "error":
-        where = f" <span style='{MUTED}'>in {escape(entry.node or 'the run')}</span>"
-        body = (f"<b style='color:#b91c1c'>✖ {escape(entry.error or 'error')}</b>{where}"
+        where = f"<b>{escape(entry.node or 'the run')}</b>"
+        # The run's own failure is stated in the outcome at the top: here only where, and the traceback.
+        said = "failed" if entry.error == the_plan.failure else escape(entry.error or "error")
+        body = (f"<span style='color:#b91c1c'>✖ {where} {said}</span>"
                 + text_block(entry.text, label="traceback", collapsed=True))
         return _row("error", body, css="hitl-row hitl-error")
     if entry.kind == "result":

@@ -139,6 +139,8 @@ class RunView(w.VBox, RunObserver):
             for panel in self._panels:
                 panel.close_out(f"Not answered: the run is {status.value}.")
             self._draw({})
+            if status is RunStatus.ERROR:  # the outcome states the error: its row now shows only where
+                self._render_rows(list(self._entries))
         self._set_focus(status)
         if status is RunStatus.WAITING or status.finished:
             self.refresh_display()
@@ -148,7 +150,7 @@ class RunView(w.VBox, RunObserver):
     def _render_rows(self, keys: list[str]) -> None:
         """Re-render the rows holding ``keys`` (a folded node run re-renders its question's row)."""
         with self._lock:
-            the_plan = plan(self.handle.record.entries)
+            the_plan = plan(self.handle.record.entries, self._failure() or None)
             rows = {the_plan.row_of(k) for k in keys}
             for key in the_plan.folded:  # a node run shown before its question arrived: now inside that row
                 widget = self._entries.get(key)
@@ -200,9 +202,7 @@ class RunView(w.VBox, RunObserver):
         """Running: nothing (answered panels leave); waiting: the open panels; ended: the outcome."""
         with self._lock:
             if status.finished:
-                error = self.handle._error  # noqa: SLF001 - the view belongs to the handle
-                message = f"{type(error).__name__}: {error}" if error is not None else ""
-                self.focus.children = (w.HTML(outcome_html(status, self.handle.record, message)),)
+                self.focus.children = (w.HTML(outcome_html(status, self.handle.record, self._failure())),)
             elif status is RunStatus.RUNNING:
                 self.focus.children = tuple(p for p in self.focus.children
                                             if isinstance(p, Panel) and not p.locked)
@@ -235,11 +235,14 @@ class RunView(w.VBox, RunObserver):
 
     def static_html(self) -> str:
         """The run so far as one HTML block (graph with statuses, outcome or open questions, timeline)."""
-        error = self.handle._error  # noqa: SLF001
         return page_html(name=self._name(), thread=self.handle.thread_id, status=self.handle.status,
                          graph_html=self._graph(), record=self.handle.record,
-                         note="" if self.handle.resumable else NO_CHECKPOINTER,
-                         error=f"{type(error).__name__}: {error}" if error is not None else "")
+                         note="" if self.handle.resumable else NO_CHECKPOINTER, error=self._failure())
+
+    def _failure(self) -> str:
+        """The run's error as its error entry states it (``Type: message``), or ``""``."""
+        error = self.handle._error  # noqa: SLF001 - the view belongs to the handle
+        return f"{type(error).__name__}: {error}" if error is not None else ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         return self.displays.bundle(widget=super()._repr_mimebundle_(**kwargs) or {})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Any
+from typing import Any, TypedDict
 
 import IPython
 import pytest
@@ -124,3 +124,21 @@ def test_the_view_can_always_be_shown_again(seeds, monkeypatch):
     assert WIDGET_MIME not in last and "✔ Done" in _text(last["text/html"])
     updates = [m["content"]["data"] for m in shell.display_pub.sent if m["msg_type"] == "update_display_data"]
     assert updates and all(WIDGET_MIME not in u for u in updates[-6:])  # every earlier display turned into the page
+
+
+def test_an_error_is_stated_once_at_the_top_with_its_traceback_folded(eng):
+    class State(TypedDict):
+        n: int
+
+    def broken(state: State) -> dict:
+        raise ValueError("boom")
+
+    graph = eng.StateGraph(State).add_node("broken", broken).add_edge(eng.START, "broken").compile(
+        checkpointer=eng.InMemorySaver())
+    handle = run(graph, {"n": 1}, ui="widgets", display=False)
+    assert handle.wait_idle(5) is RunStatus.ERROR
+    page = handle.view.static_html()
+    shown = _text(re.sub(r"<details>.*?</details>", "", page, flags=re.S))
+    assert shown.count("ValueError: boom") == 1 and "✖ Failed ValueError: boom" in shown
+    assert "✖ run failed" in shown and "show traceback" in page
+    assert "✖ Failed" in handle.view.focus.children[0].value
