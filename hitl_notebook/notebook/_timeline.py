@@ -168,20 +168,25 @@ def _node_body(entry: Entry, known: dict[str, Any], result: Any = None) -> str:
             known.update(result)
             parts.append(f"<div style='{MUTED};font-size:12px'>→ returned the result ↑</div>")
         else:
-            parts.append(_update_html(entry.update, known, result))
+            parts.append(_update_html(entry.update, known, result, streamed=entry.text))
     if entry.error:
         parts.append(f"<div style='{PRE};color:#b91c1c'>{escape(entry.error)}</div>")
     return "".join(parts)
 
 
-def _update_html(update: Any, known: dict[str, Any], result: Any = None) -> str:
+def _update_html(update: Any, known: dict[str, Any], result: Any = None, *, streamed: str = "") -> str:
     """The values a node wrote that are not on screen yet, as ``key: value`` lines; a value that is also the final
-    one is named only (the outcome at the top shows it)."""
+    one is named only (the outcome at the top shows it), and so is the text the node just streamed."""
     if isinstance(update, Mapping):
         fresh = {k: v for k, v in update.items() if not (k in known and _same(known[k], v))}
         known.update(update)
         final = [k for k, v in fresh.items() if isinstance(result, Mapping) and k in result and _same(result[k], v)]
-        html = value_lines({k: v for k, v in fresh.items() if k not in final}) if len(final) < len(fresh) else ""
+        echoed = [k for k, v in fresh.items() if k not in final and streamed.strip() and isinstance(v, str)
+                  and v.strip() == streamed.strip()]
+        rest = {k: v for k, v in fresh.items() if k not in final and k not in echoed}
+        html = value_lines(rest) if rest else ""
+        if echoed:
+            html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(str, echoed)))}: the text above</div>"
         if final:
             html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(str, final)))} ↑</div>"
         return html

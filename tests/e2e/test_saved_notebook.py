@@ -189,3 +189,31 @@ def test_a_run_saved_while_waiting_shows_the_question_after_reopening(lab, brows
         assert page.locator(".jp-OutputArea-child:visible", has_text="Error displaying widget").count() == 0
         assert page.locator(".jp-OutputArea-child:visible", has_text="Loading widget").count() == 0
         _shot(page, view.first, artifacts_dir, "saved-5-while-waiting-reopened")
+
+
+_RUN_NEW_CELL = """(source) => {
+    const app = window.jupyterapp, notebook = app.shell.currentWidget.content;
+    notebook.activeCellIndex = notebook.widgets.length - 1;
+    return app.commands.execute('notebook:insert-cell-below').then(() => {
+        notebook.activeCell.model.sharedModel.setSource(source);
+        return app.commands.execute('notebook:run-cell');
+    });
+}"""
+
+
+def test_the_handle_shows_the_view_again_after_clear_all_outputs(lab, browser_context, artifacts_dir):
+    name = "show_again.ipynb"
+    shutil.copy(ROOT / "examples" / NOTEBOOK, lab.root / name)
+    with _page(browser_context, artifacts_dir, "show-again") as page:
+        _open_and_run_all(page, lab, name)
+        views = page.locator(".hitl-run-view:visible")
+        views.locator(".hitl-panel button", has_text="Approve").wait_for(state="visible")
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        views.first.wait_for(state="detached")
+        page.evaluate(_RUN_NEW_CELL, "handle")  # the handle as a new cell's value: the view, live again
+        approve = views.locator(".hitl-panel button", has_text="Approve")
+        approve.wait_for(state="visible")
+        assert views.count() == 1
+        approve.click()
+        views.locator(".hitl-outcome", has_text="Done").wait_for()
+        assert "approved by" in views.first.inner_text()

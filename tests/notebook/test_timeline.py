@@ -142,3 +142,29 @@ def test_an_error_is_stated_once_at_the_top_with_its_traceback_folded(eng):
     assert shown.count("ValueError: boom") == 1 and "✖ Failed ValueError: boom" in shown
     assert "✖ run failed" in shown and "show traceback" in page
     assert "✖ Failed" in handle.view.focus.children[0].value
+
+
+def test_a_streamed_answer_is_shown_once_in_its_row(eng):
+    class State(TypedDict):
+        answer: str
+        ok: bool
+
+    def talk(state: State) -> dict:
+        write = eng.get_stream_writer()
+        tokens = [f"word{i} " for i in range(300)]
+        for token in tokens:
+            write(token)
+        return {"answer": "".join(tokens)}
+
+    def check(state: State) -> dict:
+        return {"ok": True}
+
+    graph = (eng.StateGraph(State).add_node("talk", talk).add_node("check", check).add_edge(eng.START, "talk")
+             .add_edge("talk", "check").compile(checkpointer=eng.InMemorySaver()))
+    handle = run(graph, {"answer": "", "ok": False}, ui="widgets", display=False)
+    handle.wait(5)
+    page = handle.view.static_html()
+    visible = _text(re.sub(r"<details.*?</details>", "", page, flags=re.S))
+    assert visible.count("word0 ") == 2  # the folded stream in its row, and the outcome's one-line preview
+    assert visible.count("word299") == 0 and page.count("word299") == 2  # the rest behind "show all", twice
+    assert "wrote answer ↑" in visible
