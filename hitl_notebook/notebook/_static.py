@@ -114,16 +114,19 @@ def outcome_html(status: RunStatus, record: RunRecord, error: str = "") -> str:
     return ""
 
 
-def waiting_html(entry: Entry, live: bool) -> str:
+def waiting_html(entry: Entry) -> str:
     """An open question as a box (the saved page's stand-in for the panel: no kernel can take the answer)."""
     value = entry.interrupt.value if entry.interrupt is not None else entry.text
-    question = question_of(value) if entry.kind == "interrupt" else entry.text
-    note = "" if live else (f"<div style='{MUTED};font-size:12px;margin-top:2px'>Saved while waiting for an answer. "
-                            "To answer, run the notebook again, or <code>show(graph, config)</code> on this thread "
-                            "with a persistent checkpointer.</div>")
-    return (f"<div class='hitl-waiting' style='{_BOX.format('#fdba74', '#fff7ed')}'>⏸ <b>{escape(entry.node or 'graph')}"
-            f"</b> asks{': ' + escape(question) if question else ''}"
-            f"{payload_html(value, {}) if entry.kind == 'interrupt' else ''}{note}</div>")
+    question = question_of(value)
+    note = (f"<div style='{MUTED};font-size:12px;margin-top:2px'>Saved while waiting for an answer. To answer, run "
+            "the notebook again, or <code>show(graph, config)</code> on this thread with a persistent checkpointer."
+            "</div>")
+    if entry.kind == "breakpoint":
+        head = f"⏸ {escape(entry.text)}"
+    else:
+        head = (f"⏸ <b>{escape(entry.node or 'graph')}</b> asks{': ' + escape(question) if question else ''}"
+                f"{payload_html(value, {})}")
+    return f"<div class='hitl-waiting' style='{_BOX.format('#fdba74', '#fff7ed')}'>{head}{note}</div>"
 
 
 def page_html(*, name: str, thread: str | None, status: RunStatus, graph_html: str, record: RunRecord,
@@ -132,7 +135,7 @@ def page_html(*, name: str, thread: str | None, status: RunStatus, graph_html: s
     extra = f"<div style='color:#b45309;font-size:12px'>⚠ {escape(note)}</div>" if note else ""
     focus = outcome_html(status, record, error)
     if status is RunStatus.WAITING:
-        focus = "".join(waiting_html(e, live=False) for e in open_questions(record.entries))
+        focus = "".join(waiting_html(e) for e in open_questions(record.entries))
     timeline = "".join(html for _, html in rows(record.entries, error or None))
     return (f"<div class='hitl-notebook-run hitl-run-view' style='{FONT};font-size:13px;max-width:100%'>"
             f"<div style='margin:0 0 6px'>{header_html(name, thread, status)}</div>{extra}{focus}"

@@ -54,7 +54,7 @@ class RunView(w.VBox, RunObserver):
         self.stop_button = w.Button(description="Stop", icon="stop", tooltip="Stop after the running step",
                                     layout=w.Layout(width="auto", margin="0 0 0 12px"))
         self.stop_button.on_click(self._guard("Stop button", handle.stop))
-        self.focus = w.VBox(layout=w.Layout(width="100%"))
+        self.top = w.VBox(layout=w.Layout(width="100%"))  # the open questions, or the outcome
         self.graph_html = w.HTML(self.picture.html({}))
         self.graph_html.layout = w.Layout(flex="0 1 auto", max_width="48%", margin="0 18px 6px 0")
         self.log_box = w.VBox(layout=w.Layout(flex="1 1 340px", min_width="0"))
@@ -65,7 +65,7 @@ class RunView(w.VBox, RunObserver):
         columns = w.Box([self.graph_html, self.log_box],
                         layout=w.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", width="100%"))
         super().__init__([w.HBox([self.title, self.stop_button], layout=w.Layout(align_items="center")),
-                          w.HTML(note), self.focus, columns])
+                          w.HTML(note), self.top, columns])
         self.add_class("hitl-run-view")
         handle.add_observer(self)
 
@@ -141,7 +141,7 @@ class RunView(w.VBox, RunObserver):
             self._draw({})
             if status is RunStatus.ERROR:  # the outcome states the error: its row now shows only where
                 self._render_rows(list(self._entries))
-        self._set_focus(status)
+        self._set_top(status)
         if status is RunStatus.WAITING or status.finished:
             self.refresh_display()
 
@@ -177,7 +177,7 @@ class RunView(w.VBox, RunObserver):
                       resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER, report=handle.journal.report)
         with self._lock:
             self._panels.append(panel)
-            self.focus.children = (*self.focus.children, panel)
+            self.top.children = (*self.top.children, panel)
 
     def _add_breakpoint(self, entry: Entry) -> None:
         go = w.Button(description="Continue", button_style="primary", icon="play")
@@ -196,16 +196,15 @@ class RunView(w.VBox, RunObserver):
                      layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="0 0 8px"))
         box.add_class("hitl-panel")
         with self._lock:
-            self.focus.children = (*self.focus.children, box)
+            self.top.children = (*self.top.children, box)
 
-    def _set_focus(self, status: RunStatus) -> None:
+    def _set_top(self, status: RunStatus) -> None:
         """Running: nothing (answered panels leave); waiting: the open panels; ended: the outcome."""
         with self._lock:
             if status.finished:
-                self.focus.children = (w.HTML(outcome_html(status, self.handle.record, self._failure())),)
+                self.top.children = (w.HTML(outcome_html(status, self.handle.record, self._failure())),)
             elif status is RunStatus.RUNNING:
-                self.focus.children = tuple(p for p in self.focus.children
-                                            if isinstance(p, Panel) and not p.locked)
+                self.top.children = tuple(p for p in self.top.children if isinstance(p, Panel) and not p.locked)
 
     # -- helpers -----------------------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ def test_each_fact_once_and_no_stale_rows_after_approving(start, seeds):
     timeline = _timeline(handle)
     assert "⏸" not in timeline and timeline.count("human_approval") == 1  # one row, its icon updated
     assert page.index("✔ Done") < page.index("generate_llm_output")  # the outcome near the top
-    assert handle.view.focus.children and "✔ Done" in handle.view.focus.children[0].value
+    assert handle.view.top.children and "✔ Done" in handle.view.top.children[0].value
     assert handle.view.stop_button.layout.display == "none"  # nothing left to stop
 
 
@@ -64,7 +64,7 @@ def test_the_answer_is_marked_in_its_own_colour(start, seeds, button, colour):
     [chip] = re.findall(r"<span class='hitl-decision' style='[^']*color:(#[0-9a-f]{6})", handle.view.static_html())
     assert chip == colour
     assert "hitl-chosen" in panel.button(button)._dom_classes  # the button pressed stays marked
-    assert not [p for p in handle.view.focus.children if p is panel]  # answered: the panel left the top
+    assert not [p for p in handle.view.top.children if p is panel]  # answered: the panel left the top
 
 
 def test_long_output_folds_behind_show_all():
@@ -141,7 +141,7 @@ def test_an_error_is_stated_once_at_the_top_with_its_traceback_folded(eng):
     shown = _text(re.sub(r"<details>.*?</details>", "", page, flags=re.S))
     assert shown.count("ValueError: boom") == 1 and "✖ Failed ValueError: boom" in shown
     assert "✖ run failed" in shown and "show traceback" in page
-    assert "✖ Failed" in handle.view.focus.children[0].value
+    assert "✖ Failed" in handle.view.top.children[0].value
 
 
 def test_a_streamed_answer_is_shown_once_in_its_row(eng):
