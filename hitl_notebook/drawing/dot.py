@@ -17,7 +17,8 @@ import graphviz
 from ..constants import END, START
 from ._model import Graph, Node
 
-__all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "edge_id", "mimebundle", "to_digraph"]
+__all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "edge_id", "mimebundle",
+           "to_digraph"]
 
 INSTALL_HINT: Final = (
     "Install Graphviz to draw graphs: apt-get install graphviz (Debian/Ubuntu), "

@@ -23,7 +23,8 @@ from typing import Any
 from ._payloads import option_items, pretty, question_of
 from ._record import Decision, Entry
 
-__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "known_values", "plan", "row_html", "rows", "text_block", "value_lines"]
+__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "known_values", "plan", "row_html", "rows", "text_block",
+           "value_lines"]
 
 FONT = "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
 MONO = "font-family:var(--jp-code-font-family,monospace)"
@@ -186,7 +187,8 @@ def _update_html(update: Any, known: dict[str, Any], result: Any = None, *, stre
         rest = {k: v for k, v in fresh.items() if k not in final and k not in echoed}
         html = value_lines(rest) if rest else ""
         if echoed:
-            html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(str, echoed)))}: the text above</div>"
+            names = escape(", ".join(map(str, echoed)))
+            html += f"<div style='{MUTED};font-size:12px'>wrote {names}: the text above</div>"
         if final:
             html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(str, final)))} ↑</div>"
         return html

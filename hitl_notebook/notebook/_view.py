@@ -97,7 +97,7 @@ class RunView(w.VBox, RunObserver):
         parts = [x.value for x in walk(self) if isinstance(x, w.HTML) and x is not self.graph_html
                  and x.layout.display != "none"]
         text = re.sub(r"</(div|pre|summary)>|<br\s*/?>", "\n", "\n".join(parts))
-        return unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", text, flags=re.S))
+        return unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", text, flags=re.DOTALL))
 
     # -- observer ----------------------------------------------------------------------------------------------
 
@@ -240,7 +240,7 @@ class RunView(w.VBox, RunObserver):
 
     def _failure(self) -> str:
         """The run's error as its error entry states it (``Type: message``), or ``""``."""
-        error = self.handle._error  # noqa: SLF001 - the view belongs to the handle
+        error = self.handle._error  # the view belongs to the handle
         return f"{type(error).__name__}: {error}" if error is not None else ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:

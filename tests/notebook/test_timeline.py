@@ -20,7 +20,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)).split())
+    return " ".join(unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.DOTALL)).split())
 
 
 def _timeline(handle) -> str:
@@ -138,7 +138,7 @@ def test_an_error_is_stated_once_at_the_top_with_its_traceback_folded(eng):
     handle = run(graph, {"n": 1}, ui="widgets", display=False)
     assert handle.wait_idle(5) is RunStatus.ERROR
     page = handle.view.static_html()
-    shown = _text(re.sub(r"<details>.*?</details>", "", page, flags=re.S))
+    shown = _text(re.sub(r"<details>.*?</details>", "", page, flags=re.DOTALL))
     assert shown.count("ValueError: boom") == 1 and "✖ Failed ValueError: boom" in shown
     assert "✖ run failed" in shown and "show traceback" in page
     assert "✖ Failed" in handle.view.top.children[0].value
@@ -164,7 +164,7 @@ def test_a_streamed_answer_is_shown_once_in_its_row(eng):
     handle = run(graph, {"answer": "", "ok": False}, ui="widgets", display=False)
     handle.wait(5)
     page = handle.view.static_html()
-    visible = _text(re.sub(r"<details.*?</details>", "", page, flags=re.S))
+    visible = _text(re.sub(r"<details.*?</details>", "", page, flags=re.DOTALL))
     assert visible.count("word0 ") == 2  # the folded stream in its row, and the outcome's one-line preview
     assert visible.count("word299") == 0 and page.count("word299") == 2  # the rest behind "show all", twice
     assert "wrote answer ↑" in visible
