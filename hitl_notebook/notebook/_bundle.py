@@ -56,7 +56,7 @@ class ViewDisplays:
 
     def __init__(self, view: RunView) -> None:
         self.view = view
-        self._displays: list[CellDisplay] = []
+        self._displays: list[tuple[str, CellDisplay]] = []  # ("live" | "saved", display)
         self._lock = threading.Lock()
         self._cell: Any = None  # the execution count of the cell that showed the view last
 
@@ -102,15 +102,18 @@ class ViewDisplays:
             self._cell = cell
         report = self.view.handle.journal.report
         parts = ["live"] if self.view.handle.status.finished else ["live", "saved"]
-        made = [CellDisplay(_Bundle(self, part), shell=shell, on_error=lambda exc: report("refresh display", exc))
-                for part in parts]
+        made = [(part, CellDisplay(_Bundle(self, part), shell=shell,
+                                   on_error=lambda exc: report("refresh display", exc))) for part in parts]
         with self._lock:
             self._displays.extend(made)
 
     def refresh(self) -> None:
-        """Re-send every display (from any thread); errors go to the run's log."""
+        """Re-send the displays (from any thread); errors go to the run's log. A live widget display is re-sent only
+        once the run has ended (to become the page): the widget updates itself, and re-sending it would make the
+        frontend build the view anew."""
+        finished = self.view.handle.status.finished
         with self._lock:
-            displays = list(self._displays)
+            displays = [display for part, display in self._displays if finished or part != "live"]
         for display in displays:
             try:
                 display.update()

@@ -47,7 +47,7 @@ def test_the_live_output_is_the_widget_and_the_saved_output_the_page(start, seed
 def test_static_html_is_refreshed_when_the_run_pauses_and_ends(start, seeds):
     handle = start(seeds.seed000(), {})
     display = FakeDisplay(handle.view)
-    handle.view.displays._displays.append(display)
+    handle.view.displays._displays.append(("live", display))
     handle.view.panel().button("Approve").click()
     handle.wait(5)
     final = display.updates[-1]
