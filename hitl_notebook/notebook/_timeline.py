@@ -268,8 +268,9 @@ transcript for a list of messages); the first that returns HTML wins."""
 
 
 def value_lines(values: Mapping[Any, Any], *, compact: bool = False) -> str:
-    """``key: value`` lines (strings unquoted, other values as JSON), long values collapsed; ``compact``: a long
-    value shows one line, the rest behind "show all"."""
+    """``key: value`` lines (strings unquoted, other values as JSON), long values collapsed; ``compact`` (the
+    outcome): text up to 300 characters in full, a longer or structured value as one line, the rest behind
+    "show all"."""
     lines = []
     for key, value in values.items():
         custom = _custom_html(key, value)
@@ -277,9 +278,9 @@ def value_lines(values: Mapping[Any, Any], *, compact: bool = False) -> str:
             lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span>{custom}</div>")
             continue
         text = value if isinstance(value, str) else pretty(value)
-        if compact and ("\n" in text or len(text) > 120):
+        if compact and ("\n" in text or len(text) > (300 if isinstance(value, str) else 120)):
             lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span> {_preview(value, text)}</div>")
-        elif "\n" in text or len(text) > 120:
+        elif "\n" in text or (len(text) > 120 and not (compact and isinstance(value, str))):
             lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span>{text_block(text)}</div>")
         else:
             lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span> "
