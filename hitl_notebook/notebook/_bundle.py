@@ -59,6 +59,7 @@ class ViewDisplays:
         self._displays: list[tuple[str, CellDisplay]] = []  # ("live" | "saved", display)
         self._lock = threading.Lock()
         self._cell: Any = None  # the execution count of the cell that showed the view last
+        self.shell: Any = None  # the IPython shell it was shown in
 
     @property
     def shown(self) -> bool:
@@ -90,22 +91,31 @@ class ViewDisplays:
         page = self.view.static_html()
         return {"text/html": f"<style>{dead_widget}</style><div class='{mark}'>{page}</div>", "text/plain": ""}
 
-    def show(self, *, again_in_same_cell: bool = True) -> None:
-        """Display the view in the current cell (``again_in_same_cell=False``: not if this cell showed it)."""
+    def show(self, *, again_in_same_cell: bool = True) -> bool:
+        """Display the view in the current cell (``again_in_same_cell=False``: not if this cell showed it);
+        returns whether it did."""
         from IPython import get_ipython
 
         shell = get_ipython()
         cell = getattr(shell, "execution_count", None) if shell is not None else None
         with self._lock:
             if not again_in_same_cell and self._displays and cell is not None and cell == self._cell:
-                return
-            self._cell = cell
+                return False
+            self._cell, self.shell = cell, shell
         report = self.view.handle.journal.report
         parts = ["live"] if self.view.handle.status.finished else ["live", "saved"]
         made = [(part, CellDisplay(_Bundle(self, part), shell=shell,
                                    on_error=lambda exc: report("refresh display", exc))) for part in parts]
         with self._lock:
             self._displays.extend(made)
+        return True
+
+    def close(self) -> None:
+        """Send no more updates (the view's widgets are closed: its cell ran again)."""
+        with self._lock:
+            displays = [display for _, display in self._displays]
+        for display in displays:
+            display.close()
 
     def refresh(self) -> None:
         """Re-send the displays (from any thread); errors go to the run's log. A live widget display is re-sent only

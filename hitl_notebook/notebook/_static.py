@@ -14,8 +14,11 @@ from typing import Any
 from ..constants import END, START
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._payloads import question_of
+from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
-from ._timeline import _ICONS, FONT, MUTED, PRE, escape, payload_html, rows, text_block, value_lines
+from ._terminal import plain_text
+from ._text import escape, safe_repr, shorten
+from ._timeline import _ICONS, FONT, MUTED, PRE, payload_html, rows, text_block, value_lines
 
 __all__ = ["GraphPicture", "entry_text", "outcome_html", "page_html", "status_badge"]
 
@@ -37,7 +40,7 @@ class GraphPicture:
         try:
             drawable = Graph.from_drawable(graph.get_graph())  # LangGraph's get_graph() too
         except Exception as exc:
-            self.fallback = f"<div style='{PRE}'>(the graph cannot be drawn: {escape(repr(exc))})</div>"
+            self.fallback = f"<div style='{PRE}'>(the graph cannot be drawn: {escape(safe_repr(exc))})</div>"
             return
         try:
             self.view = StatusView(drawable)
@@ -45,7 +48,7 @@ class GraphPicture:
             self.fallback = (f"<div style='{MUTED};font-size:12px'>{escape(INSTALL_HINT)}</div>"
                              f"<div style='{PRE}'>{escape(drawable.draw_mermaid())}</div>")
         except Exception as exc:  # a failing dot run: show the structure as text rather than nothing
-            self.fallback = (f"<div style='{MUTED};font-size:12px'>dot failed: {escape(str(exc))}</div>"
+            self.fallback = (f"<div style='{MUTED};font-size:12px'>dot failed: {escape(exc)}</div>"
                              f"<div style='{PRE}'>{escape(drawable.draw_mermaid())}</div>")
 
     def svg(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False) -> str | None:
@@ -102,7 +105,7 @@ def outcome_html(status: RunStatus, record: RunRecord, error: str = "") -> str:
         result = next((e for e in reversed(record.entries) if e.kind == "result"), None)
         value = result.update if result is not None and result.has_update else None
         body = value_lines(value, compact=True) if isinstance(value, Mapping) and value else (
-            text_block(repr(value)) if value is not None else "")
+            text_block(safe_repr(value)) if value is not None else "")
         return (f"<div class='hitl-outcome' style='{_BOX.format('#86efac', '#f0fdf4')}'>"
                 f"<b style='color:#15803d'>✔ Done</b> <span style='{MUTED}'>result</span>{body}</div>")
     if status is RunStatus.ERROR:
@@ -119,8 +122,8 @@ def waiting_html(entry: Entry) -> str:
     value = entry.interrupt.value if entry.interrupt is not None else entry.text
     question = question_of(value)
     note = (f"<div style='{MUTED};font-size:12px;margin-top:2px'>Saved while waiting for an answer. To answer, run "
-            "the notebook again, or <code>show(graph, config)</code> on this thread with a persistent checkpointer."
-            "</div>")
+            "the notebook again, or <code>show(graph, config)</code> on this thread with a persistent checkpointer. "
+            f"{escape(HEADLESS_HINT.partition('. ')[2])}</div>")
     if entry.kind == "breakpoint":
         head = f"⏸ {escape(entry.text)}"
     else:
@@ -157,7 +160,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "node":
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
-            lines.append(entry.text.rstrip("\n"))
+            lines.append(plain_text(entry.text).rstrip("\n"))
         if entry.has_update:
             lines.append(f"  → {_short(entry.update)}")
         if entry.error:
@@ -196,5 +199,4 @@ def summary_text(name: str, thread: str | None, status: RunStatus, record: RunRe
 def _short(value: Any, limit: int = 2000) -> str:
     from ._payloads import pretty
 
-    text = pretty(value) if isinstance(value, (dict, list)) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(pretty(value) if isinstance(value, (dict, list)) else safe_repr(value), limit)

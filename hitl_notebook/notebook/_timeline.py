@@ -17,19 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape as _escape
 from typing import Any
 
 from ._payloads import option_items, pretty, question_of
 from ._record import Decision, Entry
+from ._terminal import WRAP_CSS, terminal_html
+from ._text import as_text, escape, safe_repr, shorten
+from ._traceback import trace_html
 
 __all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "known_values", "plan", "row_html", "rows", "text_block",
            "value_lines"]
 
 FONT = "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
 MONO = "font-family:var(--jp-code-font-family,monospace)"
-PRE = (f"margin:2px 0 0;padding:3px 6px;background:#f6f6f8;border-radius:4px;white-space:pre-wrap;"
-       f"overflow-wrap:anywhere;word-break:normal;font-size:12px;line-height:1.4;{MONO}")
+PRE = (f"margin:2px 0 0;padding:3px 6px;background:#f6f6f8;border-radius:4px;{WRAP_CSS};"
+       f"font-size:12px;line-height:1.4;{MONO}")
 MUTED = "color:#71717a"
 _ROW = "margin:0 0 3px;padding:2px 0 3px 8px;border-left:3px solid {};font-size:13px;line-height:1.45"
 _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
@@ -37,11 +39,6 @@ _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸",
 _EDGE = {"running": "#f59e0b", "done": "#a1a1aa", "error": "#dc2626", "interrupted": "#ea580c",
          "stopped": "#a1a1aa", "waiting": "#ea580c", "answered": "#a1a1aa", "blocked": "#ea580c"}
 _LINES, _CHARS = 8, 900  # text longer than this collapses behind "show all"
-
-
-def escape(text: str) -> str:
-    """HTML-escape element text (quotes stay readable)."""
-    return _escape(text, quote=False)
 
 
 @dataclass
@@ -138,8 +135,7 @@ def row_html(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> str:
         where = f"<b>{escape(entry.node or 'the run')}</b>"
         # The run's own failure is stated in the outcome at the top: here only where, and the traceback.
         said = "failed" if entry.error == the_plan.failure else escape(entry.error or "error")
-        body = (f"<span style='color:#b91c1c'>✖ {where} {said}</span>"
-                + text_block(entry.text, label="traceback", collapsed=True))
+        body = f"<span style='color:#b91c1c'>✖ {where} {said}</span>" + trace_html(entry.trace, entry.text, PRE)
         return _row("error", body, css="hitl-row hitl-error")
     if entry.kind == "result":
         if entry.has_update and isinstance(entry.update, Mapping):
@@ -163,7 +159,7 @@ def _node_title(entry: Entry) -> str:
 def _node_body(entry: Entry, known: dict[str, Any], result: Any = None) -> str:
     parts = []
     if entry.text:
-        parts.append(text_block(entry.text))
+        parts.append(text_block(entry.text, terminal=True))
     if entry.has_update:
         if result is not None and _same(entry.update, result) and isinstance(result, Mapping):
             known.update(result)
@@ -187,10 +183,10 @@ def _update_html(update: Any, known: dict[str, Any], result: Any = None, *, stre
         rest = {k: v for k, v in fresh.items() if k not in final and k not in echoed}
         html = value_lines(rest) if rest else ""
         if echoed:
-            names = escape(", ".join(map(str, echoed)))
+            names = escape(", ".join(map(as_text, echoed)))
             html += f"<div style='{MUTED};font-size:12px'>wrote {names}: the text above</div>"
         if final:
-            html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(str, final)))} ↑</div>"
+            html += f"<div style='{MUTED};font-size:12px'>wrote {escape(', '.join(map(as_text, final)))} ↑</div>"
         return html
     if update is None:
         return ""
@@ -237,7 +233,7 @@ def payload_html(value: Any, known: Mapping[str, Any]) -> str:
         fresh = {k: v for k, v in rest.items() if k not in seen}
         html = value_lines(fresh) if fresh else ""
         if seen:
-            html += f"<div style='{MUTED};font-size:12px'>about: {escape(', '.join(map(str, seen)))} (above)</div>"
+            html += f"<div style='{MUTED};font-size:12px'>about: {escape(', '.join(map(as_text, seen)))} (above)</div>"
         return html
     return text_block(pretty(value))
 
@@ -275,15 +271,15 @@ def value_lines(values: Mapping[Any, Any], *, compact: bool = False) -> str:
     for key, value in values.items():
         custom = _custom_html(key, value)
         if custom is not None:
-            lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span>{custom}</div>")
+            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span>{custom}</div>")
             continue
         text = value if isinstance(value, str) else pretty(value)
         if compact and ("\n" in text or len(text) > (300 if isinstance(value, str) else 120)):
-            lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span> {_preview(value, text)}</div>")
+            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span> {_preview(value, text)}</div>")
         elif "\n" in text or (len(text) > 120 and not (compact and isinstance(value, str))):
-            lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span>{text_block(text)}</div>")
+            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span>{text_block(text)}</div>")
         else:
-            lines.append(f"<div><span style='{MUTED}'>{escape(str(key))}:</span> "
+            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span> "
                          f"<span style='{MONO};font-size:12px'>{escape(text)}</span></div>")
     return f"<div style='margin:1px 0 0'>{''.join(lines)}</div>"
 
@@ -309,29 +305,27 @@ def _preview(value: Any, text: str) -> str:
 
 
 def _one_line(value: Any, limit: int = 60) -> str:
-    text = repr(value) if isinstance(value, str) else " ".join(pretty(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(safe_repr(value) if isinstance(value, str) else " ".join(pretty(value).split()), limit)
 
 
-def text_block(text: str, *, label: str = "", collapsed: bool = False) -> str:
-    """Preformatted text that wraps at spaces; beyond a few lines the rest folds behind "show all"."""
+def text_block(text: str, *, terminal: bool = False) -> str:
+    """Preformatted text that wraps at spaces; beyond a few lines the rest folds behind "show all". ``terminal``:
+    streamed output, read as a terminal shows it (``\r`` overwrites, ANSI colours; see _terminal)."""
     text = text.rstrip("\n")
     if not text:
         return ""
+    render = terminal_html if terminal else escape
     lines = text.split("\n")
-    if collapsed:
-        summary = f"show {label or 'all'} ({len(lines)} lines)"
-        return (f"<details><summary style='{MUTED};font-size:12px;cursor:pointer'>{escape(summary)}</summary>"
-                f"<div style='{PRE}'>{escape(text)}</div></details>")
     if len(lines) <= _LINES and len(text) <= _CHARS:
-        return f"<div style='{PRE}'>{escape(text)}</div>"
+        return f"<div style='{PRE}'>{render(text)}</div>"
     head = "\n".join(lines[:_LINES])[:_CHARS]
     rest = text[len(head):]
     more = len(lines) - head.count("\n") - 1
     summary = f"show all ({len(lines)} lines)" if more > 0 else f"show all ({len(text)} characters)"
-    return (f"<div style='{PRE};border-radius:4px 4px 0 0'>{escape(head)}</div>"
+    return (f"<div style='{PRE};border-radius:4px 4px 0 0'>{render(head)}</div>"
             f"<details class='hitl-more'><summary style='{MUTED};font-size:12px;cursor:pointer'>{summary}</summary>"
-            f"<div style='{PRE};margin-top:0;border-radius:0 0 4px 4px'>{escape(rest.lstrip(chr(10)))}</div></details>")
+            f"<div style='{PRE};margin-top:0;border-radius:0 0 4px 4px'>{render(rest.lstrip(chr(10)))}</div>"
+            "</details>")
 
 
 def decision_chip(decision: Decision, waiting_for_others: bool = False) -> str:
@@ -363,5 +357,4 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _short(value: Any, limit: int = 4000) -> str:
-    text = pretty(value) if isinstance(value, (dict, list)) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(pretty(value) if isinstance(value, (dict, list)) else safe_repr(value), limit)

@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..drawing.status import NodeStatus
+from . import _retire
 from ._bundle import ViewDisplays
 from ._coalesce import Coalescer
 from ._controller import RunHandle
@@ -29,7 +30,9 @@ from ._journal import RunObserver
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
 from ._static import GraphPicture, header_html, outcome_html, page_html
-from ._timeline import FONT, escape, known_values, plan, row_html
+from ._text import as_text, escape
+from ._timeline import FONT, known_values, plan, row_html
+from ._traceback import headline
 
 __all__ = ["RunView"]
 
@@ -44,6 +47,7 @@ class RunView(w.VBox, RunObserver):
     def __init__(self, handle: RunHandle) -> None:
         self.handle = handle
         self.key = uuid.uuid4().hex[:12]  # marks this view's outputs (see _bundle)
+        self.closed = False  # its widgets were closed (its cell ran again); the run may go on without it
         self.displays = ViewDisplays(self)
         self._lock = threading.RLock()
         self._entries: dict[str, w.HTML] = {}  # row key -> its widget
@@ -68,6 +72,18 @@ class RunView(w.VBox, RunObserver):
                           w.HTML(note), self.top, columns])
         self.add_class("hitl-run-view")
         handle.add_observer(self)
+
+    @classmethod
+    def of_run(cls, handle: RunHandle) -> RunView:
+        """A new view of a run that has gone on for a while: its log so far, the open questions, then live."""
+        view = cls(handle)
+        for entry in list(handle.record.entries):
+            if entry.kind in ("interrupt", "breakpoint") and entry.decision is None and entry.status == "waiting":
+                view.on_entry(entry)  # still open: its panel
+        view._render_rows(list(handle.record.by_key))
+        view.on_node_status(dict(handle.journal.statuses))
+        view.on_status(handle.status)
+        return view
 
     # -- queries (tests, scripted use) -------------------------------------------------------------------------
 
@@ -178,6 +194,7 @@ class RunView(w.VBox, RunObserver):
         with self._lock:
             self._panels.append(panel)
             self.top.children = (*self.top.children, panel)
+        panel.ready()  # outside the lock: an early answer resumes the run, whose events come to this view
 
     def _add_breakpoint(self, entry: Entry) -> None:
         go = w.Button(description="Continue", button_style="primary", icon="play")
@@ -228,7 +245,7 @@ class RunView(w.VBox, RunObserver):
         return css + f"<span style='{FONT}'>{header_html(self._name(), self.handle.thread_id, status)}</span>"
 
     def _name(self) -> str:
-        return str(getattr(self.handle.graph, "name", None) or "graph")
+        return as_text(getattr(self.handle.graph, "name", None) or "graph")
 
     # -- display -----------------------------------------------------------------------------------------------
 
@@ -239,21 +256,37 @@ class RunView(w.VBox, RunObserver):
                          note="" if self.handle.resumable else NO_CHECKPOINTER, error=self._failure())
 
     def _failure(self) -> str:
-        """The run's error as its error entry states it (``Type: message``), or ``""``."""
+        """The run's error as its error entry states it (``Type: message``, see _traceback), or ``""``."""
         error = self.handle._error  # the view belongs to the handle
-        return f"{type(error).__name__}: {error}" if error is not None else ""
+        return headline(error) if error is not None else ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         return self.displays.bundle(widget=super()._repr_mimebundle_(**kwargs) or {})
 
     def _ipython_display_(self) -> None:
-        self.displays.show(again_in_same_cell=False)
+        if self.displays.show(again_in_same_cell=False):
+            _retire.track(self, self.displays.shell)
 
     def show(self) -> None:
         """Display in the current cell; each call shows the view again (after ``clear_output()`` too)."""
-        self.displays.show()
+        if self.displays.show():
+            _retire.track(self, self.displays.shell)
+
+    def close_widgets(self) -> None:
+        """Stop observing the run and close every widget of the view (see :mod:`._retire`); the run goes on."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+        try:
+            self.handle.journal.observers.remove(self)
+        except ValueError:
+            pass
+        self.displays.close()
+        _retire.close_tree(self)
 
     def refresh_display(self) -> None:
         """Re-send every display of the view, so what a saved notebook keeps is the latest state."""
-        self.displays.refresh()
+        if not self.closed:
+            self.displays.refresh()
 
