@@ -52,6 +52,7 @@ class RunView(w.VBox, RunObserver):
         self._lock = threading.RLock()
         self._entries: dict[str, w.HTML] = {}  # row key -> its widget
         self._panels: list[Panel] = []
+        self._tops: list[w.Widget] = []  # every widget ever shown at the top (closed with the view)
         self._statuses: Mapping[str, NodeStatus] = {}
         self.picture = GraphPicture(handle.graph)
         self.title = w.HTML(self._title(RunStatus.RUNNING))
@@ -59,8 +60,8 @@ class RunView(w.VBox, RunObserver):
                                     layout=w.Layout(width="auto", margin="0 0 0 12px"))
         self.stop_button.on_click(self._guard("Stop button", handle.stop))
         self.top = w.VBox(layout=w.Layout(width="100%"))  # the open questions, or the outcome
-        self.graph_html = w.HTML(self.picture.html({}))
-        self.graph_html.layout = w.Layout(flex="0 1 auto", max_width="48%", margin="0 18px 6px 0")
+        self.graph_html = w.HTML(self.picture.html({}),  # (a layout given later would orphan the default one)
+                                 layout=w.Layout(flex="0 1 auto", max_width="48%", margin="0 18px 6px 0"))
         self.log_box = w.VBox(layout=w.Layout(flex="1 1 340px", min_width="0"))
         self.log_box.add_class("hitl-timeline")
         note = "" if handle.resumable else f"<div style='color:#b45309'>⚠ {escape(NO_CHECKPOINTER)}</div>"
@@ -193,6 +194,7 @@ class RunView(w.VBox, RunObserver):
                       resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER, report=handle.journal.report)
         with self._lock:
             self._panels.append(panel)
+            self._tops.append(panel)
             self.top.children = (*self.top.children, panel)
         panel.ready()  # outside the lock: an early answer resumes the run, whose events come to this view
 
@@ -213,13 +215,15 @@ class RunView(w.VBox, RunObserver):
                      layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="0 0 8px"))
         box.add_class("hitl-panel")
         with self._lock:
+            self._tops.append(box)
             self.top.children = (*self.top.children, box)
 
     def _set_top(self, status: RunStatus) -> None:
         """Running: nothing (answered panels leave); waiting: the open panels; ended: the outcome."""
         with self._lock:
             if status.finished:
-                self.top.children = (w.HTML(outcome_html(status, self.handle.record, self._failure())),)
+                self._tops.append(w.HTML(outcome_html(status, self.handle.record, self._failure())))
+                self.top.children = (self._tops[-1],)
             elif status is RunStatus.RUNNING:
                 self.top.children = tuple(p for p in self.top.children if isinstance(p, Panel) and not p.locked)
 
@@ -284,6 +288,8 @@ class RunView(w.VBox, RunObserver):
             pass
         self.displays.close()
         _retire.close_tree(self)
+        for widget in self._tops:  # answered panels and the like, no longer in the tree
+            _retire.close_tree(widget)
 
     def refresh_display(self) -> None:
         """Re-send every display of the view, so what a saved notebook keeps is the latest state."""

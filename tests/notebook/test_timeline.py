@@ -169,3 +169,14 @@ def test_a_streamed_answer_is_shown_once_in_its_row(eng):
     assert visible.count("word0 ") == 2  # the folded stream in its row, and the outcome's one-line preview
     assert visible.count("word299") == 0 and page.count("word299") == 2  # the rest behind "show all", twice
     assert "wrote answer ↑" in visible
+
+
+def test_closing_a_view_closes_every_widget_it_made(start, seeds):
+    from ipywidgets.widgets import widget as widget_module
+
+    before = set(widget_module._instances)
+    handle = start(seeds.seed000(), {})
+    handle.view.panel().button("Approve").click()  # the answered panel leaves the view's tree
+    handle.wait(5)
+    handle.view.close_widgets()
+    assert [type(w).__name__ for k, w in widget_module._instances.items() if k not in before] == []
