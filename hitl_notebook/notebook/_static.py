@@ -13,6 +13,7 @@ from typing import Any
 
 from ..constants import END, START
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
+from ._chat import chat_text, role_of, split_update, summarize
 from ._payloads import question_of
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
@@ -103,9 +104,9 @@ def outcome_html(status: RunStatus, record: RunRecord, error: str = "") -> str:
     """The box at the top once the run ended: the result (done), the error, or that it was stopped."""
     if status is RunStatus.DONE:
         result = next((e for e in reversed(record.entries) if e.kind == "result"), None)
-        value = result.update if result is not None and result.has_update else None
+        value = summarize(result.update) if result is not None and result.has_update else None  # messages counted
         body = value_lines(value, compact=True) if isinstance(value, Mapping) and value else (
-            text_block(safe_repr(value)) if value is not None else "")
+            text_block(value if isinstance(value, str) else safe_repr(value)) if value is not None else "")
         return (f"<div class='hitl-outcome' style='{_BOX.format('#86efac', '#f0fdf4')}'>"
                 f"<b style='color:#15803d'>✔ Done</b> <span style='{MUTED}'>result</span>{body}</div>")
     if status is RunStatus.ERROR:
@@ -161,8 +162,13 @@ def entry_text(entry: Entry) -> str:
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
             lines.append(plain_text(entry.text).rstrip("\n"))
-        if entry.has_update:
-            lines.append(f"  → {_short(entry.update)}")
+        messages, rest = split_update(entry.update) if entry.has_update else ([], None)
+        if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
+            lines.append(entry.tokens)
+        if messages:
+            lines.append(chat_text(messages if entry.chat is None else entry.chat))
+        if entry.has_update and (rest is not None or not messages):
+            lines.append(f"  → {_short(rest if messages else entry.update)}")
         if entry.error:
             lines.append(f"  ✖ {entry.error}")
         return "\n".join(lines)
@@ -179,7 +185,7 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "error":
         return f"✖ {entry.error} ({entry.node})\n{entry.text}"
     if entry.kind == "result":
-        return f"■ done: {_short(entry.update)}"
+        return f"■ done: {_short(summarize(entry.update))}"
     text = entry.text
     if entry.decision is not None:
         text += "\n" + entry.decision.caption()

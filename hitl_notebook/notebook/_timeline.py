@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._chat import chat_html, role_of, split_update, tokens_html
 from ._payloads import option_items, pretty, question_of
 from ._record import Decision, Entry
 from ._terminal import WRAP_CSS, terminal_html
@@ -160,12 +161,20 @@ def _node_body(entry: Entry, known: dict[str, Any], result: Any = None) -> str:
     parts = []
     if entry.text:
         parts.append(text_block(entry.text, terminal=True))
-    if entry.has_update:
+    # Messages as a conversation (see _chat; entry.chat: each message once in the run), streamed chat-model tokens
+    # as the assistant's bubble until the node's own message replaces them, then the rest of the update.
+    messages, rest = split_update(entry.update) if entry.has_update else ([], None)
+    if messages or entry.chat is not None:
+        parts.append(chat_html(messages if entry.chat is None else entry.chat))
+    if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
+        parts.append(tokens_html(entry.tokens, live=entry.status == "running"))
+    update = rest if messages else entry.update
+    if entry.has_update and update is not None:
         if result is not None and _same(entry.update, result) and isinstance(result, Mapping):
             known.update(result)
             parts.append(f"<div style='{MUTED};font-size:12px'>→ returned the result ↑</div>")
         else:
-            parts.append(_update_html(entry.update, known, result, streamed=entry.text))
+            parts.append(_update_html(update, known, result, streamed=entry.text))
     if entry.error:
         parts.append(f"<div style='{PRE};color:#b91c1c'>{escape(entry.error)}</div>")
     return "".join(parts)

@@ -54,6 +54,7 @@ class RunView(w.VBox, RunObserver):
         self._panels: list[Panel] = []
         self._tops: list[w.Widget] = []  # every widget ever shown at the top (closed with the view)
         self._statuses: Mapping[str, NodeStatus] = {}
+        self._schemas: Mapping[str, Any] | None = None
         self.picture = GraphPicture(handle.graph)
         self.title = w.HTML(self._title(RunStatus.RUNNING))
         self.stop_button = w.Button(description="Stop", icon="stop", tooltip="Stop after the running step",
@@ -191,7 +192,8 @@ class RunView(w.VBox, RunObserver):
         handle = self.handle
         panel = Panel(entry, answer=lambda iid, value: handle.answer(iid, value, by=handle.user),
                       approve_value=handle.approve_value, reject_value=handle.reject_value,
-                      resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER, report=handle.journal.report)
+                      resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER, report=handle.journal.report,
+                      tool_schemas=self._tool_schemas)
         with self._lock:
             self._panels.append(panel)
             self._tops.append(panel)
@@ -211,12 +213,35 @@ class RunView(w.VBox, RunObserver):
 
         go.on_click(self._guard("Continue", lambda: press(self.handle.resume, go)))
         stop.on_click(self._guard("Stop", lambda: press(self.handle.stop, stop)))
-        box = w.VBox([w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop])],
+        box = w.VBox([w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop]), *self._tool_review()],
                      layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="0 0 8px"))
         box.add_class("hitl-panel")
         with self._lock:
             self._tops.append(box)
             self.top.children = (*self.top.children, box)
+
+    def _tool_schemas(self) -> Mapping[str, Any]:
+        """The graph's tools' argument schemas (read once, when a tool-call review first asks)."""
+        if self._schemas is None:
+            from ._chat_review import tool_schemas
+
+            self._schemas = tool_schemas(self.handle.graph)
+        return self._schemas
+
+    def _tool_review(self) -> list[w.Widget]:
+        """Approve / Edit / Reject cards when the breakpoint is before a tools node (see :mod:`._chat_review`)."""
+        from ._chat_review import ToolCallReview, pending_calls
+
+        handle = self.handle
+        try:
+            pending = pending_calls(handle.graph, handle.graph.get_state(handle.config)) if handle.resumable else None
+        except Exception as exc:  # the plain Continue / Stop still work
+            handle.journal.report("tool call review", exc)
+            return []
+        if pending is None:
+            return []
+        return [ToolCallReview(pending, guard=self._guard, continue_with=lambda values, as_node, label:
+                               handle.continue_with(values, as_node=as_node, label=label)).box]
 
     def _set_top(self, status: RunStatus) -> None:
         """Running: nothing (answered panels leave); waiting: the open panels; ended: the outcome."""
