@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
 from typing_extensions import TypedDict
@@ -39,9 +40,13 @@ REMOVE_ALL_MESSAGES = "__remove_all__"
 def _merge(left: Messages, right: Messages, *, format: Literal["langchain-openai"] | None = None) -> list[Any]:
     left_list = _as_messages(left if isinstance(left, list) else [left])
     right_list = _as_messages(right if isinstance(right, list) else [right])
-    for message in left_list:
-        if message.id is None:
-            message.id = str(uuid.uuid4())
+    # The history's ids in one C-level pass (this runs at every step on a growing list).
+    ids = list(map(_get_id, left_list))
+    if None in ids:
+        for message in left_list:
+            if message.id is None:
+                message.id = str(uuid.uuid4())
+        ids = list(map(_get_id, left_list))
     cut: int | None = None
     for position, message in enumerate(right_list):
         if message.id is None:
@@ -52,7 +57,7 @@ def _merge(left: Messages, right: Messages, *, format: Literal["langchain-openai
         return right_list[cut + 1:]  # as LangGraph 1.2: returned before `format` is applied
 
     merged = list(left_list)
-    position_of = {m.id: i for i, m in enumerate(merged)}
+    position_of = dict(zip(ids, range(len(ids))))
     removed: set[str] = set()
     for message in right_list:
         at = position_of.get(message.id)
@@ -75,6 +80,9 @@ def _merge(left: Messages, right: Messages, *, format: Literal["langchain-openai
     if format:
         raise ValueError(f"Unrecognized {format=}. Expected one of 'langchain-openai', None.")
     return merged
+
+
+_get_id = attrgetter("id")
 
 
 def _as_messages(items: list[Any]) -> list[Any]:

@@ -9,14 +9,16 @@ with the checks of :mod:`._delivery`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ._delivery import Undelivered
 from ._errors import RunStateError
 from ._payloads import decision_label
 from ._record import Decision, Entry, RunStatus
+from ._traceback import trace_of
 
-__all__ = ["NO_CHECKPOINTER", "AnsweringMixin"]
+__all__ = ["NO_CHECKPOINTER", "REPLAYED", "AnsweringMixin"]
 
 NO_CHECKPOINTER = (
     "This graph has no checkpointer, so an interrupted run cannot be resumed. Compile it with one: "
@@ -74,19 +76,41 @@ class AnsweringMixin:
                 if problem.conflict:  # the run failed because the thread had moved on: that is the error
                     self._not_applied(problem)
                     return
+                if problem.paused is not None and not self.engine.replays_failed_answer:
+                    self._retake(problem, exc)  # the node raised on its answer: ask again
+                    return
+                if problem.paused is not None:
+                    problem = Undelivered(problem.ids, f"{problem.reason} {REPLAYED}")
                 self._delivery.record_not_applied(self.journal, problem)
         self.journal.error("run", exc)
         self._finish(RunStatus.ERROR, error=exc)
 
-    def _reopen(self, ids: set[str], error: str, state: Any) -> None:
+    def _reopen(self, ids: set[str], error: str, state: Any, *, trace: Any = None) -> None:
         """The answers to ``ids`` were not applied and their interrupts are still pending: clear the decisions,
-        show ``error`` in their panels, wait again (a policy that gave them hands over to a human)."""
-        self._policy_failed = True
+        show ``error`` (and the folded ``trace``) in their panels, wait again. A policy that gave them hands over
+        to a human, so it never loops; the console's human is asked again."""
+        self._policy_failed = not getattr(self.policy, "asks_a_human", False)
         for iid in sorted(ids):
             entry = self.record.get(iid)
             if entry is not None:
-                self.journal.change(entry, decision=None, status="waiting", error=error)
+                self.journal.change(entry, decision=None, status="waiting", error=error, trace=trace)
         self._enter_waiting(state)
+
+    def _retake(self, problem: Undelivered, exc: Exception) -> None:
+        """The node raised after receiving the answers ``problem.ids``, and the thread is still paused at them on
+        an engine that takes a new answer: keep them in the record as not applied (``Entry.earlier``) and ask
+        again, the node's error in their panels (issue 15, case 5)."""
+        self._delivery.retake(problem)
+        trace = trace_of(exc)
+        with self._lock:
+            for iid in problem.ids:
+                entry = self.record.get(iid)
+                if entry is not None and entry.decision is not None:
+                    failed = replace(entry.decision, applied=False, error=f"Not applied: the node raised after "
+                                     f"receiving this answer, and the interrupt was asked again.\n{trace.headline}")
+                    entry.earlier = [*entry.earlier, failed]
+        self._reopen(set(problem.ids), f"{problem.reason} Answer it again: the node runs again with the new "
+                                       f"answer.\n{trace.headline}", problem.paused, trace=trace)
 
     def _begin_resume(self, given: dict[str, Any] | None, *, by: str) -> Any:
         """Record the decisions and switch to running; returns the input of the next stream call."""
@@ -128,6 +152,7 @@ class AnsweringMixin:
                 entry = self.record.get(iid)
                 if entry is not None:
                     entry.decision, entry.status, entry.error = self._decision(iid, value, by), "answered", None
+                    entry.trace = None
                     changed.append(entry)
             for iid in self._answers:
                 entry = self.record.get(iid)
@@ -177,6 +202,12 @@ class AnsweringMixin:
         asked = next((i for i in self._pending if i.id == interrupt_id), None)  # names the tool in HITL labels
         return Decision(interrupt_id, value, decision_label(value, self.approve_value, self.reject_value,
                                                             interrupt=asked), by)
+
+
+REPLAYED = ("LangGraph gives the node this same answer again on every later resume of the thread, whatever the "
+            "new answer, so it cannot be answered again: fix the node and continue with graph.invoke(None, config) "
+            "to retry with this answer, or start a new thread. (A graph compiled with hitl_notebook's engine takes "
+            "a new answer: its panel reopens.)")
 
 
 def _is_validation_error(exc: BaseException) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from ._record import Entry
+from ._record import Decision, Entry
 from ._static import _ICONS
 from ._terminal import plain_text
 from ._text import int_text, safe_repr
@@ -84,11 +84,15 @@ def _entry(index: int, e: Entry) -> dict[str, Any]:
         "interrupt": None if interrupt is None else {
             "id": jsonable(interrupt.id), "value": jsonable(interrupt.value),
             "response_schema": jsonable(interrupt.response_schema)},
-        "decision": None if decision is None else {
-            "value": jsonable(decision.value), "label": _text(decision.label), "by": _text(decision.by),
-            "at": _iso(decision.at), "applied": decision.applied},
+        "decision": None if decision is None else _decision(decision),
+        "earlier_decisions": [{**_decision(d), "error": jsonable(d.error)} for d in e.earlier],
         "waiting_for_others": bool(e.waiting_for_others),
     }
+
+
+def _decision(d: Decision) -> dict[str, Any]:
+    return {"value": jsonable(d.value), "label": _text(d.label), "by": _text(d.by), "at": _iso(d.at),
+            "applied": d.applied}
 
 
 def _state(handle: Any) -> Any:
@@ -169,7 +173,8 @@ def _title(meta: dict[str, Any]) -> tuple[str, dict[str, Any]]:
              f"- **Status:** {meta['status']}",
              f"- **Run by:** {_code(meta['run_by'])}",
              f"- **Exported:** {meta['exported_at']} by {_code(meta['exported_by'])}",
-             f"- **Log entries:** {len(meta['audit'])}, decisions: {sum(1 for a in meta['audit'] if a['decision'])}"]
+             f"- **Log entries:** {len(meta['audit'])}, decisions: "
+             f"{sum(bool(a['decision']) + len(a['earlier_decisions']) for a in meta['audit'])}"]
     if meta["pending"]:
         nodes = {a["key"]: a["node"] for a in meta["audit"]}
         lines.append(f"- **Awaiting decision:** {len(meta['pending'])} interrupt(s)")
@@ -211,6 +216,15 @@ def _entry_lines(a: dict[str, Any]) -> list[str]:
 
 
 def _decision_lines(a: dict[str, Any]) -> list[str]:
+    earlier: list[str] = []
+    for d in a["earlier_decisions"]:  # answers not applied before the interrupt was asked again
+        earlier += [f"#### Earlier decision on {_code(a['key'])}: {_plain(d['label'])}", "",
+                    f"- **By:** {_code(d['by'])}", f"- **At:** {d['at']}", "- **Outcome:** **NOT applied**", "",
+                    _fence(_text(d["error"]), "text"), "", "**Value sent:**", "", _fence(_json(d["value"]), "json"), ""]
+    return earlier + _last_decision_lines(a)
+
+
+def _last_decision_lines(a: dict[str, Any]) -> list[str]:
     d = a["decision"]
     if d is None:
         lines = [f"#### Decision on {_code(a['key'])}: awaiting decision", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
@@ -44,7 +45,9 @@ class Coalescer:
                 if self._timer is None:
                     self._timer = threading.Timer(wait, self.flush)
                     self._timer.daemon = True
-                    self._timer.start()
+                    # started from an empty context: the timer thread is ours, not a thread of the node that
+                    # wrote (see _threads), so what a delivery prints is never taken for the node's output
+                    contextvars.Context().run(self._timer.start)
                 return
         self.flush()
 

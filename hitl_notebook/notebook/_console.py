@@ -48,6 +48,9 @@ class ConsolePrinter(RunObserver):
         for _, text in items:
             self._write(text)
 
+    def on_display(self, entry: Entry, output: dict[str, Any], update: bool) -> None:
+        self._line(str((output.get("data") or {}).get("text/plain", "")))  # a terminal shows the plain form
+
     def on_entry(self, entry: Entry) -> None:
         if entry.kind == "interrupt":
             self._line(f"⏸ {entry.node or 'graph'} is waiting for a human:\n{_indent(pretty(_value(entry)))}")
@@ -64,7 +67,7 @@ class ConsolePrinter(RunObserver):
     def on_change(self, entry: Entry) -> None:
         if entry.kind == "node" and entry.status == "done" and entry.has_update:
             self._line(f"▸ {entry.node}: {_short(entry.update)}")
-        elif entry.kind == "node" and entry.status == "error":
+        elif entry.kind == "node" and entry.status == "error" and entry.error:  # not the error cleared (Journal.error)
             self._line(f"✖ {entry.node} failed: {entry.error}")
         elif entry.kind in ("interrupt", "breakpoint") and entry.decision is not None:
             if entry.decision.applied is not True:  # shown when given, and again only if it was not applied
@@ -72,13 +75,16 @@ class ConsolePrinter(RunObserver):
             if entry.decision.applied is False and entry.error:
                 self._line(f"  {entry.error}")
         elif entry.kind == "interrupt" and entry.error:
-            self._line(f"✖ {entry.error}")
+            trace = entry.trace.text() if entry.trace is not None else ""  # a node raised on the answer
+            failed = f"{entry.earlier[-1].caption()}\n" if trace and entry.earlier else ""
+            self._line(f"{failed}✖ {entry.error}" + (f"\n{trace}" if trace else ""))
 
 
 class ConsolePolicy(Policy):
     """Ask on the terminal with ``input()``; EOF or a frontend without stdin raises :class:`PolicyError`."""
 
     name = "console"
+    asks_a_human = True
 
     def __init__(self, input_fn: Callable[[str], str] | None = None, stream: TextIO | None = None) -> None:
         self._input = input_fn

@@ -114,7 +114,7 @@ class RunHandle(RunDriver):
                 entry = self.record.get(interrupt_id)
                 if entry is not None:
                     entry.decision = self._decision(interrupt_id, value, by or self.user)
-                    entry.waiting_for_others, entry.status, entry.error = True, "answered", None
+                    entry.waiting_for_others, entry.status, entry.error, entry.trace = True, "answered", None, None
         if remaining:
             if entry is not None:
                 self.journal.emit("on_change", entry)

@@ -31,7 +31,7 @@ from ..errors import CheckpointConflictError
 from ._errors import DecisionConflictError, DecisionNotAppliedError, UnstorableAnswerError
 from ._journal import Journal
 
-__all__ = ["Delivery", "Undelivered"]
+__all__ = ["FAILED_AFTER_ANSWER", "Delivery", "Undelivered"]
 
 _HISTORY_LIMIT = 1000  # checkpoints looked at after a resume; a resume writes a handful
 
@@ -39,9 +39,12 @@ _HISTORY_LIMIT = 1000  # checkpoints looked at after a resume; a resume writes a
 class Undelivered(Exception):
     """Answers that were not applied: ``ids`` and a sentence saying why."""
 
-    def __init__(self, ids: list[str], reason: str, *, conflict: bool = False) -> None:
+    def __init__(self, ids: list[str], reason: str, *, conflict: bool = False, paused: Any = None,
+                 received: frozenset[str] = frozenset()) -> None:
         super().__init__(reason)
         self.ids, self.reason, self.conflict = ids, reason, conflict
+        self.paused = paused  # the thread's state when it is still paused at these interrupts (a node failed)
+        self.received = received  # other ids sent with them whose tasks finished with their answers
 
 
 _MOVED_ON = ("the thread had already moved on when it was sent: another kernel, process or handle answered first, "
@@ -51,6 +54,9 @@ _MOVED_ON = ("the thread had already moved on when it was sent: another kernel, 
 _LOADED_MOVED_ON = ("the thread moved on while it was being sent (another kernel, process or handle answered at the "
                     "same moment): the task that asked did not run with this answer. Reload the thread with "
                     "show(graph, config) (or see graph.get_state(config)) and answer what it asks now.")
+
+FAILED_AFTER_ANSWER = ("the node raised after receiving the answer (see the error below), so the thread did not "
+                       "move past the interrupt and is still paused there.")
 
 _CLAIMED = ("another run in this process is resuming the same paused checkpoint right now (a second handle or panel "
             "of the thread answered first). Nothing was sent. Reload the thread with show(graph, config) once "
@@ -70,6 +76,7 @@ class Delivery:
         self.paused_at: str | None = None  # checkpoint id of the paused thread
         self.task_of: dict[str, str] = {}  # interrupt id -> id of the task that asked it (at ``paused_at``)
         self.in_flight = False  # a resume (answers or a breakpoint's Continue) is on its way
+        self.carried: set[str] = set()  # received by tasks that finished in a step not saved yet (see retake)
         self._claims: set[tuple[Any, str]] = set()  # keys of _CLAIMS this run holds while its resume runs
 
     def paused(self, state: Any) -> None:
@@ -171,7 +178,15 @@ class Delivery:
         missed = sorted(i for i in sent if i in self.task_of and self.task_of[i] not in started)
         if missed:
             raise Undelivered(missed, _LOADED_MOVED_ON, conflict=True)
-        return sent
+        carried, self.carried = self.carried, set()
+        return sent | carried
+
+    def retake(self, failed: Undelivered) -> None:
+        """A node raised after receiving the answers ``failed.ids`` and the thread, still paused at them, takes a
+        new answer: they may be answered again. Answers sent with them whose tasks finished (``failed.received``)
+        were used; they count as applied once the step is saved, i.e. with the next resume that is applied."""
+        self.refused(set(failed.ids))
+        self.carried |= failed.received
 
     def untouched(self, graph: Any, config: dict[str, Any]) -> Any:
         """After a resume that failed: the thread's state when none of the answers reached it (e.g. saving them
@@ -202,8 +217,9 @@ class Delivery:
         failure), for the record.
 
         Raises :class:`Undelivered`: a conflict when the thread moved on although the tasks that asked did not run
-        (another process answered first), or *not applied* when the thread is still paused at them (the node
-        failed after receiving the answer, so no step was saved past the interrupt).
+        (another process answered first), or *not applied* when the thread is still paused at them (no step was
+        saved past the interrupt); when the tasks that asked raised (the node failed after receiving the answer),
+        its ``paused`` holds the thread's state, so the run may ask again (see :meth:`retake`).
         """
         sent, self.sent, self.in_flight = self.sent, set(), False
         if not sent:
@@ -212,6 +228,9 @@ class Delivery:
         pending = {i.id for i in state.interrupts}
         if _checkpoint_id(state) == self.paused_at:
             stuck = sorted(sent & pending)
+            failed = {t.id for t in state.tasks if t.error is not None}
+            if stuck and all(self.task_of.get(i) in failed for i in stuck):  # the tasks that asked raised
+                raise Undelivered(stuck, FAILED_AFTER_ANSWER, paused=state, received=frozenset(sent - pending))
             if stuck:
                 raise Undelivered(stuck, "the run failed before the thread moved past the interrupt (see the error "
                                          "below); the thread is still paused there, and show(graph, config) "

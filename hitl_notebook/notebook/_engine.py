@@ -31,6 +31,10 @@ class Engine:
     """The engine's ``get_config()``: the running task's config (raises outside a node)."""
     stream_options: dict[str, Any] = field(default_factory=dict)
     """Extra keywords for ``graph.stream`` that only this engine takes."""
+    replays_failed_answer: bool = False
+    """After a node raised having received its answer (the thread still paused at that interrupt), this engine
+    gives the node that same answer again on every later resume, whatever ``Command(resume=...)`` says (LangGraph
+    1.2: the resume value saved for the task is replayed). This package's engine takes the new answer instead."""
 
     def resume(self, value: Any) -> Any:
         """``Command(resume=value)`` of this engine."""
@@ -124,5 +128,6 @@ def _load(name: str) -> Engine:
         types = importlib.import_module(f"{name}.types")
         config = importlib.import_module(f"{name}.config")
         options = {"custom_source": True} if name == "hitl_notebook" else {}
-        engine = _ENGINES[name] = Engine(name, types.Command, config.get_config, options)
+        engine = _ENGINES[name] = Engine(name, types.Command, config.get_config, options,
+                                         replays_failed_answer=name == "langgraph")
     return engine

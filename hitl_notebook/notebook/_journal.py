@@ -19,7 +19,11 @@ from ._record import Entry, EntryKind, RunRecord, RunStatus
 from ._terminal import feed
 from ._traceback import trace_of
 
-__all__ = ["Journal", "RunObserver"]
+__all__ = ["Journal", "RunObserver", "TokenText"]
+
+
+class TokenText(str):
+    """Streamed chat-model tokens in an ``on_stream`` item (kept apart from print output, in ``entry.tokens``)."""
 
 
 class RunObserver:
@@ -33,6 +37,14 @@ class RunObserver:
 
     def on_stream(self, items: list[tuple[Entry, str]]) -> None:
         """Text was appended to entries (coalesced: at most one call per interval)."""
+
+    def on_display(self, entry: Entry, output: dict[str, Any], update: bool) -> None:
+        """A node called ``display()``: ``output`` is a ``display_data`` output (``data``, ``metadata``, and
+        ``transient.display_id`` when it has one), appended to the entry, or replacing the output with the same
+        display id when ``update``."""
+
+    def on_clear(self, entry: Entry) -> None:
+        """A node called ``clear_output()``: the entry's text and outputs so far are gone."""
 
     def on_node_status(self, statuses: Mapping[str, NodeStatus]) -> None:
         """The status of some node changed; ``statuses`` is the full current map."""
@@ -54,6 +66,7 @@ class Journal:
         self.seen_messages: set[str] = set()  # ids of the chat messages in the state (see _chat.input_entry)
         self.shown_messages: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, entry key) (see _chat.claim)
         self._reporting = threading.local()
+        self._clear_pending: set[str] = set()  # entries whose clear_output(wait=True) waits for the next output
 
     # -- entries -----------------------------------------------------------------------------------------------
 
@@ -100,6 +113,47 @@ class Journal:
         """Stream ``text`` into ``entry`` (coalesced); ``tokens``: chat-model tokens, kept apart from prints."""
         self.text.add((entry.key, "tokens") if tokens else entry.key, text)
 
+    def display(self, entry: Entry, data: Mapping[str, Any], metadata: Mapping[str, Any], display_id: str | None,
+                update: bool = False) -> None:
+        """A rich output in ``entry`` (after the text written so far); ``update`` replaces the one shown with
+        ``display_id`` (none shown: ignored, as a notebook does)."""
+        self.text.flush()
+        output: dict[str, Any] = {"output_type": "display_data", "data": dict(data), "metadata": dict(metadata)}
+        if display_id:
+            output["transient"] = {"display_id": display_id}
+        with self.lock:
+            cleared = self._take_clear(entry)
+            shown = not update
+            if update:
+                for index, old in enumerate(entry.outputs):
+                    if display_id and old.get("transient", {}).get("display_id") == display_id:
+                        entry.outputs[index], shown = output, True
+            else:
+                entry.outputs.append(output)
+        if cleared:
+            self.emit("on_clear", entry)
+        if shown:
+            self.emit("on_display", entry, output, update)
+
+    def clear(self, entry: Entry, wait: bool = False) -> None:
+        """``clear_output(wait)`` in ``entry``: its text and outputs go, now or (``wait``) at its next output."""
+        self.text.flush()
+        with self.lock:
+            if wait:
+                self._clear_pending.add(entry.key)
+                return
+            self._clear_pending.discard(entry.key)
+            entry.text, entry.outputs = "", []
+        self.emit("on_clear", entry)
+
+    def _take_clear(self, entry: Entry) -> bool:
+        """Carry out a pending ``clear_output(wait=True)`` of ``entry`` (under the lock); True if there was one."""
+        if entry.key not in self._clear_pending:
+            return False
+        self._clear_pending.discard(entry.key)
+        entry.text, entry.outputs = "", []
+        return True
+
     def node_status(self, node: str | None, status: NodeStatus) -> None:
         if node is None:
             return
@@ -111,17 +165,22 @@ class Journal:
         self.emit("on_node_status", snapshot)
 
     def _deliver(self, batch: Mapping[Hashable, str]) -> None:
-        items = []
+        items, cleared = [], []
         with self.lock:
             for key, text in batch.items():
                 tokens = isinstance(key, tuple)
                 entry = self.record.get(str(key[0] if tokens else key))
                 if entry is not None:
+                    if self._take_clear(entry):
+                        cleared.append(entry)
                     if tokens:
                         entry.tokens += text
+                        text = TokenText(text)
                     else:
                         entry.text = feed(entry.text, text)  # \r and \b applied: a progress bar stays one line
                     items.append((entry, text))
+        for entry in cleared:
+            self.emit("on_clear", entry)
         if items:
             self.emit("on_stream", items)
 

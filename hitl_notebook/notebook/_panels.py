@@ -27,6 +27,7 @@ from ._record import Entry
 from ._schema import text_answer
 from ._text import safe_repr, to_json
 from ._timeline import payload_html
+from ._traceback import trace_html
 
 __all__ = ["AnswerError", "Panel", "PanelContext", "walk"]
 
@@ -138,11 +139,13 @@ class Panel(w.VBox):
             text = str(exc) if isinstance(exc, AnswerError) else f"{type(exc).__name__}: {exc}"
             self.reopen(text)
 
-    def reopen(self, error: str) -> None:
-        """Unlock with an inline error; the interrupt is still pending."""
+    def reopen(self, error: str, trace: Any = None) -> None:
+        """Unlock with an inline error (and a node's folded traceback, ``trace``); the interrupt is still pending.
+        Earlier answers to it that were not applied stay shown above."""
         with self._guard:
             self.locked = False
-        self.message.value = f"<pre style='{_PRE};color:#dc2626'>✖ {escape(error)}</pre>"
+        self.message.value = (f"{_earlier_html(self.entry)}<pre style='{_PRE};color:#dc2626'>✖ {escape(error)}</pre>"
+                              f"{trace_html(trace, '', _PRE) if trace is not None else ''}")
         self._set_disabled(False)
 
     def refuse(self, error: str) -> None:
@@ -164,9 +167,10 @@ class Panel(w.VBox):
             caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
             color, error = ("#dc2626", f"<br>{escape(entry.error or '')}") if entry.decision.applied is False \
                 else ("#15803d", "")
-            self.message.value = f"<div style='color:{color};font-weight:bold'>{escape(caption)}{error}</div>"
+            self.message.value = (f"{_earlier_html(entry)}<div style='color:{color};font-weight:bold'>"
+                                  f"{escape(caption)}{error}</div>")
         elif entry.error:
-            self.reopen(entry.error)
+            self.reopen(entry.error, entry.trace)
 
     def close_out(self, note: str) -> None:
         """Lock for good without a decision (the run ended while this question was open)."""
@@ -306,3 +310,6 @@ def _button(label: str, style: str, icon: str, compute: Callable[[], Any], panel
     return button
 
 
+def _earlier_html(entry: Entry) -> str:
+    """The answers given to this interrupt before, not applied (the node raised on them), one line each."""
+    return "".join(f"<div style='color:#dc2626'>{escape(d.caption())}</div>" for d in entry.earlier)

@@ -56,6 +56,9 @@ class Policy(ABC):
     """Answers interrupts without a human; ``name`` appears in the decision caption ("approved by policy …")."""
 
     name: str = "policy"
+    asks_a_human: bool = False
+    """True when the answers come from a person (the console's prompts): after an answer that could not be
+    applied, the run asks this policy again; any other policy hands the interrupt over to a human instead."""
 
     @abstractmethod
     def answer(self, interrupt: Interrupt, ctx: AnswerContext) -> Any:

@@ -44,7 +44,8 @@ class Decision:
     """One answer to one interrupt: what was sent, a short label, who gave it and when.
 
     ``applied`` is ``None`` until the run knows the outcome, ``True`` once the thread moved past the interrupt,
-    and ``False`` when the answer could not be applied (the entry's ``error`` says why).
+    and ``False`` when the answer could not be applied (the entry's ``error`` says why; ``error`` here once a
+    later answer to the same interrupt took its place, see ``Entry.earlier``).
     """
 
     interrupt_id: str
@@ -53,6 +54,7 @@ class Decision:
     by: str
     at: datetime = field(default_factory=datetime.now)
     applied: bool | None = None
+    error: str | None = None
 
     def caption(self, *, waiting_for_others: bool = False) -> str:
         """E.g. ``"✔ approved by alice at 12:03:05"``, or ``"✖ approved by alice at 12:03:05 (NOT applied)"``."""
@@ -65,7 +67,8 @@ class Decision:
 
 @dataclass
 class Entry:
-    """One block of the run log: a node run (streamed text + update), an interrupt, an error, a note."""
+    """One block of the run log: a node run (streamed text, ``display()`` outputs, update), an interrupt, an
+    error, a note."""
 
     key: str
     kind: EntryKind
@@ -78,10 +81,12 @@ class Entry:
     cached: bool = False
     interrupt: Interrupt | None = None
     decision: Decision | None = None
+    earlier: list[Decision] = field(default_factory=list)  # answers to this interrupt not applied, then asked again
     error: str | None = None
     waiting_for_others: bool = False
     started: datetime = field(default_factory=datetime.now)
     trace: Any = None  # an error's folded traceback (``_traceback.Trace``); ``text`` holds its plain form
+    outputs: list[dict[str, Any]] = field(default_factory=list)  # display() outputs of a node (display_data)
 
     @property
     def has_update(self) -> bool:
@@ -105,7 +110,9 @@ class RunRecord:
 
     @property
     def decisions(self) -> list[Decision]:
-        return [e.decision for e in self.entries if e.decision is not None]
+        """Every decision in order, with the earlier answers that were not applied before their interrupt was
+        asked again (``Entry.earlier``)."""
+        return [d for e in self.entries for d in (*e.earlier, e.decision) if d is not None]
 
     def text(self) -> str:
         """The log as plain text (what the static fallback's ``text/plain`` shows)."""

@@ -63,7 +63,7 @@ class Segment:
         engines announce a step before running it, so nothing of that step runs and the finished steps are saved.
         """
         try:
-            with _capture.routed(self.on_print):
+            with _capture.routed(self.sink()):
                 options = dict(stream_mode=_modes(), subgraphs=True, **self.engine.stream_options)
                 if needs_async(graph):  # on a loop of its own (or its saver's): the cell stays free
                     _run_async(lambda: self._consume_async(graph.astream(input, config, **options), cancel),
@@ -184,15 +184,33 @@ class Segment:
             self._replying[key] = ident
             self._write(path, text, tokens=True)
 
+    def sink(self) -> _capture.RunSink:
+        """Where the nodes' prints, logging, warnings, ``display()`` and ``clear_output()`` go (see :mod:`._capture`)."""
+        return _capture.RunSink(write=self.on_print, display=self.on_display, clear=self.on_clear)
+
     def on_print(self, text: str, stream: str) -> None:
-        """The print sink: runs on the node's own thread, so the engine's ``get_config()`` names the task."""
+        """The print sink: runs on the node's own thread (or one it started, which copied its context), so the
+        engine's ``get_config()`` names the task."""
+        self.journal.write(self._context_entry(), text)
+
+    def on_display(self, data: Any, metadata: Any, transient: Any, update: bool) -> None:
+        """``display()`` from a node: rendered in its entry (``update`` replaces the output with the same display id)."""
+        self.journal.display(self._context_entry(), data, metadata, transient.get("display_id"), update)
+
+    def on_clear(self, wait: bool) -> None:
+        """``clear_output()`` from a node clears its own entry, as in a cell (``wait``: at the next output)."""
+        self.journal.clear(self._context_entry(), wait)
+
+    def _context_entry(self) -> Entry:
+        """The entry of the task whose context this thread runs in."""
         path = self.engine.task_of_context()
         if len(path) > 1:
             self._await_entry(path[-1][0])
         entry = self._owner(path) if path else self._misc_entry()
-        if entry is None:  # the print came before the task's start event reached this thread
-            entry = self._entry_for(*path[0])
-        self.journal.write(entry, text)
+        if entry is None:  # a thread the node started outlived it, or this came before the task's start event
+            finished = (self.journal.record.get(_key(task_id)) for task_id, _ in reversed(path))
+            entry = next((e for e in finished if e is not None), None) or self._entry_for(*path[0])
+        return entry
 
     def _await_entry(self, task_id: str) -> None:
         """A nested task printed: a ``@task`` gets its own entry once its start event (in flight on the stream)

@@ -15,6 +15,7 @@ from ..constants import END, START
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
 from ._chat import chat_text, role_of, split_update, summarize
 from ._payloads import question_of
+from ._outputs import outputs_text
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
 from ._terminal import plain_text
@@ -162,6 +163,8 @@ def entry_text(entry: Entry) -> str:
         lines = [f"{_ICONS.get(entry.status, '')} {entry.node or 'output'}{' (cached)' if entry.cached else ''}"]
         if entry.text:
             lines.append(plain_text(entry.text).rstrip("\n"))
+        if entry.outputs:
+            lines.append(outputs_text(entry.outputs))
         messages, rest = split_update(entry.update) if entry.has_update else ([], None)
         if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
             lines.append(entry.tokens)
@@ -177,6 +180,7 @@ def entry_text(entry: Entry) -> str:
 
         value = entry.interrupt.value if entry.interrupt is not None else None
         lines = [f"⏸ {entry.node or 'graph'} asked: {pretty(value)}"]
+        lines += [d.caption() + "".join(f"\n  {line}" for line in (d.error or "").splitlines()) for d in entry.earlier]
         if entry.decision is not None:
             lines.append(entry.decision.caption(waiting_for_others=entry.waiting_for_others))
         if entry.error:

@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._chat import chat_html, role_of, split_update, tokens_html
+from ._outputs import collapsed, outputs_html
 from ._payloads import option_items, pretty, question_of
 from ._record import Decision, Entry
 from ._terminal import WRAP_CSS, terminal_html
 from ._text import as_text, escape, safe_repr, shorten
 from ._traceback import trace_html
 
-__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "known_values", "plan", "row_html", "rows", "text_block",
-           "value_lines"]
+__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "edge_color", "known_values", "node_parts", "plan", "row_html",
+           "rows", "text_block", "value_lines"]
 
 FONT = "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
 MONO = "font-family:var(--jp-code-font-family,monospace)"
@@ -151,16 +152,30 @@ def _node_row(entry: Entry, known: dict[str, Any], result: Any = None) -> str:
     return _row(entry.status, "".join(parts), css="hitl-row hitl-node")
 
 
+def node_parts(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> tuple[str, str]:
+    """A node row's title and what follows its streamed output (messages, update, error), for the live view's
+    entry widget, which shows the streamed text and ``display()`` outputs itself (see _entry_widget)."""
+    return _node_title(entry), _node_body(entry, known, the_plan.result, live=True)
+
+
+def edge_color(status: str) -> str:
+    """The colour of a row's left edge for an entry status."""
+    return _EDGE.get(status, "#d4d4d8")
+
+
 def _node_title(entry: Entry) -> str:
     icon = _ICONS.get(entry.status, "•")
     cached = f" <span style='{MUTED}'>(cached)</span>" if entry.cached else ""
     return f"{icon} <b>{escape(entry.node or 'output')}</b>{cached}"
 
 
-def _node_body(entry: Entry, known: dict[str, Any], result: Any = None) -> str:
+def _node_body(entry: Entry, known: dict[str, Any], result: Any = None, *, live: bool = False) -> str:
+    """``live``: without the streamed text and ``display()`` outputs (the live entry widget shows those)."""
     parts = []
-    if entry.text:
-        parts.append(text_block(entry.text, terminal=True))
+    if entry.text and not live:
+        parts.append(text_block(collapsed(entry.text), terminal=True))  # a long text's end (and "show all")
+    if entry.outputs and not live:
+        parts.append(outputs_html(entry.outputs))
     # Messages as a conversation (see _chat; entry.chat: each message once in the run), streamed chat-model tokens
     # as the assistant's bubble until the node's own message replaces them, then the rest of the update.
     messages, rest = split_update(entry.update) if entry.has_update else ([], None)
@@ -217,10 +232,15 @@ def _question_row(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> str:
     if question:
         parts.append(f": {escape(question)}")
     parts.append(payload_html(value, known) if calls is None else calls_html(calls))
+    for earlier in entry.earlier:  # answers the node raised on: recorded, not applied (the question was reopened)
+        parts.append(f"<div class='hitl-earlier' style='margin-top:2px'>{decision_chip(earlier)}</div>"
+                     f"<div style='{PRE};color:#b91c1c'>{escape(earlier.error or '')}</div>")
     if entry.decision is not None:
         parts.append(f"<div style='margin-top:2px'>{decision_chip(entry.decision, entry.waiting_for_others)}</div>")
     if entry.error:
         parts.append(f"<div style='{PRE};color:#b91c1c'>{escape(entry.error)}</div>")
+        if entry.decision is None:
+            parts.append(trace_html(entry.trace, "", PRE))  # the node's traceback, folded (a reopened question)
     if node is not None:
         parts.append(_node_body(node, known, the_plan.result))
     status = node.status if node is not None and node.status != "interrupted" else entry.status

@@ -26,12 +26,14 @@ from ._bundle import ViewDisplays
 from ._coalesce import Coalescer
 from ._controller import RunHandle
 from ._driver import NO_CHECKPOINTER
-from ._journal import RunObserver
+from ._entry_widget import EntryWidget
+from ._journal import RunObserver, TokenText
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
 from ._static import GraphPicture, header_html, outcome_html, page_html
 from ._text import as_text, escape
-from ._timeline import FONT, known_values, plan, row_html
+from ._stream_text import StreamText
+from ._timeline import FONT, known_values, node_parts, plan, row_html
 from ._traceback import headline
 
 __all__ = ["RunView"]
@@ -50,7 +52,7 @@ class RunView(w.VBox, RunObserver):
         self.closed = False  # its widgets were closed (its cell ran again); the run may go on without it
         self.displays = ViewDisplays(self)
         self._lock = threading.RLock()
-        self._entries: dict[str, w.HTML] = {}  # row key -> its widget
+        self._entries: dict[str, w.HTML | EntryWidget] = {}  # row key -> its widget (a node's: EntryWidget)
         self._panels: list[Panel] = []
         self._tops: list[w.Widget] = []  # every widget ever shown at the top (closed with the view)
         self._statuses: Mapping[str, NodeStatus] = {}
@@ -112,8 +114,10 @@ class RunView(w.VBox, RunObserver):
 
     def text(self) -> str:
         """What the view shows, as text (HTML tags removed)."""
-        parts = [x.value for x in walk(self) if isinstance(x, w.HTML) and x is not self.graph_html
-                 and x.layout.display != "none"]
+        hidden = {id(x) for top in walk(self) if getattr(top, "layout", None) is not None
+                  and top.layout.display == "none" for x in walk(top)}
+        parts = [x.value if isinstance(x, w.HTML) else escape(x.text) for x in walk(self)
+                 if isinstance(x, (w.HTML, StreamText)) and x is not self.graph_html and id(x) not in hidden]
         text = re.sub(r"</(div|pre|summary)>|<br\s*/?>", "\n", "\n".join(parts))
         return unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", text, flags=re.DOTALL))
 
@@ -139,9 +143,40 @@ class RunView(w.VBox, RunObserver):
             self._late.add("page", ".")
 
     def on_stream(self, items: list[tuple[Entry, str]]) -> None:
-        self._render_rows(list({e.key: None for e, _ in items}))
+        rerender: dict[str, None] = {}
+        for entry, text in items:
+            widget = self._live(entry)
+            if widget is not None and not isinstance(text, TokenText):
+                widget.stream(entry, text)  # only the new text goes over the wire (see _stream_text)
+            else:  # chat-model tokens (the live assistant bubble), or a node run folded into its question's row
+                rerender[entry.key] = None
+        if rerender:
+            self._render_rows(list(rerender))
         if self.handle.status.finished:
             self._late.add("page", ".")
+
+    def on_display(self, entry: Entry, output: dict[str, Any], update: bool) -> None:
+        widget = self._live(entry)
+        if widget is not None:
+            widget.display(output, update)
+        else:
+            self._render_rows([entry.key])
+        if self.handle.status.finished:
+            self._late.add("page", ".")
+
+    def on_clear(self, entry: Entry) -> None:
+        widget = self._live(entry)
+        if widget is not None:
+            widget.clear()
+        else:
+            self._render_rows([entry.key])
+        if self.handle.status.finished:
+            self._late.add("page", ".")
+
+    def _live(self, entry: Entry) -> EntryWidget | None:
+        """The node entry's own widget while it shows as its own row (not folded into its question's row)."""
+        widget = self._entries.get(entry.key)
+        return widget if isinstance(widget, EntryWidget) and widget.layout.display != "none" else None
 
     def on_node_status(self, statuses: Mapping[str, NodeStatus]) -> None:
         self._statuses = statuses
@@ -176,6 +211,15 @@ class RunView(w.VBox, RunObserver):
                     widget.layout.display = "none"
             for row in [k for k in the_plan.order if k in rows]:
                 entry = the_plan.latest[row]
+                if entry.kind == "node":  # its text streams append-only, its outputs are widgets (_entry_widget)
+                    head, tail = node_parts(entry, the_plan, known_values(the_plan, row))
+                    widget = self._entries.get(row)
+                    if widget is None:
+                        widget = self._entries[row] = EntryWidget(entry, head, tail)
+                        self.log_box.children = (*self.log_box.children, widget)
+                    else:
+                        widget.show(entry, head, tail)
+                    continue
                 html = row_html(entry, the_plan, known_values(the_plan, row))
                 widget = self._entries.get(row)
                 if widget is None:

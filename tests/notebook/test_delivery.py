@@ -24,6 +24,7 @@ from hitl_notebook.notebook import (
     run,
     show,
 )
+from tests.conftest import engine_api
 
 
 class Draft(TypedDict, total=False):
@@ -369,23 +370,197 @@ def test_continue_at_a_breakpoint_the_thread_moved_past_is_refused(eng, start):
     assert breakpoint.decision.applied is False
 
 
-def test_a_node_failing_after_its_answer_records_the_answer_as_not_applied(eng, start, tmp_path):
-    """The node raised after receiving the answer: no step was saved past the interrupt, so the decision is not
-    applied (the thread is still paused there), and the run's error is the node's."""
+def shipping(eng: Any, calls: list) -> Any:
+    """One node that asks "ok?" and raises on the answer ``"approve"`` (after receiving it), else stores it."""
     def review(s: Draft) -> dict:
         verdict = eng.interrupt({"question": "ok?"})
-        raise RuntimeError(f"cannot ship with {verdict}")
+        calls.append(verdict)
+        if verdict == "approve":
+            raise RuntimeError(f"cannot ship with {verdict}")
+        return {"verdict": verdict}
 
-    graph = eng.StateGraph(Draft).add_node("review", review).add_edge(eng.START, "review").compile(
+    return eng.StateGraph(Draft).add_node("review", review).add_edge(eng.START, "review").compile(
         checkpointer=eng.InMemorySaver())
+
+
+def all_audit_decisions(handle: Any, path: Any) -> list[dict]:
+    audit = export_audit(handle, path).metadata["hitl_notebook"]["audit"]
+    return [d for a in audit for d in (*a["earlier_decisions"], a["decision"]) if d]
+
+
+def test_a_node_failing_after_its_answer_reopens_the_panel_and_takes_a_new_answer(start, tmp_path):
+    """Case 5 on this package's engine (a new answer replaces the one a failed attempt used): the node raised after
+    receiving the answer, the thread is still paused there, so the run waits again in the same view. The panel
+    reopens with the node's error, the first decision stays recorded as NOT applied, and the next click applies."""
+    eng, calls = engine_api("hitl_notebook"), []
+    graph = shipping(eng, calls)
     handle = start(graph, {"draft": "x"})
-    handle.view.panel().button("Approve").click()
+    interrupt_id = handle.pending[0].id
+    panel = handle.view.panel()
+    panel.button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    assert [i.id for i in handle.pending] == [interrupt_id] and handle.view.panel() is panel
+    assert not panel.locked and not any(b.disabled for b in panel.buttons)
+    message = panel.message.value
+    assert "RuntimeError: cannot ship with approve" in message and "raised after receiving the answer" in message
+    assert "hitl-trace" in message and "in <b>review</b>" in message  # the node's folded traceback
+    assert "approved by" in message and "(NOT applied)" in message
+    assert [(d.value, d.applied) for d in handle.record.decisions] == [("approve", False)]
+    panel.button("Reject").click()
+    assert handle.wait(5) == {"draft": "x", "verdict": "reject"}
+    assert calls == ["approve", "reject"]
+    assert [(d.value, d.applied) for d in handle.record.decisions] == [("approve", False), ("reject", True)]
+    audit = all_audit_decisions(handle, tmp_path / "a.ipynb")
+    assert [(d["value"], d["applied"]) for d in audit] == [("approve", False), ("reject", True)]
+    assert "cannot ship with approve" in audit[0]["error"]
+    assert "(NOT applied)" in panel.message.value and "rejected by" in panel.message.value
+    text = handle.log_text()
+    assert text.index("approved by") < text.index("rejected by")
+
+
+def test_after_a_failed_answer_resume_delivers_the_new_one(start):
+    eng, calls = engine_api("hitl_notebook"), []
+    handle = start(shipping(eng, calls), {"draft": "x"})
+    handle._background = False
+    handle.resume("approve")
+    assert handle.status is RunStatus.WAITING and "cannot ship" in handle.view.panel().message.value
+    handle.resume("reject")
+    assert handle.result == {"draft": "x", "verdict": "reject"} and calls == ["approve", "reject"]
+    assert [d.applied for d in handle.record.decisions] == [False, True]
+
+
+def test_a_langgraph_node_failing_after_its_answer_ends_the_run_and_says_why(start, tmp_path):
+    """LangGraph replays the failed answer on every later resume, so the run cannot ask again: it ends in the node's
+    error, the decision is NOT applied, and the message says why (and that this package's engine reopens)."""
+    eng, calls = engine_api("langgraph"), []
+    graph = shipping(eng, calls)
+    handle = start(graph, {"draft": "x"})
+    panel = handle.view.panel()
+    panel.button("Approve").click()
     assert handle.wait_idle(5) is RunStatus.ERROR
     with pytest.raises(RuntimeError, match="cannot ship with approve"):
         handle.result
     assert [d.applied for d in handle.record.decisions] == [False]
-    assert [d["applied"] for d in audit_decisions(handle, tmp_path / "a.ipynb")] == [False]
-    assert graph.get_state(handle.config).interrupts  # still paused: show() answers it again
+    assert [d["applied"] for d in all_audit_decisions(handle, tmp_path / "a.ipynb")] == [False]
+    assert panel.locked and "NOT applied" in panel.message.value
+    assert "LangGraph gives the node this same answer again" in panel.message.value
+    assert "hitl_notebook's engine takes a new answer" in panel.message.value
+    assert graph.get_state(handle.config).interrupts  # still paused (and poisoned, as LangGraph 1.2)
+
+
+def test_a_policy_whose_answer_makes_the_node_fail_hands_over_to_a_human(eng):
+    from hitl_notebook.notebook import HumanInputRequired
+
+    calls: list = []
+    graph = shipping(eng, calls)
+    if eng.name == "langgraph":  # the answer is replayed: the run ends in the node's error
+        with pytest.raises(RuntimeError, match="cannot ship"):
+            run(graph, {"draft": "x"}, policy="approve", ui="console")
+        assert calls == ["approve"]
+        return
+    with pytest.raises(HumanInputRequired) as paused:
+        run(graph, {"draft": "x"}, policy="approve", ui="console")
+    handle = paused.value.handle
+    assert calls == ["approve"] and handle.status is RunStatus.WAITING  # asked once, not again
+    assert "cannot ship with approve" in handle.log_text()
+    handle.resume("reject")
+    assert handle.result == {"draft": "x", "verdict": "reject"}
+    assert [d.applied for d in handle.record.decisions] == [False, True]
+
+    calls.clear()  # the same in a headless widget view: the panel waits for a human
+    handle = run(shipping(eng, calls), {"draft": "x"}, policy="approve", ui="widgets", display=False)
+    assert handle.wait_idle(5) is RunStatus.WAITING and calls == ["approve"]
+    assert not handle.view.panel().locked
+    handle.view.panel().button("Reject").click()
+    assert handle.wait(5)["verdict"] == "reject"
+
+
+def test_the_console_asks_again_after_the_node_failed_on_the_answer(monkeypatch, capsys):
+    import builtins
+
+    from hitl_notebook.notebook import _run
+
+    eng, calls = engine_api("hitl_notebook"), []
+    replies = iter(["a", "r"])
+    monkeypatch.setattr(_run, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(replies))
+    handle = run(shipping(eng, calls), {"draft": "x"}, ui="console")
+    assert handle.result == {"draft": "x", "verdict": "reject"} and calls == ["approve", "reject"]
+    out = capsys.readouterr().out
+    assert out.index("RuntimeError: cannot ship with approve") < out.index("rejected by")
+    assert 'in review' in out  # the node's traceback, before the question is asked again
+    assert [d.applied for d in handle.record.decisions] == [False, True]
+
+
+@pytest.mark.parametrize("shape", ["subgraph", "entrypoint"])
+def test_a_failed_answer_inside_a_subgraph_or_entrypoint_is_asked_again(start, shape):
+    eng, calls = engine_api("hitl_notebook"), []
+
+    def judge() -> str:
+        verdict = eng.interrupt({"question": "ok?"})
+        calls.append(verdict)
+        if verdict == "approve":
+            raise RuntimeError("cannot ship")
+        return verdict
+
+    if shape == "subgraph":
+        inner = eng.StateGraph(Draft).add_node("review", lambda s: {"verdict": judge()}).add_edge(
+            eng.START, "review").compile()
+        graph = eng.StateGraph(Draft).add_node("outer", inner).add_edge(eng.START, "outer").compile(
+            checkpointer=eng.InMemorySaver())
+        expected: Any = {"draft": "x", "verdict": "reject"}
+    else:
+        graph = eng.entrypoint(checkpointer=eng.InMemorySaver())(lambda draft: judge())
+        expected = "reject"
+    handle = start(graph, {"draft": "x"})
+    handle.view.panel().button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING and "cannot ship" in handle.view.panel().message.value
+    handle.view.panel().button("Reject").click()
+    assert handle.wait(5) == expected and calls == ["approve", "reject"]
+    assert [(d.value, d.applied) for d in handle.record.decisions] == [("approve", False), ("reject", True)]
+
+
+def test_the_console_asks_again_after_the_graph_refused_the_answer(eng, monkeypatch, capsys):
+    """The same rule for the graph's own validation (a ``response_schema`` model's validator): the console's
+    human is asked again, where any other policy hands over."""
+    import builtins
+
+    from hitl_notebook.notebook import _run
+    from tests.notebook.test_panels import Review, asking
+
+    replies = iter(["y", "3", "", "", "a stupid draft", "y", "3", "", "", "a fine draft"])
+    monkeypatch.setattr(_run, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(replies))
+    handle = run(asking(eng, "Rate the draft", response_schema=Review), {}, ui="console")
+    assert handle.result["answer"]["comment"] == "a fine draft"
+    assert "be polite" in capsys.readouterr().out
+
+
+def test_a_parallel_answer_used_before_the_other_node_failed_counts_once_the_step_is_saved(start):
+    """Two nodes ask at once; one raises on its answer, the other finished with its own: only the failed one is
+    asked again, and the other's decision is applied once the step is saved, with the new answer."""
+    eng = engine_api("hitl_notebook")
+
+    def ask(name: str) -> Any:
+        def node(s: Log) -> dict:
+            answer = eng.interrupt({"question": name})
+            if answer == "approve" and name == "a":
+                raise RuntimeError("a cannot take approve")
+            return {"log": [f"{name}={answer}"]}
+        return node
+
+    graph = (eng.StateGraph(Log).add_node("a", ask("a")).add_node("b", ask("b")).add_edge(eng.START, "a")
+             .add_edge(eng.START, "b").compile(checkpointer=eng.InMemorySaver()))
+    handle = start(graph, {"log": []})
+    ids = {i.value["question"]: i.id for i in handle.pending}
+    handle.view.panel(ids["b"]).button("Approve").click()
+    handle.view.panel(ids["a"]).button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING and [i.id for i in handle.pending] == [ids["a"]]
+    assert handle.view.panel(ids["b"]).locked
+    handle.view.panel(ids["a"]).button("Reject").click()
+    assert sorted(handle.wait(5)["log"]) == ["a=reject", "b=approve"]
+    assert sorted((d.interrupt_id, d.value, d.applied) for d in handle.record.decisions) == sorted([
+        (ids["a"], "approve", False), (ids["a"], "reject", True), (ids["b"], "approve", True)])
 
 
 def test_a_thread_that_moves_on_while_the_answer_is_sent_is_a_conflict(eng, start, monkeypatch):

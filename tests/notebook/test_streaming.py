@@ -14,6 +14,7 @@ from html import unescape
 from typing import Any, TypedDict
 
 from hitl_notebook.notebook import RunStatus, run
+from hitl_notebook.notebook._outputs import TEXT_LIMIT
 from hitl_notebook.notebook import _capture
 from hitl_notebook.notebook._coalesce import Coalescer
 
@@ -43,9 +44,16 @@ def test_ten_thousand_tokens_make_few_widget_updates_and_exact_text(eng, comms):
     [entry] = [e for e in handle.record.entries if e.node == "talk"]
     assert entry.text == "".join(tokens)
     widget = handle.view._entries[entry.key]
-    assert "".join(tokens) in unescape(re.sub(r"<summary.*?</summary>|<[^>]+>", "", widget.value))  # folded
-    assert "show all" in widget.value
-    updates = [m for m in comms if m["comm"] == widget.comm.comm_id and "value" in (m["data"] or {}).get("state", {})]
+    assert widget.text == "".join(tokens)
+    page = handle.view.static_html()  # the saved page keeps the text's end, folded behind "show all"
+    shown = unescape(re.sub(r"<summary.*?</summary>|<[^>]+>", "", page))
+    assert "".join(tokens)[-TEXT_LIMIT:] in shown and "".join(tokens)[:100] not in shown
+    assert "characters) not shown" in shown and "show all" in page
+    [part] = widget.body.children
+    updates = [m["data"]["content"] for m in comms
+               if m["comm"] == part.comm.comm_id and (m["data"] or {}).get("method") == "custom"]
+    assert "".join(u["a"] for u in updates) == "".join(tokens)  # each batch sent once, as its own text only
+    assert [u["n"] for u in updates] == list(range(1, len(updates) + 1))
     assert 2 <= len(updates) < 200
     assert len(updates) <= elapsed / 0.05 + 5  # about one update per 50 ms
     assert len(comms) < 400  # the whole run, graph redraws and all

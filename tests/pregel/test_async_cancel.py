@@ -124,8 +124,11 @@ def test_exit_durability_keeps_the_last_finished_step_when_cancelled(parallel):
 def test_task_futures_are_cancelled_with_the_entrypoint():
     seen: list[str] = []
 
+    started: list[int] = []
+
     @task
     async def slow(x):
+        started.append(x)
         try:
             await asyncio.sleep(30)
         except asyncio.CancelledError:
@@ -138,8 +141,14 @@ def test_task_futures_are_cancelled_with_the_entrypoint():
         return await asyncio.gather(slow(1), slow(2))
 
     async def main():
-        with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(workflow.ainvoke(0, cfg()), 0.2)
+        run = asyncio.ensure_future(workflow.ainvoke(0, cfg()))
+        for _ in range(2000):  # cancel once both tasks run (a fixed delay was flaky on a loaded machine)
+            if len(started) == 2:
+                break
+            await asyncio.sleep(0.005)
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
 
     asyncio.run(main())
     assert sorted(seen) == ["slow(1)", "slow(2)"]
