@@ -180,3 +180,47 @@ def test_closing_a_view_closes_every_widget_it_made(start, seeds):
     handle.wait(5)
     handle.view.close_widgets()
     assert [type(w).__name__ for k, w in widget_module._instances.items() if k not in before] == []
+
+
+def test_a_failed_answer_stays_in_its_question_row_as_not_applied_with_its_reason(start):
+    from tests.conftest import engine_api
+    from tests.notebook.test_delivery import shipping
+
+    handle = start(shipping(engine_api("hitl_notebook"), []), {"draft": "x"})
+    handle.view.panel().button("Approve").click()
+    assert handle.wait_idle(5) is RunStatus.WAITING  # the node raised on the answer: asked again
+    timeline = _timeline(handle)
+    assert "approved by" in timeline and "(NOT applied)" in timeline and "cannot ship with approve" in timeline
+    assert "hitl-trace" in handle.view.static_html().split("hitl-timeline", 1)[1]  # the node's traceback, folded
+    handle.view.panel().button("Reject").click()
+    handle.wait(5)
+    timeline = _timeline(handle)
+    assert timeline.count("(NOT applied)") == 1 and "cannot ship with approve" in timeline
+    assert timeline.index("(NOT applied)") < timeline.index("rejected by")  # the earlier answer first
+    assert "(NOT applied)" in handle.view.text()  # the live rows agree with the saved page
+
+
+def test_display_outputs_show_in_the_node_row_live_and_in_the_saved_page(eng):
+    from hitl_notebook.notebook._entry_widget import EntryWidget
+
+    def work(state: dict) -> dict:
+        print("before the table")
+        return {"n": 1}
+
+    graph = eng.StateGraph(TypedDict("S", {"n": int}, total=False)).add_node("work", work).add_edge(
+        eng.START, "work").compile(checkpointer=eng.InMemorySaver())
+    handle = run(graph, {}, ui="widgets", display=False)
+    handle.wait(5)
+    [entry] = [e for e in handle.record.entries if e.node == "work"]
+    output = {"data": {"text/html": "<table class='t'><tr><td>cell</td></tr></table>", "text/plain": "<T>"},
+              "metadata": {}}
+    entry.outputs.append(output)  # as the journal records a display() (see _capture)
+    handle.view.on_display(entry, output, False)
+    widget = handle.view._entries[entry.key]
+    assert isinstance(widget, EntryWidget) and "hitl-row" in widget._dom_classes
+    [text, shown] = widget.body.children
+    assert text.text == "before the table\n" and shown.outputs[0]["data"]["text/plain"] == "<T>"
+    page = handle.view.static_html()
+    assert page.index("before the table") < page.index("<table class='t'>")  # in the order produced
+    handle.view.on_clear(entry)
+    assert widget.body.children == ()
