@@ -17,7 +17,8 @@ import graphviz
 from ..constants import END, START
 from ._model import Graph, Node
 
-__all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "mimebundle", "to_digraph"]
+__all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "edge_id", "mimebundle",
+           "to_digraph"]
 
 INSTALL_HINT: Final = (
     "Install Graphviz to draw graphs: apt-get install graphviz (Debian/Ubuntu), "
@@ -70,6 +71,11 @@ def dom_id(node_id: str) -> str:
 def dom_class(node_id: str) -> str:
     """The per-node CSS class (``hn-n-<escaped id>``); unlike ids it stays valid when a page shows a graph twice."""
     return f"hn-n-{_safe(node_id)}"
+
+
+def edge_id(source: str, target: str) -> str:
+    """The SVG ``id`` of the edge ``source -> target`` (``-`` is escaped in names, so ``-to-`` separates)."""
+    return f"edge-{_safe(source)}-to-{_safe(target)}"
 
 
 def _kind(node_id: str) -> str | None:
@@ -128,7 +134,7 @@ def to_digraph(graph: Graph) -> graphviz.Digraph:
         branch.setdefault("", []).append(node)
     _add_nodes(dot, graph, tree, prefix="")
     for edge in graph.edges:
-        attrs = {"id": f"edge-{_safe(edge.source)}-to-{_safe(edge.target)}",
+        attrs = {"id": edge_id(edge.source, edge.target),
                  "class": "hn-edge hn-conditional" if edge.conditional else "hn-edge"}
         if edge.conditional:
             attrs.update(style="dashed", color=_ACCENT)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Final
 
 from ._model import Graph
-from .dot import dom_class, draw_svg
+from .dot import dom_class, draw_svg, edge_id
 
 __all__ = ["STATUS_STYLES", "NodeStatus", "StatusView"]
 
@@ -27,6 +27,8 @@ class NodeStatus(str, Enum):
     DONE = "done"
     INTERRUPTED = "interrupted"
     ERROR = "error"
+    SKIPPED = "skipped"
+    """Not run by a finished run (the branch not taken), drawn faded rather than as still to come."""
 
 
 STATUS_STYLES: Final[Mapping[NodeStatus, tuple[str, str, str]]] = {
@@ -35,12 +37,15 @@ STATUS_STYLES: Final[Mapping[NodeStatus, tuple[str, str, str]]] = {
     NodeStatus.DONE: ("#bbf7d0", "#16a34a", "1.5"),
     NodeStatus.INTERRUPTED: ("#fed7aa", "#ea580c", "2.5"),
     NodeStatus.ERROR: ("#fecaca", "#dc2626", "2.5"),
+    NodeStatus.SKIPPED: ("#ffffff", "#d4d4d8", "1"),
 }
 """Status -> (fill, stroke, stroke width) of the node's shape."""
 
 _SHAPES: Final = ("path", "polygon", "ellipse")
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _PULSE: Final = "@keyframes hn-pulse { 50% { stroke-opacity: 0.35; } }"
+_TAKEN: Final = "#1f2937"
+"""Colour of the edges the run went along (the rest fade once any edge is marked)."""
 
 
 class StatusView:
@@ -75,9 +80,11 @@ class StatusView:
         """The laid-out SVG with no status styles."""
         return self._head + self._body
 
-    def style(self, statuses: Mapping[str, NodeStatus | str]) -> str:
-        """A ``<style>`` block colouring each node by status; node ids not in the graph are ignored."""
-        rules = [_PULSE]
+    def style(self, statuses: Mapping[str, NodeStatus | str],
+              taken: Iterable[tuple[str, str]] = ()) -> str:
+        """A ``<style>`` block colouring each node by status and marking the ``taken`` edges (source, target);
+        node ids not in the graph are ignored."""
+        rules = [_PULSE, *self._edge_rules(taken)]
         for node_id, status in statuses.items():
             if node_id not in self.graph.nodes:
                 continue
@@ -88,13 +95,30 @@ class StatusView:
             pulse = " animation: hn-pulse 1.2s ease-in-out infinite;" if NodeStatus(status) is NodeStatus.RUNNING else ""
             rules.append(f"{shapes} {{ stroke: {stroke}; stroke-width: {width};{pulse} }}")
             rules.append(f"{firsts} {{ fill: {fill}; }}")
-            if NodeStatus(status) is NodeStatus.PENDING:
-                rules.append(f"{scoped} text {{ fill: #71717a; }}")
+            if NodeStatus(status) in (NodeStatus.PENDING, NodeStatus.SKIPPED):
+                rules.append(f"{scoped} text {{ fill: {'#71717a' if status == NodeStatus.PENDING else '#a1a1aa'}; }}")
+            if NodeStatus(status) is NodeStatus.SKIPPED:
+                rules.append(f"{shapes} {{ stroke-dasharray: 4 3; }}")
         return "<style>\n" + "\n".join(rules) + "\n</style>"
 
-    def render(self, statuses: Mapping[str, NodeStatus | str] | None = None) -> str:
-        """The SVG with ``statuses`` applied: only the ``<style>`` block differs from one call to the next."""
-        return self._head + self.style(statuses or {}) + self._body
+    def _edge_rules(self, taken: Iterable[tuple[str, str]]) -> list[str]:
+        """Edges along the path taken drawn dark and thick; the others faded (only once a path is known)."""
+        pairs = [(s, t) for s, t in taken if s in self.graph.nodes and t in self.graph.nodes]
+        if not pairs:
+            return []
+        scope = f"#{self.scope}"
+        rules = [f"{scope} .hn-edge {{ opacity: 0.35; }}"]
+        for source, target in pairs:
+            edge = f'{scope} [id="{edge_id(source, target)}"]'
+            rules.append(f"{edge} {{ opacity: 1; }} {edge} path {{ stroke: {_TAKEN}; stroke-width: 2.2; "
+                         f"stroke-dasharray: none; }} {edge} polygon {{ stroke: {_TAKEN}; fill: {_TAKEN}; }}")
+        return rules
+
+    def render(self, statuses: Mapping[str, NodeStatus | str] | None = None,
+               taken: Iterable[tuple[str, str]] = ()) -> str:
+        """The SVG with ``statuses`` (and the ``taken`` edges) applied: only the ``<style>`` block differs from one
+        call to the next."""
+        return self._head + self.style(statuses or {}, taken) + self._body
 
     def _repr_html_(self) -> str:
         return self.svg

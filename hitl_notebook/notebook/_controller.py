@@ -241,13 +241,13 @@ class RunHandle(RunDriver):
         self.journal.observers.append(observer)
 
     def _ipython_display_(self) -> None:
-        if self.view is not None and getattr(self.view, "closed", False):  # its cell ran again (see _retire)
+        if self.view is None:
+            print(repr(self))
+        elif getattr(self.view, "closed", False):  # its cell ran again (see _retire): a new view of the run
             self.view = type(self.view).of_run(self)
             self.view.show()
-        elif self.view is not None and not getattr(self.view, "displayed", False):
-            self.view.show()  # with a display id, so the saved fallback keeps being refreshed
-        elif self.view is None:
-            print(repr(self))
+        else:  # shows the view again, unless this very cell showed it (``run(...)`` as its last line)
+            self.view.displays.show(again_in_same_cell=False)
 
     def __repr__(self) -> str:
         return f"<RunHandle {getattr(self.graph, 'name', 'graph')!r} thread={self.thread_id!r} {self._status.value}>"

@@ -1,4 +1,5 @@
-"""The live widget of one node entry: title, everything the node streamed, then its update and error.
+"""The live widget of one node entry: title, everything the node streamed, then its update and error (the
+title and the rest as the timeline renders them, see :func:`._timeline.node_parts`).
 
 The body is a sequence of parts in the order the node produced them: :class:`StreamText` parts for text (each
 update sends only the new text) and ``Output`` widgets for ``display()`` outputs (anything a notebook renders:
@@ -13,10 +14,10 @@ from typing import Any
 import ipywidgets as w
 
 from ._record import Entry
-from ._static import node_head_html, node_tail_html
 from ._stream_text import StreamText
 from ._terminal import plain_text
 from ._text import escape
+from ._timeline import Plan, edge_color, node_parts
 
 __all__ = ["EntryWidget"]
 
@@ -27,19 +28,24 @@ class EntryWidget(w.VBox):
     """A node entry's widget; the run view calls :meth:`show`, :meth:`append`, :meth:`display` and :meth:`clear`
     from the run's threads."""
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, head: str | None = None, tail: str | None = None) -> None:
+        """``head`` / ``tail``: the title and what follows the streamed output (by default as a row that knows no
+        other row would render them)."""
         self._lock = threading.RLock()
         self._shown: dict[str, tuple[w.Output, int]] = {}  # display id -> (its Output part, index in it)
         self._cut = 0  # where the last line starts in the entry's stored text
         self._last = 0  # characters the last line shows now
         self._plain = True  # the last line is shown exactly as stored (no \r, \b or escape codes)
-        self.head = w.HTML(node_head_html(entry))
-        self.body = w.VBox(layout=w.Layout(margin="0 0 0 14px"))
-        self.tail = w.HTML(node_tail_html(entry), layout=w.Layout(margin="0 0 0 14px"))
+        if head is None or tail is None:
+            head, tail = _parts(entry)
+        self.head = w.HTML(head)
+        self.body = w.VBox()
+        self.tail = w.HTML(tail)
         super().__init__([self.head, self.body, self.tail],
-                         layout=w.Layout(width="100%", margin="3px 0", padding="3px 6px",
-                                         border_left="3px solid #a1a1aa"))
-        self.add_class("hitl-entry")
+                         layout=w.Layout(width="100%", margin="0 0 3px", padding="2px 0 3px 8px",
+                                         border_left=f"3px solid {edge_color(entry.status)}"))
+        for css in ("hitl-entry", "hitl-row", "hitl-node"):  # read as the timeline's rows (see _timeline)
+            self.add_class(css)
         self.stream(entry, entry.text)
         for output in entry.outputs:
             self.display(output, update=False)
@@ -55,9 +61,13 @@ class EntryWidget(w.VBox):
         text = f"<pre>{escape(self.text)}</pre>" if self.text else ""
         return self.head.value + text + self.tail.value
 
-    def show(self, entry: Entry) -> None:
+    def show(self, entry: Entry, head: str | None = None, tail: str | None = None) -> None:
         """Refresh the title (status) and the update/error lines; streamed parts stay as they are."""
-        head, tail = node_head_html(entry), node_tail_html(entry)
+        if head is None or tail is None:
+            head, tail = _parts(entry)
+        edge = f"3px solid {edge_color(entry.status)}"
+        if self.layout.border_left != edge:
+            self.layout.border_left = edge
         if self.head.value != head:
             self.head.value = head
         if self.tail.value != tail:
@@ -117,3 +127,7 @@ class EntryWidget(w.VBox):
             self._cut, self._last, self._plain = 0, 0, True
         for part in parts:
             part.close()
+
+
+def _parts(entry: Entry) -> tuple[str, str]:
+    return node_parts(entry, Plan(), {})

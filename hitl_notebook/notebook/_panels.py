@@ -22,10 +22,11 @@ from ._form import FULL as _FULL
 from ._form import PRE as _PRE
 from ._form import AnswerError, Form, escape, parse_json
 from ._hitl_panel import HitlBody
-from ._payloads import classify, find_renderer, hitl_review, option_items, pretty, question_of
+from ._payloads import classify, find_renderer, hitl_review, option_items, question_of
 from ._record import Entry
 from ._schema import text_answer
 from ._text import safe_repr, to_json
+from ._timeline import payload_html
 from ._traceback import trace_html
 
 __all__ = ["AnswerError", "Panel", "PanelContext", "walk"]
@@ -193,13 +194,9 @@ class Panel(w.VBox):
         if self.kind == "hitl":
             question = "review the tool call" if _calls(self.interrupt) == 1 else "review the tool calls"
         head = f"⏸ <b>{escape(self.entry.node or 'graph')}</b> asks" + (f": {escape(question)}" if question else "")
-        shown = value
-        if self.kind == "options" and isinstance(value, dict):
-            shown = {k: v for k, v in value.items() if k != "options"}
-        detail = ""
-        if self.kind not in ("text", "hitl") and shown not in (None, {}, question):
-            detail = f"<pre style='{_PRE}'>{escape(pretty(shown))}</pre>"
-        return w.HTML(f"<div>{head}</div>{detail}", layout=_FULL)
+        # The payload's other fields as ``key: value`` lines (the question is the heading, options are buttons).
+        detail = "" if self.kind in ("text", "hitl") else payload_html(value, {})
+        return w.HTML(f"<div style='font-size:14px'>{head}</div>{detail}", layout=_FULL)
 
     def _body(self) -> w.Widget:
         if self.kind == "custom":
@@ -300,7 +297,16 @@ def _button(label: str, style: str, icon: str, compute: Callable[[], Any], panel
     button = w.Button(description=label, button_style=style, icon=icon)
     if len(label) > 14:  # wider than ipywidgets' fixed button width: grow instead of cutting the label off
         button.layout.width = "auto"
-    button.on_click(panel.guarded(lambda: panel.answer_with(compute)))
+
+    def press() -> None:
+        if panel.locked:
+            return
+        button.add_class("hitl-chosen")  # the answer given stays marked on its button
+        panel.answer_with(compute)
+        if not panel.locked:  # refused (e.g. invalid JSON): nothing was chosen
+            button.remove_class("hitl-chosen")
+
+    button.on_click(panel.guarded(press))
     return button
 
 

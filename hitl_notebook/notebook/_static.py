@@ -1,35 +1,36 @@
-"""HTML and text renderings of a run: the graph picture, each log entry, and the whole page.
+"""HTML and text renderings of a run: the graph picture, the status badge, the outcome and the whole page.
 
-The live view reuses :func:`entry_html` for node output, and the page is the ``text/html`` fallback that a saved
-notebook shows without a kernel (graph, log, decisions).
+The page is what a saved notebook shows once the run has ended (and, next to the live widget, while it waits): the
+graph as an ``<img>`` holding an SVG data URI (an inline ``<svg>`` would be stripped by JupyterLab's sanitizer in an
+untrusted notebook), the outcome or the open questions near the top, and the timeline (see :mod:`._timeline`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..constants import END, START
 from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
-from ._chat import chat_html, chat_text, role_of, split_update, summarize, tokens_html
-from ._outputs import collapsed, outputs_html, outputs_text
-from ._payloads import pretty, question_of
+from ._chat import chat_text, role_of, split_update, summarize
+from ._payloads import question_of
+from ._outputs import outputs_text
 from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
-from ._terminal import WRAP_CSS, plain_text, terminal_html
+from ._terminal import plain_text
 from ._text import escape, safe_repr, shorten
-from ._traceback import trace_html
+from ._timeline import _ICONS, FONT, MUTED, PRE, payload_html, rows, text_block, value_lines
 
-__all__ = ["GraphPicture", "entry_html", "entry_text", "node_head_html", "node_tail_html", "page_html",
-           "status_badge"]
+__all__ = ["GraphPicture", "entry_text", "outcome_html", "page_html", "status_badge"]
 
-
-_ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
-          "answered": "✔", "blocked": "⏸"}
 _COLORS = {RunStatus.RUNNING: "#d97706", RunStatus.WAITING: "#ea580c", RunStatus.DONE: "#16a34a",
            RunStatus.ERROR: "#dc2626", RunStatus.STOPPED: "#71717a"}
-_PRE = ("margin:2px 0 2px 14px;padding:4px 6px;background:#f8f8fa;border-radius:4px;" + WRAP_CSS + ";"
-        "font-size:12px;max-height:24em;overflow:auto")
-_BOX = "margin:3px 0;padding:3px 6px;border-left:3px solid {};font-family:var(--jp-ui-font-family,sans-serif)"
+_RAN = {NodeStatus.RUNNING, NodeStatus.DONE, NodeStatus.INTERRUPTED, NodeStatus.ERROR}
+_BOX = "margin:0 0 8px;padding:6px 10px;border-radius:6px;border:1px solid {};background:{}"
+GRAPH_COLUMN = "flex:0 1 auto;max-width:48%;overflow:auto"
+TIMELINE_COLUMN = "flex:1 1 340px;min-width:0"
+COLUMNS = "display:flex;flex-wrap:wrap;gap:6px 18px;align-items:flex-start"
 
 
 class GraphPicture:
@@ -41,97 +42,119 @@ class GraphPicture:
         try:
             drawable = Graph.from_drawable(graph.get_graph())  # LangGraph's get_graph() too
         except Exception as exc:
-            self.fallback = f"<pre style='{_PRE}'>(the graph cannot be drawn: {escape(safe_repr(exc))})</pre>"
+            self.fallback = f"<div style='{PRE}'>(the graph cannot be drawn: {escape(safe_repr(exc))})</div>"
             return
         try:
             self.view = StatusView(drawable)
         except GraphvizNotFoundError:
-            self.fallback = (f"<div style='color:#71717a;font-size:12px'>{escape(INSTALL_HINT)}</div>"
-                             f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
+            self.fallback = (f"<div style='{MUTED};font-size:12px'>{escape(INSTALL_HINT)}</div>"
+                             f"<div style='{PRE}'>{escape(drawable.draw_mermaid())}</div>")
         except Exception as exc:  # a failing dot run: show the structure as text rather than nothing
-            self.fallback = (f"<div style='color:#71717a;font-size:12px'>dot failed: {escape(exc)}</div>"
-                             f"<pre style='{_PRE}'>{escape(drawable.draw_mermaid())}</pre>")
+            self.fallback = (f"<div style='{MUTED};font-size:12px'>dot failed: {escape(exc)}</div>"
+                             f"<div style='{PRE}'>{escape(drawable.draw_mermaid())}</div>")
 
-    def html(self, statuses: Mapping[str, NodeStatus] | None = None) -> str:
+    def svg(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False) -> str | None:
+        """The SVG with node statuses and the path taken; once ``finished``, nodes that never ran are drawn as
+        skipped rather than pending. ``None`` without a layout."""
         if self.view is None:
+            return None
+        shown = dict(statuses or {})
+        if finished:
+            for node in self.view.graph.nodes:
+                if node not in shown and node not in (START, END):
+                    shown[node] = NodeStatus.SKIPPED
+        return self.view.render(shown, self.taken(statuses or {}, finished=finished))
+
+    def taken(self, statuses: Mapping[str, NodeStatus | str], *, finished: bool) -> list[tuple[str, str]]:
+        """Edges between nodes that both ran (from START into a node that ran; into END once the run is done)."""
+        if self.view is None:
+            return []
+        ran = {node for node, status in statuses.items() if NodeStatus(status) in _RAN}
+        edges = []
+        for edge in self.view.graph.edges:
+            source_ran = edge.source in ran or edge.source == START
+            target_ran = edge.target in ran or (edge.target == END and finished)
+            if source_ran and target_ran and (edge.source in ran or edge.target in ran):
+                edges.append((edge.source, edge.target))
+        return edges
+
+    def html(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False) -> str:
+        """The picture as an ``<img>`` (an SVG data URI: survives sanitising, and ids cannot clash on a page)."""
+        svg = self.svg(statuses, finished=finished)
+        if svg is None:
             return self.fallback
-        return f"<div style='max-width:100%;overflow:auto'>{self.view.render(statuses or {})}</div>"
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return (f"<img class='hitl-graph' alt='the graph, nodes coloured by status' "
+                f"src='data:image/svg+xml;base64,{data}' style='max-width:100%;max-height:380px;height:auto'>")
 
 
 def status_badge(status: RunStatus, detail: str = "") -> str:
     color = _COLORS[status]
     text = escape(status.value + (f" · {detail}" if detail else ""))
-    return (f"<span style='background:{color};color:white;border-radius:9px;padding:1px 8px;font-size:12px'>"
-            f"{text}</span>")
+    return (f"<span class='hitl-badge' style='background:{color};color:white;border-radius:9px;padding:1px 8px;"
+            f"font-size:12px;font-weight:600'>{text}</span>")
 
 
-def entry_html(entry: Entry) -> str:
-    """One log entry as HTML (interrupt entries show the payload and the decision, as a record)."""
-    if entry.kind == "node":
-        text = f"<pre style='{_PRE}'>{terminal_html(collapsed(entry.text))}</pre>" if entry.text else ""
-        return (f"<div style='{_BOX.format('#a1a1aa')}'>{node_head_html(entry)}{text}{outputs_html(entry.outputs)}"
-                f"{node_tail_html(entry)}</div>")
-    if entry.kind == "interrupt":
-        value = entry.interrupt.value if entry.interrupt is not None else None
-        question = question_of(value)
-        head = f"⏸ <b>{escape(entry.node or 'graph')}</b> asked" + (f": {escape(question)}" if question else "")
-        body = "" if isinstance(value, str) else f"<pre style='{_PRE}'>{escape(pretty(value))}</pre>"
-        return f"<div style='{_BOX.format('#ea580c')}'>{head}{body}{_decision_html(entry)}</div>"
+def header_html(name: str, thread: str | None, status: RunStatus) -> str:
+    """``graph-name · thread t`` and the status badge."""
+    where = f" <span style='{MUTED}'>· thread</span> <code>{escape(thread)}</code>" if thread else ""
+    return f"<b>{escape(name)}</b>{where} {status_badge(status)}"
+
+
+def outcome_html(status: RunStatus, record: RunRecord, error: str = "") -> str:
+    """The box at the top once the run ended: the result (done), the error, or that it was stopped."""
+    if status is RunStatus.DONE:
+        result = next((e for e in reversed(record.entries) if e.kind == "result"), None)
+        value = summarize(result.update) if result is not None and result.has_update else None  # messages counted
+        body = value_lines(value, compact=True) if isinstance(value, Mapping) and value else (
+            text_block(value if isinstance(value, str) else safe_repr(value)) if value is not None else "")
+        return (f"<div class='hitl-outcome' style='{_BOX.format('#86efac', '#f0fdf4')}'>"
+                f"<b style='color:#15803d'>✔ Done</b> <span style='{MUTED}'>result</span>{body}</div>")
+    if status is RunStatus.ERROR:
+        return (f"<div class='hitl-outcome' style='{_BOX.format('#fca5a5', '#fef2f2')}'>"
+                f"<b style='color:#b91c1c'>✖ Failed</b> {escape(error)}</div>")
+    if status is RunStatus.STOPPED:
+        return (f"<div class='hitl-outcome' style='{_BOX.format('#d4d4d8', '#fafafa')}'>"
+                f"<b style='color:#52525b'>■ Stopped</b> <span style='{MUTED}'>before the run finished</span></div>")
+    return ""
+
+
+def waiting_html(entry: Entry) -> str:
+    """An open question as a box (the saved page's stand-in for the panel: no kernel can take the answer)."""
+    value = entry.interrupt.value if entry.interrupt is not None else entry.text
+    question = question_of(value)
+    note = (f"<div style='{MUTED};font-size:12px;margin-top:2px'>Saved while waiting for an answer. To answer, run "
+            "the notebook again, or <code>show(graph, config)</code> on this thread with a persistent checkpointer. "
+            f"{escape(HEADLESS_HINT.partition('. ')[2])}</div>")
     if entry.kind == "breakpoint":
-        return f"<div style='{_BOX.format('#ea580c')}'>⏸ {escape(entry.text)}{_decision_html(entry)}</div>"
-    if entry.kind == "error":
-        return (f"<div style='{_BOX.format('#dc2626')}'><b style='color:#dc2626'>✖ {escape(entry.error or '')}</b>"
-                f" <span style='color:#71717a'>({escape(entry.node or '')})</span>"
-                f"{trace_html(entry.trace, entry.text, _PRE)}</div>")
-    if entry.kind == "result":
-        return (f"<div style='{_BOX.format('#16a34a')}'><b>■ done</b>"
-                f"<pre style='{_PRE}'>{escape(_result_text(entry.update))}</pre></div>")
-    return f"<div style='{_BOX.format('#e4e4e7')};color:#52525b'><i>{escape(entry.text)}</i></div>"
+        head = f"⏸ {escape(entry.text)}"
+    else:
+        head = (f"⏸ <b>{escape(entry.node or 'graph')}</b> asks{': ' + escape(question) if question else ''}"
+                f"{payload_html(value, {})}")
+    return f"<div class='hitl-waiting' style='{_BOX.format('#fdba74', '#fff7ed')}'>{head}{note}</div>"
 
 
-def _chat_part(entry: Entry) -> str:
-    """A node entry's messages as a conversation (see :mod:`._chat`), its streamed tokens as the assistant's
-    message until the node's own message replaces them, and the rest of its update as JSON."""
-    messages, rest = split_update(entry.update) if entry.has_update else ([], None)
-    html = chat_html(messages if entry.chat is None else entry.chat)  # entry.chat: each message once in the run
-    if entry.tokens and not any(role_of(m) == "assistant" for m in messages):
-        html = tokens_html(entry.tokens, live=entry.status == "running") + html
-    if entry.has_update and (rest is not None or not messages):
-        html += f"<pre style='{_PRE};color:#3f3f46'>{escape(_short(rest if messages else entry.update))}</pre>"
-    return html
+def page_html(*, name: str, thread: str | None, status: RunStatus, graph_html: str, record: RunRecord,
+              note: str = "", error: str = "") -> str:
+    """The whole run as one self-contained HTML block (what a saved notebook shows)."""
+    extra = f"<div style='color:#b45309;font-size:12px'>⚠ {escape(note)}</div>" if note else ""
+    focus = outcome_html(status, record, error)
+    if status is RunStatus.WAITING:
+        focus = "".join(waiting_html(e) for e in open_questions(record.entries))
+    timeline = "".join(html for _, html in rows(record.entries, error or None))
+    return (f"<div class='hitl-notebook-run hitl-run-view' style='{FONT};font-size:13px;max-width:100%'>"
+            f"<div style='margin:0 0 6px'>{header_html(name, thread, status)}</div>{extra}{focus}"
+            f"<div style='{COLUMNS}'><div style='{GRAPH_COLUMN}'>{graph_html}</div>"
+            f"<div class='hitl-timeline' style='{TIMELINE_COLUMN}'>{timeline}</div></div></div>")
 
 
-def node_head_html(entry: Entry) -> str:
-    """A node entry's title line: status icon, node name, cached mark."""
-    suffix = " <i>(cached)</i>" if entry.cached else ""
-    return f"<b>{_ICONS.get(entry.status, '')} {escape(entry.node or 'output')}</b>{suffix}"
-
-
-def node_tail_html(entry: Entry) -> str:
-    """What follows a node entry's streamed output: its messages, tokens and update (see :func:`_chat_part`), and
-    its error."""
-    parts = [_chat_part(entry)]
-    if entry.error:
-        parts.append(f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>")
-    return "".join(parts)
-
-
-def _decision_html(entry: Entry) -> str:
-    earlier = "".join(f"<div style='color:#dc2626'>{escape(d.caption())}</div><pre style='{_PRE};color:#dc2626'>"
-                      f"{escape(d.error or '')}</pre>" for d in entry.earlier)
-    return earlier + _current_decision_html(entry)
-
-
-def _current_decision_html(entry: Entry) -> str:
-    if entry.decision is not None:
-        caption = entry.decision.caption(waiting_for_others=entry.waiting_for_others)
-        if entry.decision.applied is False:
-            return (f"<div style='color:#dc2626'>{escape(caption)}</div>"
-                    f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error or '')}</pre>")
-        return f"<div style='color:#15803d'>{escape(caption)}</div>"
-    if entry.error:
-        return f"<pre style='{_PRE};color:#dc2626'>{escape(entry.error)}</pre>{trace_html(entry.trace, '', _PRE)}"
-    return "<div style='color:#ea580c'>waiting for a human…</div>"
+def open_questions(entries: Iterable[Entry]) -> list[Entry]:
+    """The interrupts and breakpoints still waiting for an answer (latest version of each entry)."""
+    latest: dict[str, Entry] = {}
+    for entry in entries:
+        latest[entry.key] = entry
+    return [e for e in latest.values() if e.kind in ("interrupt", "breakpoint") and e.decision is None
+            and e.status == "waiting"]
 
 
 def entry_text(entry: Entry) -> str:
@@ -153,6 +176,8 @@ def entry_text(entry: Entry) -> str:
             lines.append(f"  ✖ {entry.error}")
         return "\n".join(lines)
     if entry.kind == "interrupt":
+        from ._payloads import pretty
+
         value = entry.interrupt.value if entry.interrupt is not None else None
         lines = [f"⏸ {entry.node or 'graph'} asked: {pretty(value)}"]
         lines += [d.caption() + "".join(f"\n  {line}" for line in (d.error or "").splitlines()) for d in entry.earlier]
@@ -164,28 +189,24 @@ def entry_text(entry: Entry) -> str:
     if entry.kind == "error":
         return f"✖ {entry.error} ({entry.node})\n{entry.text}"
     if entry.kind == "result":
-        return f"■ done: {_result_text(entry.update)}"
+        return f"■ done: {_short(summarize(entry.update))}"
     text = entry.text
     if entry.decision is not None:
         text += "\n" + entry.decision.caption()
     return text
 
 
-def page_html(*, title: str, status: RunStatus, graph_html: str, record: RunRecord, note: str = "") -> str:
-    """The whole run as one self-contained HTML block (the saved notebook's fallback)."""
-    entries = "".join(entry_html(e) for e in record.entries)
-    extra = f"<div style='color:#b45309'>{escape(note)}</div>" if note else ""
-    if status is RunStatus.WAITING:  # what a saved notebook shows: say who could answer, not just "waiting"
-        extra += f"<div style='color:#b45309'>{escape(HEADLESS_HINT)}</div>"
-    return (f"<div class='hitl-notebook-run' style='font-family:var(--jp-ui-font-family,sans-serif)'>"
-            f"<div><b>{escape(title)}</b> {status_badge(status)}</div>{extra}{graph_html}{entries}</div>")
-
-
-def _result_text(value: Any) -> str:
-    """The run's result, its chat messages counted (they are shown in the conversation above)."""
-    summary = summarize(value)
-    return summary if isinstance(summary, str) and summary is not value else _short(summary)
+def summary_text(name: str, thread: str | None, status: RunStatus, record: RunRecord) -> str:
+    """A few lines for ``text/plain``: the run, its status, its decisions (the page itself is the HTML)."""
+    lines = [f"{name} · thread {thread} · {status.value}"]
+    lines += [d.caption() for d in record.decisions]
+    result = next((e for e in reversed(record.entries) if e.kind == "result"), None)
+    if result is not None:
+        lines.append(f"result: {_short(result.update, 300)}")
+    return "\n".join(lines)
 
 
 def _short(value: Any, limit: int = 2000) -> str:
+    from ._payloads import pretty
+
     return shorten(pretty(value) if isinstance(value, (dict, list)) else safe_repr(value), limit)

@@ -1,34 +1,46 @@
-"""The live run view: graph with node status, the log (node output, prints, tokens), interrupt panels, Stop.
+"""The live run view: a title row with the status badge (and Stop while there is something to stop), the open
+questions or the outcome near the top, then the graph beside the timeline (they stack when the cell is narrow).
 
 Every update is a widget trait change, which reaches the widget from any thread, addressed by comm id rather than
 by cell (anchors §3, lesson 9); nothing is appended to an ``Output`` widget. Graph redraws are rate-limited and
-only restyle the SVG laid out once. The view also displays as a static HTML page (``text/html`` next to the
-widget mime type), refreshed when the run pauses or ends, so a saved notebook still tells the story.
+only restyle the SVG laid out once. Rows are rendered by :mod:`._timeline`, the same HTML the saved page uses.
+
+What is displayed in the cell is described in :mod:`._bundle`: the widget while the run can still change, and the
+static page (:mod:`._static`) once it has ended, so a saved notebook shows the run with or without a kernel.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+import uuid
 from collections.abc import Hashable, Mapping
+from html import unescape
 from typing import Any
 
 import ipywidgets as w
 
 from ..drawing.status import NodeStatus
+from . import _retire
+from ._bundle import ViewDisplays
 from ._coalesce import Coalescer
 from ._controller import RunHandle
 from ._driver import NO_CHECKPOINTER
 from ._entry_widget import EntryWidget
 from ._journal import RunObserver, TokenText
-from . import _retire
-from ._outputs import collapsed
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
-from ._static import GraphPicture, entry_html, page_html, status_badge
-from ._stream_text import StreamText
+from ._static import GraphPicture, header_html, outcome_html, page_html
 from ._text import as_text, escape
+from ._stream_text import StreamText
+from ._timeline import FONT, known_values, node_parts, plan, row_html
+from ._traceback import headline
 
 __all__ = ["RunView"]
+
+_CSS = ("<style>.hitl-run-view .hitl-panel button:disabled:not(.hitl-chosen){opacity:.35}"
+        ".hitl-run-view .hitl-panel button.hitl-chosen{opacity:1;outline:3px solid #1d4ed8;outline-offset:1px}"
+        ".hitl-run-view .widget-html-content{line-height:1.45}</style>")
 
 
 class RunView(w.VBox, RunObserver):
@@ -36,31 +48,43 @@ class RunView(w.VBox, RunObserver):
 
     def __init__(self, handle: RunHandle) -> None:
         self.handle = handle
-        self.displayed = False
+        self.key = uuid.uuid4().hex[:12]  # marks this view's outputs (see _bundle)
         self.closed = False  # its widgets were closed (its cell ran again); the run may go on without it
-        self._display: Any = None
+        self.displays = ViewDisplays(self)
         self._lock = threading.RLock()
-        self._entries: dict[str, w.Widget] = {}
+        self._entries: dict[str, w.HTML | EntryWidget] = {}  # row key -> its widget (a node's: EntryWidget)
+        self._panels: list[Panel] = []
+        self._tops: list[w.Widget] = []  # every widget ever shown at the top (closed with the view)
         self._statuses: Mapping[str, NodeStatus] = {}
         self._schemas: Mapping[str, Any] | None = None
         self.picture = GraphPicture(handle.graph)
         self.title = w.HTML(self._title(RunStatus.RUNNING))
-        self.stop_button = w.Button(description="Stop", icon="stop", tooltip="Stop after the running step")
+        self.stop_button = w.Button(description="Stop", icon="stop", tooltip="Stop after the running step",
+                                    layout=w.Layout(width="auto", margin="0 0 0 12px"))
         self.stop_button.on_click(self._guard("Stop button", handle.stop))
-        self.graph_html = w.HTML(self.picture.html({}))
-        self.log_box = w.VBox()
-        note = w.HTML("" if handle.resumable else f"<div style='color:#b45309'>⚠ {escape(NO_CHECKPOINTER)}</div>")
+        self.top = w.VBox(layout=w.Layout(width="100%"))  # the open questions, or the outcome
+        self.graph_html = w.HTML(self.picture.html({}),  # (a layout given later would orphan the default one)
+                                 layout=w.Layout(flex="0 1 auto", max_width="48%", margin="0 18px 6px 0"))
+        self.log_box = w.VBox(layout=w.Layout(flex="1 1 340px", min_width="0"))
+        self.log_box.add_class("hitl-timeline")
+        note = "" if handle.resumable else f"<div style='color:#b45309'>⚠ {escape(NO_CHECKPOINTER)}</div>"
         self._redraw = Coalescer(self._draw, interval=0.1)
-        super().__init__([w.HBox([self.title, self.stop_button]), note, self.graph_html, self.log_box])
+        self._late = Coalescer(lambda _: self.refresh_display(), interval=0.1)  # changes after the end
+        columns = w.Box([self.graph_html, self.log_box],
+                        layout=w.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", width="100%"))
+        super().__init__([w.HBox([self.title, self.stop_button], layout=w.Layout(align_items="center")),
+                          w.HTML(note), self.top, columns])
         self.add_class("hitl-run-view")
         handle.add_observer(self)
 
     @classmethod
     def of_run(cls, handle: RunHandle) -> RunView:
-        """A new view of a run that has gone on for a while: its log so far, then live."""
+        """A new view of a run that has gone on for a while: its log so far, the open questions, then live."""
         view = cls(handle)
         for entry in list(handle.record.entries):
-            view.on_change(entry)
+            if entry.kind in ("interrupt", "breakpoint") and entry.decision is None and entry.status == "waiting":
+                view.on_entry(entry)  # still open: its panel
+        view._render_rows(list(handle.record.by_key))
         view.on_node_status(dict(handle.journal.statuses))
         view.on_status(handle.status)
         return view
@@ -68,13 +92,18 @@ class RunView(w.VBox, RunObserver):
     # -- queries (tests, scripted use) -------------------------------------------------------------------------
 
     @property
+    def displayed(self) -> bool:
+        """Whether the view has been shown in a cell."""
+        return self.displays.shown
+
+    @property
     def panels(self) -> list[Panel]:
-        """Interrupt panels, oldest first."""
-        return [x for x in self.log_box.children if isinstance(x, Panel)]
+        """Interrupt panels, oldest first (answered ones too, after they left the view)."""
+        return list(self._panels)
 
     def panel(self, interrupt_id: str | None = None) -> Panel:
         """The panel of ``interrupt_id``, or the newest panel that is not locked."""
-        for panel in reversed(self.panels):
+        for panel in reversed(self._panels):
             if interrupt_id == panel.interrupt.id or (interrupt_id is None and not panel.locked):
                 return panel
         raise LookupError(f"no {'open ' if interrupt_id is None else ''}panel for {interrupt_id or 'this run'}")
@@ -84,49 +113,70 @@ class RunView(w.VBox, RunObserver):
         return [x for x in walk(self) if isinstance(x, w.Button)]
 
     def text(self) -> str:
-        """What the log widgets show, as text (HTML tags removed)."""
-        import re
-        from html import unescape
-
-        def plain(html: str) -> str:
-            return unescape(re.sub(r"<[^>]+>", "", re.sub(r"</(div|pre)>|<br\s*/?>", "\n", html)))
-
-        return "\n".join(plain(x.value) if isinstance(x, w.HTML) else x.text for x in walk(self.log_box)
-                         if isinstance(x, (w.HTML, StreamText)))
+        """What the view shows, as text (HTML tags removed)."""
+        hidden = {id(x) for top in walk(self) if getattr(top, "layout", None) is not None
+                  and top.layout.display == "none" for x in walk(top)}
+        parts = [x.value if isinstance(x, w.HTML) else escape(x.text) for x in walk(self)
+                 if isinstance(x, (w.HTML, StreamText)) and x is not self.graph_html and id(x) not in hidden]
+        text = re.sub(r"</(div|pre|summary)>|<br\s*/?>", "\n", "\n".join(parts))
+        return unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", text, flags=re.DOTALL))
 
     # -- observer ----------------------------------------------------------------------------------------------
 
     def on_entry(self, entry: Entry) -> None:
-        self._widget(entry)
+        if entry.kind == "interrupt":
+            self._add_panel(entry)
+        elif entry.kind == "breakpoint":
+            self._add_breakpoint(entry)
+        # The result is shown at the top: rows that returned it say so instead of repeating it.
+        self._render_rows(list(self._entries) if entry.kind == "result" else [entry.key])
+        if self.handle.status.finished:  # e.g. a done callback's prints, after the end
+            self._late.add("page", ".")
 
     def on_change(self, entry: Entry) -> None:
-        widget = self._widget(entry)
-        if isinstance(widget, (Panel, EntryWidget)):
-            widget.show(entry)
-        elif entry.kind == "breakpoint":
-            self._show_breakpoint(widget, entry)
-        else:
-            widget.value = entry_html(entry)
+        if entry.kind == "interrupt":
+            for panel in self._panels:
+                if panel.interrupt.id == entry.key:
+                    panel.show(entry)
+        self._render_rows([entry.key])
+        if self.handle.status.finished:
+            self._late.add("page", ".")
 
     def on_stream(self, items: list[tuple[Entry, str]]) -> None:
+        rerender: dict[str, None] = {}
         for entry, text in items:
-            widget = self._widget(entry)
-            if isinstance(text, TokenText) and isinstance(widget, EntryWidget):
-                widget.show(entry)  # chat-model tokens: the live assistant message (see _chat)
-            elif isinstance(widget, EntryWidget):
+            widget = self._live(entry)
+            if widget is not None and not isinstance(text, TokenText):
                 widget.stream(entry, text)  # only the new text goes over the wire (see _stream_text)
-            elif isinstance(widget, w.HTML):
-                widget.value = entry_html(entry)
+            else:  # chat-model tokens (the live assistant bubble), or a node run folded into its question's row
+                rerender[entry.key] = None
+        if rerender:
+            self._render_rows(list(rerender))
+        if self.handle.status.finished:
+            self._late.add("page", ".")
 
     def on_display(self, entry: Entry, output: dict[str, Any], update: bool) -> None:
-        widget = self._widget(entry)
-        if isinstance(widget, EntryWidget):
+        widget = self._live(entry)
+        if widget is not None:
             widget.display(output, update)
+        else:
+            self._render_rows([entry.key])
+        if self.handle.status.finished:
+            self._late.add("page", ".")
 
     def on_clear(self, entry: Entry) -> None:
-        widget = self._widget(entry)
-        if isinstance(widget, EntryWidget):
+        widget = self._live(entry)
+        if widget is not None:
             widget.clear()
+        else:
+            self._render_rows([entry.key])
+        if self.handle.status.finished:
+            self._late.add("page", ".")
+
+    def _live(self, entry: Entry) -> EntryWidget | None:
+        """The node entry's own widget while it shows as its own row (not folded into its question's row)."""
+        widget = self._entries.get(entry.key)
+        return widget if isinstance(widget, EntryWidget) and widget.layout.display != "none" else None
 
     def on_node_status(self, statuses: Mapping[str, NodeStatus]) -> None:
         self._statuses = statuses
@@ -135,58 +185,84 @@ class RunView(w.VBox, RunObserver):
     def on_status(self, status: RunStatus) -> None:
         self._redraw.flush()
         self.title.value = self._title(status)
-        with self.stop_button.hold_sync():  # one comm message for both traits
+        with self.stop_button.hold_sync():  # one comm message for all traits
             self.stop_button.disabled = status.finished
-            self.stop_button.description = status.value.capitalize() if status.finished else "Stop"
+            self.stop_button.layout.display = "none" if status.finished else ""
         if status.finished:
-            for panel in self.panels:
+            for panel in self._panels:
                 panel.close_out(f"Not answered: the run is {status.value}.")
+            self._draw({})
+            if status is RunStatus.ERROR:  # the outcome states the error: its row now shows only where
+                self._render_rows(list(self._entries))
+        self._set_top(status)
         if status is RunStatus.WAITING or status.finished:
             self.refresh_display()
 
-    # -- widgets -----------------------------------------------------------------------------------------------
+    # -- rows --------------------------------------------------------------------------------------------------
 
-    def _widget(self, entry: Entry) -> w.Widget:
-        """The entry's widget, created (and appended to the log) on first sight."""
-        widget = self._new_widget(entry)
-        if isinstance(widget, Panel):
-            widget.ready()  # outside the lock: an early answer resumes the run, whose events come to this view
-        return widget
-
-    def _new_widget(self, entry: Entry) -> w.Widget:
+    def _render_rows(self, keys: list[str]) -> None:
+        """Re-render the rows holding ``keys`` (a folded node run re-renders its question's row)."""
         with self._lock:
-            widget = self._entries.get(entry.key)
-            if widget is not None:
-                return widget
-            if entry.kind == "interrupt":
-                handle = self.handle
-                widget = Panel(entry, answer=lambda iid, value: handle.answer(iid, value, by=handle.user),
-                               approve_value=handle.approve_value, reject_value=handle.reject_value,
-                               resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER,
-                               report=handle.journal.report, tool_schemas=self._tool_schemas)
-            elif entry.kind == "breakpoint":
-                widget = self._breakpoint(entry)
-            elif entry.kind == "node":
-                widget = EntryWidget(entry)
-            else:
-                widget = w.HTML(entry_html(entry), layout=w.Layout(width="100%"))
-            self._entries[entry.key] = widget
-            self.log_box.children = (*self.log_box.children, widget)
-            return widget
+            the_plan = plan(self.handle.record.entries, self._failure() or None)
+            rows = {the_plan.row_of(k) for k in keys}
+            for key in the_plan.folded:  # a node run shown before its question arrived: now inside that row
+                widget = self._entries.get(key)
+                if widget is not None and widget.layout.display != "none":
+                    widget.layout.display = "none"
+            for row in [k for k in the_plan.order if k in rows]:
+                entry = the_plan.latest[row]
+                if entry.kind == "node":  # its text streams append-only, its outputs are widgets (_entry_widget)
+                    head, tail = node_parts(entry, the_plan, known_values(the_plan, row))
+                    widget = self._entries.get(row)
+                    if widget is None:
+                        widget = self._entries[row] = EntryWidget(entry, head, tail)
+                        self.log_box.children = (*self.log_box.children, widget)
+                    else:
+                        widget.show(entry, head, tail)
+                    continue
+                html = row_html(entry, the_plan, known_values(the_plan, row))
+                widget = self._entries.get(row)
+                if widget is None:
+                    if not html:
+                        continue
+                    widget = self._entries[row] = w.HTML(html, layout=w.Layout(width="100%"))
+                    self.log_box.children = (*self.log_box.children, widget)
+                elif widget.value != html:
+                    widget.value = html
 
-    def _breakpoint(self, entry: Entry) -> w.VBox:
+    # -- the top: open questions, or the outcome ---------------------------------------------------------------
+
+    def _add_panel(self, entry: Entry) -> None:
+        handle = self.handle
+        panel = Panel(entry, answer=lambda iid, value: handle.answer(iid, value, by=handle.user),
+                      approve_value=handle.approve_value, reject_value=handle.reject_value,
+                      resumable=handle.resumable, blocked_reason=NO_CHECKPOINTER, report=handle.journal.report,
+                      tool_schemas=self._tool_schemas)
+        with self._lock:
+            self._panels.append(panel)
+            self._tops.append(panel)
+            self.top.children = (*self.top.children, panel)
+        panel.ready()  # outside the lock: an early answer resumes the run, whose events come to this view
+
+    def _add_breakpoint(self, entry: Entry) -> None:
         go = w.Button(description="Continue", button_style="primary", icon="play")
         stop = w.Button(description="Stop", icon="stop")
 
-        def press(action: Any) -> None:
+        def press(action: Any, button: w.Button) -> None:
             if go.disabled:  # already decided (a programmatic click ignores ``disabled``)
                 return
+            button.add_class("hitl-chosen")
             go.disabled = stop.disabled = True
             action()
 
-        go.on_click(self._guard("Continue", lambda: press(self.handle.resume)))
-        stop.on_click(self._guard("Stop", lambda: press(self.handle.stop)))
-        return w.VBox([w.HTML(entry_html(entry)), w.HBox([go, stop]), *self._tool_review()])
+        go.on_click(self._guard("Continue", lambda: press(self.handle.resume, go)))
+        stop.on_click(self._guard("Stop", lambda: press(self.handle.stop, stop)))
+        box = w.VBox([w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop]), *self._tool_review()],
+                     layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="0 0 8px"))
+        box.add_class("hitl-panel")
+        with self._lock:
+            self._tops.append(box)
+            self.top.children = (*self.top.children, box)
 
     def _tool_schemas(self) -> Mapping[str, Any]:
         """The graph's tools' argument schemas (read once, when a tool-call review first asks)."""
@@ -211,11 +287,16 @@ class RunView(w.VBox, RunObserver):
         return [ToolCallReview(pending, guard=self._guard, continue_with=lambda values, as_node, label:
                                handle.continue_with(values, as_node=as_node, label=label)).box]
 
-    def _show_breakpoint(self, box: w.Widget, entry: Entry) -> None:
-        box.children[0].value = entry_html(entry)
-        for control in walk(box):
-            if control.has_trait("disabled"):
-                control.disabled = True
+    def _set_top(self, status: RunStatus) -> None:
+        """Running: nothing (answered panels leave); waiting: the open panels; ended: the outcome."""
+        with self._lock:
+            if status.finished:
+                self._tops.append(w.HTML(outcome_html(status, self.handle.record, self._failure())))
+                self.top.children = (self._tops[-1],)
+            elif status is RunStatus.RUNNING:
+                self.top.children = tuple(p for p in self.top.children if isinstance(p, Panel) and not p.locked)
+
+    # -- helpers -----------------------------------------------------------------------------------------------
 
     def _guard(self, where: str, fn: Any) -> Any:
         def handler(_: Any) -> None:
@@ -227,37 +308,42 @@ class RunView(w.VBox, RunObserver):
         return handler
 
     def _draw(self, _: Mapping[Hashable, str]) -> None:
-        self.graph_html.value = self.picture.html(self._statuses)
+        self.graph_html.value = self._graph()
+
+    def _graph(self) -> str:
+        return self.picture.html(self._statuses, finished=self.handle.status is RunStatus.DONE)
 
     def _title(self, status: RunStatus) -> str:
-        handle = self.handle
-        name = escape(getattr(handle.graph, "name", "graph"))
-        thread = f" · thread <code>{escape(handle.thread_id)}</code>" if handle.thread_id else ""
-        return f"<b>{name}</b>{thread} {status_badge(status)}"
+        css = _CSS.replace("</style>", self.displays.live_style() + "</style>")
+        return css + f"<span style='{FONT}'>{header_html(self._name(), self.handle.thread_id, status)}</span>"
+
+    def _name(self) -> str:
+        return as_text(getattr(self.handle.graph, "name", None) or "graph")
 
     # -- display -----------------------------------------------------------------------------------------------
 
     def static_html(self) -> str:
-        """The run so far as one HTML block (graph with statuses, log, decisions)."""
-        title = f"{as_text(getattr(self.handle.graph, 'name', 'graph'))} · thread {as_text(self.handle.thread_id)}"
-        return page_html(title=title,
-                         status=self.handle.status, graph_html=self.picture.html(self._statuses),
-                         record=self.handle.record, note="" if self.handle.resumable else NO_CHECKPOINTER)
+        """The run so far as one HTML block (graph with statuses, outcome or open questions, timeline)."""
+        return page_html(name=self._name(), thread=self.handle.thread_id, status=self.handle.status,
+                         graph_html=self._graph(), record=self.handle.record,
+                         note="" if self.handle.resumable else NO_CHECKPOINTER, error=self._failure())
+
+    def _failure(self) -> str:
+        """The run's error as its error entry states it (``Type: message``, see _traceback), or ``""``."""
+        error = self.handle._error  # the view belongs to the handle
+        return headline(error) if error is not None else ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data = super()._repr_mimebundle_(**kwargs) or {}
-        data["text/html"] = self.static_html()
-        data["text/plain"] = f"{self.handle!r}\n{collapsed(self.handle.log_text())}"
-        return data
+        return self.displays.bundle(widget=super()._repr_mimebundle_(**kwargs) or {})
+
+    def _ipython_display_(self) -> None:
+        if self.displays.show(again_in_same_cell=False):
+            _retire.track(self, self.displays.shell)
 
     def show(self) -> None:
-        """Display in the current cell (with a display id, so :meth:`refresh_display` can update the fallback)."""
-        from ._display import CellDisplay
-
-        self._display = CellDisplay(self, on_error=lambda exc: self.handle.journal.report("refresh display", exc))
-        self.displayed = True
-        if self._display.shell is not None:
-            _retire.track(self, self._display.shell)
+        """Display in the current cell; each call shows the view again (after ``clear_output()`` too)."""
+        if self.displays.show():
+            _retire.track(self, self.displays.shell)
 
     def close_widgets(self) -> None:
         """Stop observing the run and close every widget of the view (see :mod:`._retire`); the run goes on."""
@@ -269,17 +355,13 @@ class RunView(w.VBox, RunObserver):
             self.handle.journal.observers.remove(self)
         except ValueError:
             pass
-        if self._display is not None:
-            self._display.close()
+        self.displays.close()
         _retire.close_tree(self)
+        for widget in self._tops:  # answered panels and the like, no longer in the tree
+            _retire.close_tree(widget)
 
     def refresh_display(self) -> None:
-        """Re-send the display data, so the saved notebook's ``text/html`` fallback shows the latest state.
+        """Re-send every display of the view, so what a saved notebook keeps is the latest state."""
+        if not self.closed:
+            self.displays.refresh()
 
-        Called from the run's threads; the update is attributed to the cell that showed the view, and re-sent at
-        the next cell boundary for clients that only listen to the executing cell (see :mod:`._display`)."""
-        if self._display is not None and not self.closed:
-            try:
-                self._display.update(self)
-            except Exception as exc:
-                self.handle.journal.report("refresh display", exc)

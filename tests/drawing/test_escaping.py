@@ -94,5 +94,6 @@ def test_the_run_view_draws_a_graph_named_like_markup() -> None:
     graph = StateGraph(S).add_node("a", lambda s: {}).add_edge(START, "a").compile(name="<b>bot</b>")
     picture = GraphPicture(graph)
     assert picture.view is not None, picture.fallback
-    html = picture.html({"a": "done"})
-    _no_links_or_markup(html[html.find("<svg"):html.rfind("</svg>") + 6])
+    svg = picture.svg({"a": "done"})  # (the view shows it as an <img>; this is the SVG inside)
+    assert svg is not None
+    _no_links_or_markup(svg[svg.find("<svg"):svg.rfind("</svg>") + 6])

@@ -64,3 +64,17 @@ def test_drawing_imports_no_notebook_machinery() -> None:
             "bad = [m for m in ('IPython', 'ipywidgets') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_taken_edges_are_marked_and_the_rest_fade() -> None:
+    g = Graph()
+    a, b, c = (g.add_node(None, name) for name in ("a", "b", "c"))
+    g.add_edge(a, b)
+    g.add_edge(a, c, conditional=True)
+    view = StatusView(g, svg="<svg></svg>", scope="v1")
+    style = view.style({"a": "done", "b": "done", "c": NodeStatus.SKIPPED}, taken=[("a", "b"), ("x", "a")])
+    assert "#v1 .hn-edge { opacity: 0.35; }" in style
+    assert '#v1 [id="edge-a-to-b"] path { stroke: #1f2937' in style
+    assert "edge-a-to-c" not in style and "edge-x" not in style  # unknown nodes are ignored
+    assert f"#v1 .{dom_class('c')} path" in style and "stroke-dasharray: 4 3" in style  # skipped: faded, dashed
+    assert ".hn-edge" not in view.style({"a": "running"})  # no path known yet: no edge is faded

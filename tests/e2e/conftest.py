@@ -112,8 +112,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory: pytest.TempPathFactory):
-    """Debian's Chromium driven by Playwright, with a fresh profile directory.
+def playwright():
+    """Playwright's sync API, running for one test module.
 
     Module scope, not session: Playwright's sync API keeps an asyncio loop running on the main thread while it is
     open, which would break every later test that calls ``asyncio.run``.
@@ -121,11 +121,22 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is a dev dependency")
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 2400})
-        try:
-            yield context
-        finally:
-            context.close()
+    with sync_api.sync_playwright() as running:
+        yield running
+
+
+def launch_chromium(playwright, profile: Path, viewport: dict[str, int] | None = None):
+    """Debian's Chromium with its own fresh profile directory ``profile``."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        viewport=viewport or {"width": 1280, "height": 2400})
+
+
+@pytest.fixture(scope="module")
+def browser_context(playwright, tmp_path_factory: pytest.TempPathFactory):
+    """Debian's Chromium driven by Playwright, with a fresh profile directory."""
+    context = launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield context
+    finally:
+        context.close()

@@ -31,6 +31,8 @@ def test_a_breakpoint_before_the_tools_is_reviewed_in_the_conversation(lab, brow
         people.fill("2")
         review.locator("button", has_text="Submit decision").click()
 
+        # Ended: the run's page takes the widget's place (see _bundle), the same conversation without controls.
+        view = page.locator(".hitl-run-view:visible", has=page.locator(".hitl-outcome"))
         view.locator("span", has_text="done").first.wait_for()
         result = view.locator(".hitl-chat-tool", has_text="book_table")
         assert "table for 2 at Cervejaria Ramiro, 19:30" in result.inner_text()

@@ -75,8 +75,8 @@ def test_clicking_approve_in_jupyterlab_finishes_the_run(lab, browser_context, a
         approve.click()
         view.get_by_text("Approved path taken").wait_for()
         view.locator("span", has_text="done").first.wait_for()
-        assert "approved by" in view.inner_text()
-        assert view.locator(".hitl-panel button", has_text="Approve").is_disabled()  # the panel locked
+        assert "approved by" in view.locator(".hitl-decision").inner_text()  # the answer, marked in its row
+        assert view.locator(".hitl-panel").count() == 0  # the run ended: no control is left to press
         shot = _screenshot(page, view, artifacts_dir, "jupyterlab-approve")
         assert shot.stat().st_size > 10_000
 
@@ -97,7 +97,7 @@ def test_typing_answers_and_submitting_finishes_the_run(lab, browser_context, ar
         view.locator("span", has_text="done").first.wait_for()
         assert "Your wishes: no museums." in view.inner_text()  # streamed back from the graph
         # The done callback printed the plan into the view once the run finished, after the last Submit.
-        view.locator(".hitl-entry", has_text="callback output").filter(has_text="Your wishes: no museums.").wait_for()
+        view.locator(".hitl-row", has_text="callback output").filter(has_text="Your wishes: no museums.").wait_for()
         shot = _screenshot(page, view, artifacts_dir, "jupyterlab-text-answer")
         assert shot.stat().st_size > 10_000
 
@@ -122,7 +122,7 @@ def test_rejecting_one_tool_call_and_editing_another(lab, browser_context, artif
         assert "skipped book_flight: rejected (take the train)" in log
         assert "email sent to team@example.com: 'Lisbon, by train' (edited by the reviewer)" in log
         # The done callback printed each decision and its result into the view once the run finished.
-        view.locator(".hitl-entry", has_text="callback output").filter(
+        view.locator(".hitl-row", has_text="callback output").filter(
             has_text="reject: skipped book_flight: rejected (take the train)").wait_for()
         _screenshot(page, view, artifacts_dir, "jupyterlab-tool-call-review")
 
@@ -135,7 +135,7 @@ def test_answering_the_fork_in_a_time_travel_notebook(lab, browser_context, arti
     """Example 08: under Run All the original run and the replay finish from code; the fork waits for the click."""
     with _page(browser_context, artifacts_dir, "jupyterlab-time-travel") as page:
         _open_and_run_all(page, lab, "08_time_travel.ipynb")
-        views = page.locator(".hitl-run-view")
+        views = page.locator(".hitl-run-view:visible")  # (a waiting run's page, saved for later, hides)
         fork = views.nth(1)
         reject = fork.locator(".hitl-panel button", has_text="Reject")
         reject.wait_for(state="visible")
@@ -144,7 +144,7 @@ def test_answering_the_fork_in_a_time_travel_notebook(lab, browser_context, arti
         assert "hot dog" in fork.inner_text()  # the fork wrote a joke about dogs and waits at the review
         reject.click()
         fork.locator("span", has_text="done").first.wait_for()
-        fork.locator(".hitl-entry", has_text="callback output").filter(has_text="'verdict': 'reject'").wait_for()
+        fork.locator(".hitl-row", has_text="callback output").filter(has_text="'verdict': 'reject'").wait_for()
         _screenshot(page, fork, artifacts_dir, "jupyterlab-time-travel")
 
         # The outcomes cell ran before the click and said so; run it again now.
@@ -175,5 +175,5 @@ def test_approving_a_langchain_agents_tool_calls_runs_the_tools(lab, browser_con
         _screenshot(page, view, artifacts_dir, "jupyterlab-langchain-agent")
 
         # The done callback reported the tools' side effects in the view once the run finished.
-        view.locator(".hitl-entry", has_text="callback output").filter(
+        view.locator(".hitl-row", has_text="callback output").filter(
             has_text="outbox: [('ada@example.com', 'Your refund')]").wait_for()

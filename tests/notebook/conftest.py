@@ -147,3 +147,13 @@ def seeds(eng: SimpleNamespace) -> SimpleNamespace:
     the ``eng`` engine, so a test that uses them runs once per engine; ``seeds.eng`` is that engine's API."""
     return SimpleNamespace(seed000=lambda checkpointer=None: seed000(checkpointer, eng),
                            seed003=lambda checkpointer=None: seed003(checkpointer, eng), eng=eng)
+
+
+def picture_svg(html: str) -> str:
+    """The SVG inside the view's graph picture (an ``<img>`` with a base64 data URI)."""
+    import base64
+    import re
+
+    match = re.search(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)
+    assert match is not None, f"no SVG picture in {html[:200]!r}"
+    return base64.b64decode(match.group(1)).decode("utf-8")

@@ -33,7 +33,7 @@ from hitl_notebook.notebook import RunStatus, run  # noqa: E402
 from hitl_notebook.notebook._chat import chat_html, message_html, split_update, summarize  # noqa: E402
 from hitl_notebook.notebook._chat_review import MIXED  # noqa: E402
 from hitl_notebook.notebook._form import NumberText  # noqa: E402
-from hitl_notebook.notebook._panels import walk  # noqa: E402
+from hitl_notebook.notebook._panels import Panel, walk  # noqa: E402
 from tests.agents_helpers import ScriptedChatModel, TravelTools, calls, hitl_agent  # noqa: E402
 
 CALL = {"name": "book_hotel", "args": {"city": "Paris", "nights": 2}, "id": "call_7", "type": "tool_call"}
@@ -215,7 +215,7 @@ def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the
     model = ScriptedChatModel.replying(calls(("book_hotel", {"city": "Lisbon", "nights": 2})), "Booked.")
     handle = start(react(eng, model, tools.tools, **pause), {"messages": [("user", "hotel")]})
     assert handle.status is RunStatus.WAITING
-    box = handle.view._entries[next(e for e in handle.record.entries if e.kind == "breakpoint").key]
+    box = next(x for x in handle.view.top.children if not isinstance(x, Panel))  # the breakpoint's controls
     [choice] = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
     assert [v for _, v in choice.options] == ["approve", "edit", "reject"] and choice.value is None
     choice.value = "edit"
@@ -241,7 +241,7 @@ def test_rejecting_at_the_breakpoint_tells_the_model_and_never_runs_the_tool(eng
     model = ScriptedChatModel.replying(calls(("book_hotel", {"city": "Lisbon"}), ("search_flights",
                                                                                  {"destination": "Lisbon"})), "OK.")
     handle = start(tool_loop(eng, model, tools.tools, interrupt_before=["tools"]), {"messages": [("user", "go")]})
-    box = handle.view._entries[next(e for e in handle.record.entries if e.kind == "breakpoint").key]
+    box = next(x for x in handle.view.top.children if not isinstance(x, Panel))  # the breakpoint's controls
     hotel, flights = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
     [submit] = [x for x in walk(box) if isinstance(x, w.Button) and x.description == "Submit 2 decisions"]
     hotel.value, flights.value = "reject", "approve"
@@ -293,7 +293,7 @@ def test_showing_a_paused_thread_again_shows_its_conversation_and_the_review(eng
     [conversation] = [e for e in handle.record.entries if e.node == "input"]
     assert [m.content for m in conversation.update["messages"]] == ["Oslo flights?", "Checking."]
     assert "hitl-tool-call" in handle.view._entries[conversation.key].value
-    box = handle.view._entries[next(e for e in handle.record.entries if e.kind == "breakpoint").key]
+    box = next(x for x in handle.view.top.children if not isinstance(x, Panel))  # the breakpoint's controls
     [choice] = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
     choice.value = "approve"
     [submit] = [x for x in walk(box) if isinstance(x, w.Button) and x.description == "Submit decision"]

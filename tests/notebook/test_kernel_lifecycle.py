@@ -57,8 +57,8 @@ def test_a_rerun_that_starts_no_run_closes_the_view_but_leaves_its_run_waiting()
         assert int(kernel.value(COMMS)) < before
         assert kernel.value("(handle.status.value, handle.view.closed)") == "('waiting', True)"
         shown = kernel.run("handle")  # displayed again: a new view with the run's log so far
-        [view] = [o for o in shown if o.output_type == "display_data"]
-        assert "application/vnd.jupyter.widget-view+json" in view.data
+        [view, saved] = [o for o in shown if o.output_type == "display_data"]  # the widget, and its saved page
+        assert "application/vnd.jupyter.widget-view+json" in view.data and "hitl-saved-" in saved.data["text/html"]
         assert kernel.value("(handle.view.closed, len(handle.view.panels))") == "(False, 1)"
         assert kernel.value("handle.resume('reject').wait(timeout=20)['decision']") == "'rejected'"
 
@@ -80,8 +80,8 @@ def test_headless_wait_without_a_policy_names_the_policy_and_the_saved_view_says
     [error] = [o for o in nb.cells[1].outputs if o.output_type == "error"]
     assert error.ename == "RunPendingError"
     assert "HITL_NOTEBOOK_POLICY" in error.evalue and "policy=" in error.evalue
-    [shown] = [o for o in nb.cells[0].outputs if o.output_type == "display_data"]
-    html = shown.data["text/html"]
+    [shown] = [o for o in nb.cells[0].outputs if "hitl-notebook-run" in o.get("data", {}).get("text/html", "")]
+    html = shown.data["text/html"]  # the page saved next to the waiting run's widget
     assert "HITL_NOTEBOOK_POLICY" in html and "policy=" in html
 
 

@@ -4,6 +4,7 @@ either engine (the ``seeds`` fixture runs each test once per engine)."""
 from __future__ import annotations
 
 from hitl_notebook.notebook import RunStatus
+from tests.notebook.conftest import picture_svg
 
 
 def test_seed000_click_approve(start, seeds):
@@ -55,8 +56,14 @@ def test_seed_graph_statuses_follow_the_run(start, seeds):
     view._redraw.flush()
     statuses = dict(handle.journal.statuses)
     assert statuses["generate_llm_output"] == "done" and statuses["human_approval"] == "interrupted"
-    assert "<svg" in view.graph_html.value
+    assert picture_svg(view.graph_html.value).startswith("<svg")
     view.panel().button("Approve").click()
     handle.wait(timeout=5)
     assert handle.journal.statuses["approved_path"] == "done"
     assert "rejected_path" not in handle.journal.statuses
+    # Finished: the branch not taken is drawn as skipped, not as still to come, and the path taken is marked.
+    svg = picture_svg(view.graph_html.value)
+    assert "stroke-dasharray: 4 3" in svg and "hn-n-rejected_path" in svg
+    style = svg.split("</style>")[0]
+    assert '[id="edge-__start__-to-generate_llm_output"]' in style
+    assert '[id="edge-generate_llm_output-to-human_approval"]' in style

@@ -1,5 +1,5 @@
-"""The saved notebook tells the story without a kernel: text/html fallback next to the widget view, for graphs of
-either engine (the ``seeds`` fixture runs each test once per engine)."""
+"""The saved notebook tells the story without a kernel: the widget while the run can change, the static page alone
+once it ended, for graphs of either engine (the ``seeds`` fixture runs each test once per engine)."""
 
 from __future__ import annotations
 
@@ -10,40 +10,54 @@ import pytest
 from hitl_notebook.drawing import GraphvizNotFoundError
 from hitl_notebook.notebook import _static
 from hitl_notebook.notebook._static import GraphPicture
+from tests.notebook.conftest import picture_svg
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class FakeDisplay:
-    """Stands in for IPython's DisplayHandle: records each update's mimebundle."""
+    """Stands in for a CellDisplay: records the view's mimebundle at each update."""
 
-    def __init__(self) -> None:
+    def __init__(self, view) -> None:
+        self.view = view
         self.updates: list[dict] = []
 
-    def update(self, obj) -> None:
-        self.updates.append(obj._repr_mimebundle_())
+    def update(self) -> None:
+        self.updates.append(self.view._repr_mimebundle_())
 
 
-def test_mimebundle_carries_widget_and_static_html(start, seeds):
+def test_the_live_output_is_the_widget_and_the_saved_output_the_page(start, seeds):
     handle = start(seeds.seed000(), {})
     bundle = handle.view._repr_mimebundle_()
+    assert set(bundle) == {WIDGET_MIME, "text/plain"}
     assert bundle[WIDGET_MIME]["model_id"] == handle.view.model_id
-    html = unescape(bundle["text/html"])
-    assert "<svg" in html and "waiting" in html and "Do you approve the following output?" in html
-    assert "waiting for a human" in html
-    assert "human_approval" in bundle["text/plain"]
+    assert "waiting" in bundle["text/plain"] and "llm_output" not in bundle["text/plain"]  # a summary, not the log
+    saved = handle.view.displays.saved_bundle()
+    assert set(saved) == {"text/html", "text/plain"} and saved["text/plain"] == ""
+    html = unescape(saved["text/html"])
+    assert "<svg" not in html and "data:image/svg+xml;base64," in html  # a picture: survives sanitising
+    assert "waiting" in html and html.count("Do you approve the following output?") == 1
+    assert "Saved while waiting for an answer" in html
+    # The live widget hides the saved page next to it; the saved page hides a dead widget output before it.
+    mark = f"hitl-saved-{handle.view.key}"
+    assert f"<div class='{mark}'>" in html and f":has(+ .jp-OutputArea-child .{mark})" in html
+    assert f".jp-OutputArea-child:has(.{mark}){{display:none}}" in handle.view.title.value
 
 
 def test_static_html_is_refreshed_when_the_run_pauses_and_ends(start, seeds):
     handle = start(seeds.seed000(), {})
-    display = handle.view._display = FakeDisplay()
+    display = FakeDisplay(handle.view)
+    handle.view.displays._displays.append(("live", display))
     handle.view.panel().button("Approve").click()
     handle.wait(5)
-    final = unescape(display.updates[-1]["text/html"])
-    assert "✅ Approved path taken." in final
-    assert "approved by" in final and "done" in final
-    assert "#bbf7d0" in final  # node statuses are drawn into the saved SVG (done = green)
-    assert display.updates[-1][WIDGET_MIME]["model_id"] == handle.view.model_id
+    final = display.updates[-1]
+    html = unescape(final["text/html"])
+    assert "✅ Approved path taken." in html
+    assert "approved by" in html and "✔ Done" in html
+    assert "#bbf7d0" in picture_svg(html)  # node statuses are drawn into the saved picture (done = green)
+    assert WIDGET_MIME not in final  # ended: the page replaces the widget, so a saved file never shows an error
+    assert set(final) == {"text/html", "text/plain"}
+    assert handle.view.displays.saved_bundle() == {"text/html": "", "text/plain": ""}  # the page is stored once
 
 
 def test_without_graphviz_the_view_shows_mermaid(monkeypatch, seeds):
@@ -62,4 +76,4 @@ def test_graph_picture_restyles_without_a_new_layout(seeds, statuses, monkeypatc
     calls = []
     monkeypatch.setattr("hitl_notebook.drawing.status.draw_svg", lambda g: calls.append(g) or "")
     html = picture.html(statuses)
-    assert "<svg" in html and calls == []
+    assert picture_svg(html).startswith("<svg") and calls == []

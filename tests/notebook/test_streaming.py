@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import contextvars
 import sys
+import re
 import threading
 import time
+from html import unescape
 from typing import Any, TypedDict
 
 from hitl_notebook.notebook import RunStatus, run
+from hitl_notebook.notebook._outputs import TEXT_LIMIT
 from hitl_notebook.notebook import _capture
 from hitl_notebook.notebook._coalesce import Coalescer
 
@@ -42,6 +45,10 @@ def test_ten_thousand_tokens_make_few_widget_updates_and_exact_text(eng, comms):
     assert entry.text == "".join(tokens)
     widget = handle.view._entries[entry.key]
     assert widget.text == "".join(tokens)
+    page = handle.view.static_html()  # the saved page keeps the text's end, folded behind "show all"
+    shown = unescape(re.sub(r"<summary.*?</summary>|<[^>]+>", "", page))
+    assert "".join(tokens)[-TEXT_LIMIT:] in shown and "".join(tokens)[:100] not in shown
+    assert "characters) not shown" in shown and "show all" in page
     [part] = widget.body.children
     updates = [m["data"]["content"] for m in comms
                if m["comm"] == part.comm.comm_id and (m["data"] or {}).get("method") == "custom"]
