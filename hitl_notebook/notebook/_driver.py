@@ -210,7 +210,7 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
                     new.append(self.journal.insert("interrupt", key=item.id, node=self._node_of.get(item.id),
                                                    interrupt=item, status="waiting"))
             if self._breakpoint:
-                names = ", ".join(self._breakpoint)
+                names = ", ".join(dict.fromkeys(self._breakpoint))  # two tasks of one node name it once
                 new.append(self.journal.insert("breakpoint", node=names, status="waiting",
                                                text=f"Paused before: {names}. Continue runs it."))
             self._status = RunStatus.WAITING

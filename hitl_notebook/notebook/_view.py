@@ -257,7 +257,11 @@ class RunView(w.VBox, RunObserver):
 
         go.on_click(self._guard("Continue", lambda: press(self.handle.resume, go)))
         stop.on_click(self._guard("Stop", lambda: press(self.handle.stop, stop)))
-        box = w.VBox([w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop]), *self._tool_review()],
+        review = self._tool_review()
+        # With tool-call cards (whose heading says where the run paused), their Submit is the one way on:
+        # approving every call is Continue, and a second Continue button left teachers unsure which to press.
+        controls = [*review, w.HBox([stop])] if review else [w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop])]
+        box = w.VBox(controls,
                      layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="0 0 8px"))
         box.add_class("hitl-panel")
         with self._lock:

@@ -218,6 +218,8 @@ def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the
     box = next(x for x in handle.view.top.children if not isinstance(x, Panel))  # the breakpoint's controls
     [choice] = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
     assert [v for _, v in choice.options] == ["approve", "edit", "reject"] and choice.value is None
+    # one way on: the cards' Submit (approving every call is Continue), and Stop; no second Continue button
+    assert sorted(x.description for x in walk(box) if isinstance(x, w.Button)) == ["Stop", "Submit decision"]
     choice.value = "edit"
     inputs = {type(x) for x in walk(box) if isinstance(x, (NumberText, w.Checkbox, w.Text))}
     assert {NumberText, w.Checkbox} <= inputs  # nights: integer, breakfast: boolean, from the tool's schema
@@ -246,7 +248,7 @@ def test_rejecting_at_the_breakpoint_tells_the_model_and_never_runs_the_tool(eng
     [submit] = [x for x in walk(box) if isinstance(x, w.Button) and x.description == "Submit 2 decisions"]
     hotel.value, flights.value = "reject", "approve"
     submit.click()  # a breakpoint runs all calls or none: refused inline, still waiting
-    assert MIXED.format(node="tools") in unescape(box.children[-1].children[-1].value)
+    assert MIXED.format(node="tools") in unescape(box.children[0].children[-1].value)  # the review's message
     assert handle.status is RunStatus.WAITING and not submit.disabled
     notes = [x for x in walk(box) if type(x) is w.Text and x.placeholder.startswith("message")]
     flights.value = "reject"
