@@ -8,6 +8,7 @@ from typing import Any
 from ._console import ConsolePolicy, ConsolePrinter
 from ._controller import RunHandle
 from ._driver import RunPendingError
+from . import _env, _retire
 from ._env import in_kernel, resolve_ui, stdin_is_tty
 from ._policy import POLICY_ENV, as_policy, policy_from_env
 from ._record import RunStatus
@@ -67,8 +68,11 @@ def _open(graph: Any, input: Any, config: dict[str, Any] | None, *, restore: boo
             chosen = None
         handle = RunHandle(graph, config, approve_value=approve_value, reject_value=reject_value, policy=chosen)
         handle.view = RunView(handle)
-        if display and in_kernel():
-            handle.view.show()
+        if in_kernel():
+            if display:
+                handle.view.show()
+            else:  # built for the caller to show later, it still belongs to this cell: closed when it runs again
+                _retire.track(handle.view, _env._shell())
         handle._start(input, restore=restore)
         return handle
     interactive = stdin_is_tty()

@@ -108,6 +108,26 @@ def test_a_rerun_without_a_new_run_closes_the_view_but_the_run_waits_and_shows_a
     assert handle.wait(5)["answer"] == "approve"
 
 
+def test_a_view_built_with_display_false_belongs_to_its_cell(eng, monkeypatch):
+    # run(..., display=False) builds the view for the caller to show later; never displayed, it was never closed,
+    # and every re-run of the cell leaked a whole view (about 315 KB, bench/README.md "Re-run memory").
+    from hitl_notebook.notebook import _env, _run
+
+    shell = FakeShell()
+    monkeypatch.setattr(_run, "in_kernel", lambda: True)
+    monkeypatch.setattr(_env, "_shell", lambda: shell)
+
+    def start():
+        handle = run(counted(eng)[0], {}, ui="widgets", display=False)
+        handle.wait_idle(10)
+        return handle
+
+    first = shell.execute("cell-1", start)
+    second = shell.execute("cell-1", start)
+    assert first.view.closed and first.status is RunStatus.STOPPED
+    assert not second.view.closed and second.status is RunStatus.WAITING
+
+
 def test_requests_without_a_cell_id_close_nothing(eng):
     shell = FakeShell()
     handle = shell.execute("", lambda: shown_run(eng, shell))
