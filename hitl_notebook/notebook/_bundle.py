@@ -15,7 +15,8 @@ So while the run can change, the view is two outputs of the cell, each with its 
 
 When the run ends, the live output is updated in place with the page and the saved one is emptied: the cell then
 holds the page alone, which every frontend shows, and the widget can never turn into an error. Nothing is stored
-twice: ``text/plain`` is a summary, not a second copy of the log.
+twice: ``text/plain`` is empty next to the live widget and a summary next to the final page, never a second
+copy of the log.
 
 Each ``show()`` makes new displays (so ``h``, ``display(h)`` and ``h.view`` show the view again after
 ``clear_output()`` or "Clear All Outputs"); every display made is refreshed. Showing the handle as the last
@@ -76,9 +77,13 @@ class ViewDisplays:
         data: dict[str, Any] = {}
         if handle.status.finished or WIDGET_MIME not in widget:
             data["text/html"] = view.static_html()
+            data["text/plain"] = summary_text(view._name(), handle.thread_id, handle.status, handle.record)
         else:
             data[WIDGET_MIME] = widget[WIDGET_MIME]
-        data["text/plain"] = summary_text(view._name(), handle.thread_id, handle.status, handle.record)
+            # No summary next to the live widget: that output is not re-sent while the run works or waits, so a
+            # status there goes stale, and an untrusted reopened notebook (which falls back to text/plain for a
+            # widget) showed "… · running" above the saved page. The saved output tells the run.
+            data["text/plain"] = ""
         return data
 
     def saved_bundle(self) -> dict[str, Any]:
