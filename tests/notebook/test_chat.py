@@ -22,7 +22,6 @@ pytest.importorskip("langchain")
 
 from langchain_core.messages import (  # noqa: E402
     AIMessage,
-    AIMessageChunk,
     HumanMessage,
     RemoveMessage,
     SystemMessage,
