@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from ..pregel._channels import MISSING
@@ -21,11 +22,13 @@ from .base import (
     require_thread_id,
     serialize_value,
 )
+from ._delta import DELTA, ListDeltas, Planned, resolve
 from .serde import SafeSerializer
 
 __all__ = ["InMemorySaver", "MemorySaver"]
 
 _SPECIAL = frozenset(WRITES_IDX_MAP)
+_MIN_LIST = 16  # shorter lists are stored with the other changed values (a delta needs a 1 KiB base anyway)
 _Stored = tuple[tuple[str, bytes], str | None]  # (checkpoint header, metadata) serialized together, parent id
 
 
@@ -57,6 +60,10 @@ class InMemorySaver(BaseCheckpointSaver):
         self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[list, _Batch, str]]] = (
             defaultdict(dict)
         )
+        # (thread, ns, channel, version) -> (type tag, bytes): lists of at least _MIN_LIST items, possibly deltas
+        self.lists: dict[tuple[str, str, str, str], tuple[str, bytes]] = {}
+        self._deltas = ListDeltas()
+        self._fingerprint = getattr(self.serde, "items_fingerprint", None)
         self._lock = threading.RLock()
 
     def get_tuple(self, config: dict[str, Any]) -> CheckpointTuple | None:
@@ -121,18 +128,42 @@ class InMemorySaver(BaseCheckpointSaver):
             changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
         header = dict(checkpoint)  # everything but the values, in the checkpoint's key order
         del header["channel_values"]
-        # One serializer call for the changed values, one for header and metadata.
-        try:
-            batch = _Batch(self.serde.dumps_typed(changed))
-        except TypeError:
-            _name_unstorable(self.serde, changed.items())
-            raise
-        record = self.serde.dumps_typed([header, metadata])
-        with self._lock:
-            for version in set(new_versions.values()):
-                self.blobs.setdefault((thread_id, ns, version), []).append(batch)
+        with self._lock:  # the list deltas build on what this saver stored last: one put at a time
+            lists = self._plan_lists(thread_id, ns, changed, new_versions)
+            if lists:
+                changed = {c: v for c, v in changed.items() if c not in lists}
+            # One serializer call for the other changed values, one for header and metadata.
+            try:
+                batch = _Batch(self.serde.dumps_typed(changed)) if changed or not lists else None
+            except TypeError:
+                _name_unstorable(self.serde, changed.items())
+                raise
+            record = self.serde.dumps_typed([header, metadata])
+            if batch is not None:
+                for version in set(new_versions.values()):
+                    self.blobs.setdefault((thread_id, ns, version), []).append(batch)
+            for channel, planned in lists.items():
+                self.lists[(thread_id, ns, channel, str(new_versions[channel]))] = (planned.kind, planned.blob)
+                self._deltas.remember(thread_id, ns, channel, planned)
             self.storage[thread_id][ns][checkpoint["id"]] = (record, parent_id)
         return config_for(thread_id, ns, checkpoint["id"])
+
+    def _plan_lists(self, thread_id: str, ns: str, changed: dict[str, Any], new_versions: dict[str, Any]
+                    ) -> dict[str, Planned]:
+        """Growing lists of chat messages stored apart, as deltas on the list stored before (``_delta``): memory
+        and time grow with the new messages, not with the whole history at every step.
+
+        Only once the serializer has packed a pydantic model (a message): a list of plain data is one C call to
+        pack whole, cheaper than planning a delta (its memory grows as with LangGraph's InMemorySaver)."""
+        lists: dict[str, Planned] = {}
+        if self._fingerprint is None or not getattr(self.serde, "has_models", False):
+            return lists
+        for channel, value in changed.items():
+            if type(value) is list and len(value) >= _MIN_LIST:
+                lists[channel] = self._deltas.plan(thread_id, ns, channel, str(new_versions[channel]), value,
+                                                   partial(serialize_value, self.serde, key=channel),
+                                                   self._fingerprint)
+        return lists
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
         key = _address(config)
@@ -168,6 +199,9 @@ class InMemorySaver(BaseCheckpointSaver):
                 del self.writes[key]
             for key in [k for k in self.blobs if k[0] == thread_id]:
                 del self.blobs[key]
+            for key in [k for k in self.lists if k[0] == thread_id]:
+                del self.lists[key]
+            self._deltas.forget(thread_id)
 
     def list_threads(self) -> list[str]:
         with self._lock:
@@ -187,6 +221,10 @@ class InMemorySaver(BaseCheckpointSaver):
             return found
 
         for channel, version in header["channel_versions"].items():
+            row = self.lists.get((thread_id, ns, channel, str(version))) if self.lists else None
+            if row is not None:
+                values[channel] = self._load_list(thread_id, ns, channel, str(version), row)
+                continue
             for batch in self.blobs.get((thread_id, ns, version), ()):
                 group = load(batch)
                 if channel in group:
@@ -206,6 +244,21 @@ class InMemorySaver(BaseCheckpointSaver):
             parent_config=config_for(thread_id, ns, parent_id) if parent_id else None,
             pending_writes=pending,
         )
+
+
+    def _load_list(self, thread_id: str, ns: str, channel: str, version: str, row: tuple[str, bytes]) -> Any:
+        if row[0] == DELTA:
+            key = (thread_id, ns, channel, version)
+            found = {key: row}
+
+            def fetch(keys: list) -> Generator[Any, Any, dict]:
+                return {k: self.lists[k] for k in keys if k in self.lists}
+                yield  # a generator, as resolve() expects of its fetch operation; this one never waits
+
+            for _ in resolve(found, fetch):
+                pass
+            row = found[key]
+        return self.serde.loads_typed(row)
 
 
 def _address(config: dict[str, Any]) -> tuple[str, str, str | None]:

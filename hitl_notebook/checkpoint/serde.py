@@ -91,6 +91,9 @@ class SafeSerializer:
         # Per pydantic model class: (its fields mapping, field names, the packed "[module, qualname, " prefix).
         self._models: dict[type, tuple[Any, frozenset[str], tuple[str, ...], bytes]] = {}
         self._models_epoch = 0  # changes whenever ``_models`` does: fingerprints from another epoch do not compare
+        # A subclass that changes how values are packed gets no byte-exact fingerprints (see items_fingerprint).
+        self._native_dumps = all(getattr(type(self), name) is getattr(SafeSerializer, name)
+                                 for name in ("dumps_typed", "dumps", "_default"))
 
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
         """Return ``(type tag, bytes)``; ``None``, ``bytes`` and ``bytearray`` skip msgpack."""
@@ -148,12 +151,20 @@ class SafeSerializer:
                              "by another serializer") from None
         return value
 
-    def items_fingerprint(self, items: list) -> tuple[int, bytes] | None:
+    @property
+    def has_models(self) -> bool:
+        """Whether this serializer has packed a pydantic model (e.g. a chat message): from then on, lists of them are
+        worth storing as deltas (see ``items_fingerprint``)."""
+        return bool(self._models)
+
+    def items_fingerprint(self, items: list) -> tuple[int, bytes, bool] | None:
         """A cheap stand-in for ``dumps(items)``, for savers that store a grown list as a delta.
 
-        Two lists with the same item types (checked by the caller, position by position) whose fingerprints are
-        equal, epoch and bytes, serialize to the same bytes. Each item is packed natively, a pydantic model as its
-        ``[__dict__, __pydantic_extra__]`` (the data ``dumps`` stores for it, given its class's cached fields).
+        Returns ``(epoch, bytes, exact)``. Two lists with the same item types (checked by the caller, position by
+        position) whose fingerprints are equal, epoch and bytes, serialize to the same bytes. Each item is packed
+        natively, a pydantic model as its ``[__dict__, __pydantic_extra__]`` (the data ``dumps`` stores for it,
+        given its class's cached fields). ``exact``: the list holds no model and this serializer's ``dumps`` is
+        SafeSerializer's, so the bytes *are* ``dumps(items)`` (packed natively, no ``default`` was needed).
         ``None`` when an item needs more than plain msgpack (tuples, dates, other classes, nested models).
         """
         models = self._models
@@ -161,8 +172,10 @@ class SafeSerializer:
         if len(plain) != len(models):  # a class's fields were redefined: let dumps() recache it first
             return None
         try:
+            if not plain or plain.isdisjoint(set(map(type, items))):
+                return self._models_epoch, ormsgpack.packb(items, option=_OPTS), self._native_dumps
             return self._models_epoch, ormsgpack.packb(
-                [[o.__dict__, o.__pydantic_extra__] if type(o) in plain else o for o in items], option=_OPTS)
+                [[o.__dict__, o.__pydantic_extra__] if type(o) in plain else o for o in items], option=_OPTS), False
         except (TypeError, AttributeError):
             return None
 

@@ -13,65 +13,20 @@ import ormsgpack
 import pytest
 
 pytest.importorskip("langchain_core")
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage  # noqa: E402
+from langchain_core.messages import AIMessage, HumanMessage  # noqa: E402
 
-from hitl_notebook.checkpoint.memory import InMemorySaver  # noqa: E402
 from hitl_notebook.checkpoint.sqlite import SqliteSaver  # noqa: E402
-from hitl_notebook.checkpoint.sqlite import _delta  # noqa: E402
+from hitl_notebook.checkpoint import _delta  # noqa: E402
 from hitl_notebook.checkpoint.sqlite._ops import drive  # noqa: E402
-from hitl_notebook.graph import END, START, MessagesState, StateGraph  # noqa: E402
-
-MUTATIONS = {  # step of the agent -> what it does to the first AI message, in place, before appending
-    3: lambda m: m.tool_calls[0]["args"].update(q="edited"),  # nested dict
-    5: lambda m: setattr(m, "content", "new content"),  # a field reassigned
-    7: lambda m: m.additional_kwargs.update(flag=1),
-    9: lambda m: m.additional_kwargs.update(flag=True),  # equal to 1, another type: still a change
-    11: lambda m: m.additional_kwargs.update(flag=1.0),
-    13: lambda m: m.response_metadata.update(b=1, a=2),
-    15: lambda m: (m.response_metadata.pop("b"), m.response_metadata.update(b=1)),  # same items, new key order
-    17: lambda m: setattr(m, "note", "an extra field"),  # stored in __pydantic_extra__
-    19: lambda m: m.additional_kwargs.update(when=dt.date(2020, 1, 2)),  # beyond plain msgpack
-}
-TURNS = 24
-
-
-def _agent_graph(saver, mutate: bool = True):
-    def agent(state: MessagesState):
-        seen = sum(isinstance(m, ToolMessage) for m in state["messages"])
-        first_ai = next((m for m in state["messages"] if isinstance(m, AIMessage)), None)
-        if mutate and first_ai is not None and seen in MUTATIONS:
-            MUTATIONS[seen](first_ai)
-        if seen >= TURNS:
-            return {"messages": [AIMessage(f"done after {seen}", id=f"a{seen}")]}
-        call = {"name": "lookup", "args": {"q": f"q{seen}"}, "id": f"c{seen}"}
-        return {"messages": [AIMessage("x" * 80, tool_calls=[call], id=f"a{seen}")]}
-
-    def tools(state: MessagesState):
-        call = state["messages"][-1].tool_calls[0]
-        return {"messages": [ToolMessage(f"result {call['args']['q']}", tool_call_id=call["id"], id=f"t{call['id']}")]}
-
-    def route(state: MessagesState):
-        return "tools" if getattr(state["messages"][-1], "tool_calls", None) else END
-
-    builder = StateGraph(MessagesState).add_node(agent).add_node(tools)
-    builder.add_edge(START, "agent").add_conditional_edges("agent", route, ["tools", END]).add_edge("tools", "agent")
-    return builder.compile(checkpointer=saver)
-
-
-def _exact(messages: list) -> list:
-    """Everything that must survive: class, every field and extra, dict key order, the type of each value."""
-    def typed(value: Any) -> Any:
-        if isinstance(value, dict):
-            return [type(value).__name__, [(k, typed(v)) for k, v in value.items()]]
-        if isinstance(value, (list, tuple)):
-            return [type(value).__name__, [typed(v) for v in value]]
-        return [type(value).__name__, value]
-    return [[type(m).__name__, typed(m.__dict__), typed(m.__pydantic_extra__ or {})] for m in messages]
-
-
-def _history(graph, config) -> list:
-    return [(s.config["configurable"]["checkpoint_id"], _exact(s.values.get("messages", [])))
-            for s in graph.get_state_history(config)]
+from hitl_notebook.graph import END, START, StateGraph  # noqa: E402
+from tests.checkpoint.delta_helpers import (  # noqa: E402
+    TURNS,
+    WholeValuesSaver,
+    agent_graph,
+    exact,
+    history,
+    reference_history,
+)
 
 
 def _row_types(path: Path, channel: str = "messages") -> list[str]:
@@ -79,36 +34,28 @@ def _row_types(path: Path, channel: str = "messages") -> list[str]:
         return [t for (t,) in conn.execute("SELECT type FROM blobs WHERE channel = ? ORDER BY version", (channel,))]
 
 
-def _reference_history(graph) -> list:
-    """The history as InMemorySaver (full values at every step) stores it, with the same mutations."""
-    reference = _agent_graph(InMemorySaver())
-    config = {"configurable": {"thread_id": "t"}}
-    reference.invoke({"messages": [HumanMessage("go", id="h")]}, config)
-    return [values for _, values in _history(reference, config)]
-
-
 def test_history_is_exact_after_in_place_changes_of_earlier_messages(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
-    graph = _agent_graph(SqliteSaver(path))
+    graph = agent_graph(SqliteSaver(path))
     config = {"configurable": {"thread_id": "t"}}
     final = graph.invoke({"messages": [HumanMessage("go", id="h")]}, config)
     kinds = _row_types(path)
     assert kinds.count(_delta.DELTA) > TURNS and "msgpack" in kinds  # deltas were used, and full rows in between
-    expected = _reference_history(graph)
-    assert [values for _, values in _history(graph, config)] == expected
+    expected = reference_history(graph)
+    assert [values for _, values in history(graph, config)] == expected
     # From a fresh saver on the file, and one checkpoint at a time (get_tuple, not list).
-    fresh = _agent_graph(SqliteSaver(path))
-    for checkpoint_id, values in zip([c for c, _ in _history(graph, config)], expected):
+    fresh = agent_graph(SqliteSaver(path))
+    for checkpoint_id, values in zip([c for c, _ in history(graph, config)], expected):
         at = {"configurable": {"thread_id": "t", "checkpoint_id": checkpoint_id}}
-        assert _exact(fresh.get_state(at).values.get("messages", [])) == values
+        assert exact(fresh.get_state(at).values.get("messages", [])) == values
     first_ai = final["messages"][1]
     assert first_ai.content == "new content" and first_ai.note == "an extra field"
     assert list(first_ai.response_metadata) == ["a", "b"] and first_ai.additional_kwargs["flag"] == 1.0
 
 
-def test_time_travel_fork_over_a_delta_history(tmp_path: Path) -> None:
-    graph = _agent_graph(SqliteSaver(tmp_path / "d.sqlite"), mutate=False)
-    memory = _agent_graph(InMemorySaver(), mutate=False)
+def test_time_travel_fork_over_a_deltahistory(tmp_path: Path) -> None:
+    graph = agent_graph(SqliteSaver(tmp_path / "d.sqlite"), mutate=False)
+    memory = agent_graph(WholeValuesSaver(), mutate=False)
     results = []
     for g in (graph, memory):
         config = {"configurable": {"thread_id": "t"}}
@@ -117,7 +64,7 @@ def test_time_travel_fork_over_a_delta_history(tmp_path: Path) -> None:
         edited = AIMessage("forked", id=past.values["messages"][-1].id)  # replaces the last message by id
         fork = g.update_state(past.config, {"messages": [edited]})
         g.invoke(None, fork)
-        results.append([_exact(s.values.get("messages", [])) for s in g.get_state_history(config)])
+        results.append([exact(s.values.get("messages", [])) for s in g.get_state_history(config)])
     assert results[0] == results[1]
 
 
@@ -150,32 +97,32 @@ def test_a_file_without_deltas_still_loads_and_grows(tmp_path: Path, monkeypatch
     config = {"configurable": {"thread_id": "t"}}
     with monkeypatch.context() as patch:  # as written before deltas existed: every value whole
         patch.setattr(_delta, "_MIN_BASE", 1 << 62)
-        _agent_graph(SqliteSaver(path), mutate=False).invoke({"messages": [HumanMessage("go", id="h")]}, config)
+        agent_graph(SqliteSaver(path), mutate=False).invoke({"messages": [HumanMessage("go", id="h")]}, config)
     assert set(_row_types(path)) == {"msgpack"}
-    graph = _agent_graph(SqliteSaver(path), mutate=False)
-    before = _history(graph, config)
+    graph = agent_graph(SqliteSaver(path), mutate=False)
+    before = history(graph, config)
     assert len(before[0][1]) == 2 + 2 * TURNS
     rows = _row_types(path)
     graph.update_state(config, {"messages": [HumanMessage("more", id="h2")]})
     assert _row_types(path) == [*rows, "msgpack"]  # this saver stored nothing before: the value whole
     fork = graph.update_state(config, {"messages": [HumanMessage("again", id="h3")]})
     assert _row_types(path) == [*rows, "msgpack", _delta.DELTA]  # then a delta on the row it wrote
-    assert _history(graph, config)[2:] == before
-    assert [m[0] for m in _exact(graph.get_state(fork).values["messages"])[-3:]] == ["AIMessage", "HumanMessage",
+    assert history(graph, config)[2:] == before
+    assert [m[0] for m in exact(graph.get_state(fork).values["messages"])[-3:]] == ["AIMessage", "HumanMessage",
                                                                                      "HumanMessage"]
 
 
 def test_a_delta_is_never_written_on_a_deleted_base(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
     saver = SqliteSaver(path)
-    graph = _agent_graph(saver, mutate=False)
+    graph = agent_graph(saver, mutate=False)
     config = {"configurable": {"thread_id": "t"}}
     graph.invoke({"messages": [HumanMessage("go", id="h")]}, config)
     remembered = saver._deltas._last[("t", "", "messages")]
     with sqlite3.connect(path) as conn:  # another process removes the row the next delta would build on
         conn.execute("DELETE FROM blobs WHERE version = ?", (remembered.version,))
     config2 = graph.update_state(config, {"messages": [HumanMessage("more", id="h2")]})
-    assert _exact(graph.get_state(config2).values["messages"])[-1][0] == "HumanMessage"
+    assert exact(graph.get_state(config2).values["messages"])[-1][0] == "HumanMessage"
     version = saver.get_tuple(config2).checkpoint["channel_versions"]["messages"]
     with sqlite3.connect(path) as conn:
         kind = conn.execute("SELECT type FROM blobs WHERE channel = 'messages' AND version = ?",
@@ -185,18 +132,18 @@ def test_a_delta_is_never_written_on_a_deleted_base(tmp_path: Path) -> None:
 
 def test_a_missing_base_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
-    graph = _agent_graph(SqliteSaver(path), mutate=False)
+    graph = agent_graph(SqliteSaver(path), mutate=False)
     config = {"configurable": {"thread_id": "t"}}
     graph.invoke({"messages": [HumanMessage("go", id="h")]}, config)
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM blobs WHERE type = 'msgpack' AND channel = 'messages'")
     with pytest.raises(_delta.BrokenDeltaError, match="which is missing: the file was edited or damaged"):
-        _agent_graph(SqliteSaver(path)).get_state(config)
+        agent_graph(SqliteSaver(path)).get_state(config)
 
 
 def test_chains_are_bounded_and_small_lists_stored_whole(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
-    graph = _agent_graph(SqliteSaver(path), mutate=False)
+    graph = agent_graph(SqliteSaver(path), mutate=False)
     graph.invoke({"messages": [HumanMessage("go", id="h")]}, {"configurable": {"thread_id": "t"}})
     kinds = _row_types(path)
     assert kinds[:3] == ["msgpack"] * 3  # under _MIN_BASE bytes
@@ -247,20 +194,20 @@ def test_the_async_saver_reads_and_writes_the_same_deltas(tmp_path: Path) -> Non
     from hitl_notebook.checkpoint.sqlite.aio import AsyncSqliteSaver
 
     path = tmp_path / "d.sqlite"
-    graph = _agent_graph(SqliteSaver(path))
+    graph = agent_graph(SqliteSaver(path))
     config = {"configurable": {"thread_id": "t"}}
     graph.invoke({"messages": [HumanMessage("go", id="h")]}, config)
-    expected = [values for _, values in _history(graph, config)]
+    expected = [values for _, values in history(graph, config)]
 
     async def main() -> tuple[list, list]:
         async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
-            read = [_exact(t.checkpoint["channel_values"].get("messages", [])) async for t in saver.alist(config)]
-            other = _agent_graph(saver)
+            read = [exact(t.checkpoint["channel_values"].get("messages", [])) async for t in saver.alist(config)]
+            other = agent_graph(saver)
             other_config = {"configurable": {"thread_id": "async"}}
             await other.ainvoke({"messages": [HumanMessage("go", id="h")]}, other_config)
-            written = [_exact(s.values.get("messages", [])) async for s in other.aget_state_history(other_config)]
+            written = [exact(s.values.get("messages", [])) async for s in other.aget_state_history(other_config)]
         return read, written
 
     read, written = asyncio.run(main())
     assert read == expected
-    assert written == _reference_history(graph) and _row_types(path).count(_delta.DELTA) > 2 * TURNS
+    assert written == reference_history(graph) and _row_types(path).count(_delta.DELTA) > 2 * TURNS

@@ -31,7 +31,7 @@ from ..base import (
     serialize_value,
 )
 from ._cas import CasOps
-from ._delta import ListDeltas, resolve
+from .._delta import ListDeltas, resolve
 from ._header import checked_header, checked_metadata
 from ._wal import switch_to_wal_ops
 from ._sql import (  # ALL, MANY: the statement kinds (see above)

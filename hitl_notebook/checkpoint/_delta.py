@@ -38,7 +38,7 @@ class _Stored(NamedTuple):
     count: int
     depth: int  # deltas since the last full value
     types: list[type] | None  # the items' types, when there is a fingerprint
-    fingerprint: tuple[int, bytes] | None  # the serializer's items_fingerprint() of the list
+    fingerprint: tuple[int, bytes, bool] | None  # the serializer's items_fingerprint() of the list
     fp_start: int  # where the fingerprint's items begin
 
 
@@ -52,7 +52,7 @@ class Planned(NamedTuple):
 
 
 Serialize = Callable[[Any], tuple[str, bytes]]
-Fingerprint = Callable[[list], "tuple[int, bytes] | None"]
+Fingerprint = Callable[[list], "tuple[int, bytes, bool] | None"]
 
 
 def _items_start(blob: bytes, count: int) -> int | None:
@@ -101,7 +101,10 @@ class ListDeltas:
             extended = self._extend(last, version, value, fp, serialize)
             if extended is not None:
                 return extended
-        kind, blob = serialize(value)
+        if fp is not None and fp[2]:  # the fingerprint is the serialized list itself
+            kind, blob = "msgpack", fp[1]
+        else:
+            kind, blob = serialize(value)
         count = len(value)
         start = _items_start(blob, count) if kind == "msgpack" else None
         if start is None:
@@ -109,7 +112,7 @@ class ListDeltas:
         fp_start = _items_start(fp[1], count) if fp is not None else None
         if fp_start is None:
             fp, fp_start = None, 0
-        types = list(map(type, value)) if fp is not None else None
+        types = list(map(type, value)) if fp is not None and not fp[2] else None
         if len(blob) > _MAX_REMEMBERED:
             return Planned(kind, blob, None, None)
         if usable and last.depth < _MAX_CHAIN and blob.startswith(memoryview(last.blob)[last.start:], start):
@@ -119,26 +122,33 @@ class ListDeltas:
         return Planned(kind, blob, None, _Stored(version, blob, start, count, 0, types, fp, fp_start))
 
     @staticmethod
-    def _extend(last: _Stored, version: str, value: list, fp: tuple[int, bytes], serialize: Serialize
+    def _extend(last: _Stored, version: str, value: list, fp: tuple[int, bytes, bool], serialize: Serialize
                 ) -> Planned | None:
         """Serialize only the items after the ``last.count`` stored ones, if those fingerprint exactly as then."""
         old = last.count
         count = len(value)
         fp_start = _items_start(fp[1], count)
-        if (fp_start is None or fp[0] != last.fingerprint[0] or last.types != list(map(type, value[:old]))
+        # Natively packed bytes (exact fingerprints) tell the values apart by themselves; a model's fingerprint is
+        # its __dict__, so there the item types must match too.
+        if (fp_start is None or fp[0] != last.fingerprint[0] or fp[2] != last.fingerprint[2]
+                or (not fp[2] and last.types != list(map(type, value[:old])))
                 or not fp[1].startswith(memoryview(last.fingerprint[1])[last.fp_start:], fp_start)):
             return None
-        try:  # any error is raised again, with its usual message, by serializing the whole list
-            kind, packed = serialize(value[old:])
-        except Exception:
-            return None
-        added_start = _items_start(packed, count - old) if kind == "msgpack" else None
-        if added_start is None:
-            return None
-        added = memoryview(packed)[added_start:]
         header = _array_header(count)
-        blob = b"".join((header, memoryview(last.blob)[last.start:], added))
-        types = last.types + list(map(type, value[old:]))
+        if fp[2]:  # exact: the new items' bytes follow the old ones in the fingerprint, which is the full value
+            blob = fp[1]
+            added = memoryview(blob)[fp_start + len(last.fingerprint[1]) - last.fp_start:]
+        else:
+            try:  # any error is raised again, with its usual message, by serializing the whole list
+                kind, packed = serialize(value[old:])
+            except Exception:
+                return None
+            added_start = _items_start(packed, count - old) if kind == "msgpack" else None
+            if added_start is None:
+                return None
+            added = memoryview(packed)[added_start:]
+            blob = b"".join((header, memoryview(last.blob)[last.start:], added))
+        types = None if fp[2] else last.types + list(map(type, value[old:]))
         if len(blob) > _MAX_REMEMBERED:
             return Planned("msgpack", blob, None, None)
         if last.depth >= _MAX_CHAIN:
