@@ -171,7 +171,8 @@ def entry_text(entry: Entry) -> str:
         if messages:
             lines.append(chat_text(messages if entry.chat is None else entry.chat))
         if entry.has_update and (rest is not None or not messages):
-            lines.append(f"  → {_short(rest if messages else entry.update)}")
+            shown = rest if messages else entry.update
+            lines.append("  → no state update" if shown is None else f"  → {_short(shown)}")
         if entry.error:
             lines.append(f"  ✖ {entry.error}")
         return "\n".join(lines)

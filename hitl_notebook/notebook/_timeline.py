@@ -192,6 +192,9 @@ def _node_body(entry: Entry, known: dict[str, Any], result: Any = None, *, live:
             parts.append(_update_html(update, known, result, streamed=entry.text))
     if entry.error:
         parts.append(f"<div style='{PRE};color:#b91c1c'>{escape(entry.error)}</div>")
+    if not parts and entry.has_update and entry.update is None and entry.status == "done":
+        # e.g. a router node returning Command(goto=...): LangGraph streams {node: None}; say so, not an empty row
+        parts.append(f"<div style='{MUTED};font-size:12px'>no state update</div>")
     return "".join(parts)
 
 

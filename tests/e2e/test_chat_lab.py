@@ -36,7 +36,7 @@ def test_a_breakpoint_before_the_tools_is_reviewed_in_the_conversation(lab, brow
         view.locator("span", has_text="done").first.wait_for()
         result = view.locator(".hitl-chat-tool", has_text="book_table")
         assert "table for 2 at Cervejaria Ramiro, 19:30" in result.inner_text()
-        assert "Done: table for 2 at Cervejaria Ramiro, 19:30" in view.locator(".hitl-chat-assistant").last.inner_text()
+        assert "Booked: table for 2 at Cervejaria Ramiro, 19:30" in view.locator(".hitl-chat-assistant").last.inner_text()
         assert "(edited: replaces the message above" in view.inner_text()  # the edit is shown, marked
         shot = _screenshot(page, view, artifacts_dir, "jupyterlab-chat-breakpoint-review")
         assert shot.stat().st_size > 10_000

@@ -316,10 +316,10 @@ def check_10(booked: list[tuple], told: str, answer: str):
         assert stdout(nb, "create_react_agent(model").splitlines() == [
             "paused before: ('tools',) proposed: {'restaurant': 'Cervejaria Ramiro', 'people': 4, 'time': '19:30'}",
             "the tool said: table for 4 at Cervejaria Ramiro, 20:00",
-            "Done: table for 4 at Cervejaria Ramiro, 20:00",
+            "Booked: table for 4 at Cervejaria Ramiro, 20:00",
         ]
         # the prebuilt agent given to run(): the policy continues at its breakpoint, so the proposed call runs
-        assert output(nb, "at_the_breakpoint.wait(").splitlines() == ["Done: table for 4 at Cervejaria Ramiro, 19:30"]
+        assert output(nb, "at_the_breakpoint.wait(").splitlines() == ["Booked: table for 4 at Cervejaria Ramiro, 19:30"]
         # what the booking system holds once all runs finished: the sections run in any order
         assert output(nb, "sorted(bookings)").strip() == str(sorted([*booked, ("Cervejaria Ramiro", 4, "20:00"),
                                                                        ("Cervejaria Ramiro", 4, "19:30")]))
@@ -386,13 +386,13 @@ CASES = {
          "- issue_refund: refunded 25.00 EUR for A-1042 (partial refund, the lid is fine)"]), extra=(FINISHED,)),
     "10-approve": Case("10_react_agent_tool_review.ipynb", "approve", check_10(
         [("Cervejaria Ramiro", 4, "19:30")], "book_table (success): table for 4 at Cervejaria Ramiro, 19:30",
-        "Done: table for 4 at Cervejaria Ramiro, 19:30"), extra=(FINISHED, AT_BREAKPOINT, BOOKINGS)),
+        "Booked: table for 4 at Cervejaria Ramiro, 19:30"), extra=(FINISHED, AT_BREAKPOINT, BOOKINGS)),
     "10-edit": Case("10_react_agent_tool_review.ipynb", EDIT_10, check_10(
         [("Cervejaria Ramiro", 5, "21:00")], "book_table (success): table for 5 at Cervejaria Ramiro, 21:00",
-        "Done: table for 5 at Cervejaria Ramiro, 21:00"), extra=(FINISHED, AT_BREAKPOINT, BOOKINGS)),
+        "Booked: table for 5 at Cervejaria Ramiro, 21:00"), extra=(FINISHED, AT_BREAKPOINT, BOOKINGS)),
     "10-reject": Case("10_react_agent_tool_review.ipynb", REJECT_10, check_10(  # nothing booked by the first run;
         [], "book_table (error): Not tonight, ask for Friday.",  # the model got the reviewer's message
-        "Done: Not tonight, ask for Friday."), extra=(FINISHED, AT_BREAKPOINT, BOOKINGS)),
+        "I did not book it. You said: Not tonight, ask for Friday."), extra=(FINISHED, AT_BREAKPOINT, BOOKINGS)),
 }
 
 
@@ -419,7 +419,7 @@ def unanswered_08(nb):
 
 def unanswered_10(nb):  # the second section ran, whatever the first run waits for
     assert stdout(nb, "create_react_agent(model").splitlines()[1:] == [
-        "the tool said: table for 4 at Cervejaria Ramiro, 20:00", "Done: table for 4 at Cervejaria Ramiro, 20:00"]
+        "the tool said: table for 4 at Cervejaria Ramiro, 20:00", "Booked: table for 4 at Cervejaria Ramiro, 20:00"]
 
 
 UNANSWERED = {

@@ -224,3 +224,21 @@ def test_display_outputs_show_in_the_node_row_live_and_in_the_saved_page(eng):
     assert page.index("before the table") < page.index("<table class='t'>")  # in the order produced
     handle.view.on_clear(entry)
     assert widget.body.children == ()
+
+
+def test_a_node_that_returns_no_update_says_so(start, eng):
+    class S(TypedDict):
+        n: int
+
+    def work(state: S):
+        return {"n": state["n"] + 1}
+
+    def route(state: S):  # a router node: LangGraph streams {"route": None}
+        return eng.Command(goto=eng.END)
+
+    graph = (eng.StateGraph(S).add_node("work", work).add_node("route", route)
+             .add_edge(eng.START, "work").add_edge("work", "route").compile())
+    handle = start(graph, {"n": 1})
+    handle.wait(5)
+    assert "route no state update" in _timeline(handle)  # not an empty row
+    assert "✔ route\n  → no state update" in handle.log_text()
