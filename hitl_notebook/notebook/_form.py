@@ -80,7 +80,7 @@ def _input(field: _schema.Field, current: Any, given: bool) -> w.Widget:
         return w.Dropdown(options=options, value=current if current in field.options else field.options[0])
     if field.kind in ("int", "number"):
         hint = _WHAT[field.kind] + ("" if field.required and not field.nullable else " (or leave empty)")
-        return NumberText(value=_number_text(current) if filled else "", placeholder=hint)
+        return NumberText(value=_number_text(current) if filled else "", placeholder=hint, layout=FULL)
     if field.kind == "json":
         return w.Textarea(value=to_json(current) if filled else "", layout=FULL)
     text = as_text(current)

@@ -260,7 +260,8 @@ class RunView(w.VBox, RunObserver):
         review = self._tool_review()
         # With tool-call cards (whose heading says where the run paused), their Submit is the one way on:
         # approving every call is Continue, and a second Continue button left teachers unsure which to press.
-        controls = [*review, w.HBox([stop])] if review else [w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop])]
+        # Stopping is the header's Stop, as for any question (a second Stop under the cards repeated it).
+        controls = review if review else [w.HTML(f"⏸ {escape(entry.text)}"), w.HBox([go, stop])]
         box = w.VBox(controls,
                      layout=w.Layout(border="1px solid #fdba74", padding="4px 8px", margin="0 0 8px"))
         box.add_class("hitl-panel")

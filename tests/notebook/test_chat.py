@@ -217,8 +217,10 @@ def test_a_breakpoint_before_the_tools_offers_approve_edit_reject_typed_from_the
     box = next(x for x in handle.view.top.children if not isinstance(x, Panel))  # the breakpoint's controls
     [choice] = [x for x in walk(box) if isinstance(x, w.ToggleButtons)]
     assert [v for _, v in choice.options] == ["approve", "edit", "reject"] and choice.value is None
-    # one way on: the cards' Submit (approving every call is Continue), and Stop; no second Continue button
-    assert sorted(x.description for x in walk(box) if isinstance(x, w.Button)) == ["Stop", "Submit decision"]
+    # one way on: the cards' Submit (approving every call is Continue); no second Continue, and Stopping is the
+    # header's Stop (shown while the run waits), not a second one under the cards
+    assert sorted(x.description for x in walk(box) if isinstance(x, w.Button)) == ["Submit decision"]
+    assert handle.view.stop_button.layout.display != "none" and not handle.view.stop_button.disabled
     choice.value = "edit"
     inputs = {type(x) for x in walk(box) if isinstance(x, (NumberText, w.Checkbox, w.Text))}
     assert {NumberText, w.Checkbox} <= inputs  # nights: integer, breakfast: boolean, from the tool's schema
