@@ -28,9 +28,10 @@ class EntryWidget(w.VBox):
     """A node entry's widget; the run view calls :meth:`show`, :meth:`append`, :meth:`display` and :meth:`clear`
     from the run's threads."""
 
-    def __init__(self, entry: Entry, head: str | None = None, tail: str | None = None) -> None:
+    def __init__(self, entry: Entry, head: str | None = None, tail: str | None = None, *,
+                 status: str | None = None) -> None:
         """``head`` / ``tail``: the title and what follows the streamed output (by default as a row that knows no
-        other row would render them)."""
+        other row would render them); ``status``: the row's, for its edge colour (default: the entry's)."""
         self._lock = threading.RLock()
         self._shown: dict[str, tuple[w.Output, int]] = {}  # display id -> (its Output part, index in it)
         self._cut = 0  # where the last line starts in the entry's stored text
@@ -43,7 +44,7 @@ class EntryWidget(w.VBox):
         self.tail = w.HTML(tail)
         super().__init__([self.head, self.body, self.tail],
                          layout=w.Layout(width="100%", margin="0 0 3px", padding="2px 0 3px 8px",
-                                         border_left=f"3px solid {edge_color(entry.status)}"))
+                                         border_left=f"3px solid {edge_color(status or entry.status)}"))
         for css in ("hitl-entry", "hitl-row", "hitl-node"):  # read as the timeline's rows (see _timeline)
             self.add_class(css)
         self.stream(entry, entry.text)
@@ -61,11 +62,12 @@ class EntryWidget(w.VBox):
         text = f"<pre>{escape(self.text)}</pre>" if self.text else ""
         return self.head.value + text + self.tail.value
 
-    def show(self, entry: Entry, head: str | None = None, tail: str | None = None) -> None:
+    def show(self, entry: Entry, head: str | None = None, tail: str | None = None, *, status: str | None = None
+             ) -> None:
         """Refresh the title (status) and the update/error lines; streamed parts stay as they are."""
         if head is None or tail is None:
             head, tail = _parts(entry)
-        edge = f"3px solid {edge_color(entry.status)}"
+        edge = f"3px solid {edge_color(status or entry.status)}"
         if self.layout.border_left != edge:
             self.layout.border_left = edge
         if self.head.value != head:

@@ -20,7 +20,8 @@ from ._policy import HEADLESS_HINT
 from ._record import Entry, RunRecord, RunStatus
 from ._terminal import plain_text
 from ._text import escape, safe_repr, shorten
-from ._timeline import _ICONS, FONT, MUTED, PRE, payload_html, rows, text_block, value_lines
+from ._timeline import _ICONS, payload_html, rows
+from ._values_html import FONT, MUTED, PRE, text_block, value_lines
 
 __all__ = ["GraphPicture", "entry_text", "outcome_html", "page_html", "status_badge"]
 

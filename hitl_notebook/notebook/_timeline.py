@@ -15,7 +15,7 @@ Everything is inline-styled HTML with no ``<style>`` or ``<svg>``, so JupyterLab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,24 +23,18 @@ from ._chat import chat_html, role_of, split_update, tokens_html
 from ._outputs import collapsed, outputs_html
 from ._payloads import option_items, pretty, question_of
 from ._record import Decision, Entry
-from ._terminal import WRAP_CSS, terminal_html
-from ._text import as_text, escape, safe_repr, shorten
+from ._text import as_text, escape
+from ._values_html import MONO, MUTED, PRE, VALUE_RENDERERS, one_line, same, short, text_block, value_lines
 from ._traceback import trace_html
 
-__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "edge_color", "known_values", "node_parts", "plan", "row_html",
-           "rows", "text_block", "value_lines"]
+__all__ = ["VALUE_RENDERERS", "Plan", "decision_chip", "edge_color", "known_values", "node_parts", "plan",
+           "question_parts", "question_status", "row_html", "rows", "text_block", "value_lines"]
 
-FONT = "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
-MONO = "font-family:var(--jp-code-font-family,monospace)"
-PRE = (f"margin:2px 0 0;padding:3px 6px;background:#f6f6f8;border-radius:4px;{WRAP_CSS};"
-       f"font-size:12px;line-height:1.4;{MONO}")
-MUTED = "color:#71717a"
 _ROW = "margin:0 0 3px;padding:2px 0 3px 8px;border-left:3px solid {};font-size:13px;line-height:1.45"
 _ICONS = {"running": "⏳", "done": "✔", "error": "✖", "interrupted": "⏸", "stopped": "■", "waiting": "⏸",
           "answered": "✔", "blocked": "⏸"}
 _EDGE = {"running": "#f59e0b", "done": "#a1a1aa", "error": "#dc2626", "interrupted": "#ea580c",
          "stopped": "#a1a1aa", "waiting": "#ea580c", "answered": "#a1a1aa", "blocked": "#ea580c"}
-_LINES, _CHARS = 8, 900  # text longer than this collapses behind "show all"
 
 
 @dataclass
@@ -185,7 +179,7 @@ def _node_body(entry: Entry, known: dict[str, Any], result: Any = None, *, live:
         parts.append(tokens_html(entry.tokens, live=entry.status == "running"))
     update = rest if messages else entry.update
     if entry.has_update and update is not None:
-        if result is not None and _same(entry.update, result) and isinstance(result, Mapping):
+        if result is not None and same(entry.update, result) and isinstance(result, Mapping):
             known.update(result)
             parts.append(f"<div style='{MUTED};font-size:12px'>→ returned the result ↑</div>")
         else:
@@ -202,9 +196,9 @@ def _update_html(update: Any, known: dict[str, Any], result: Any = None, *, stre
     """The values a node wrote that are not on screen yet, as ``key: value`` lines; a value that is also the final
     one is named only (the outcome at the top shows it), and so is the text the node just streamed."""
     if isinstance(update, Mapping):
-        fresh = {k: v for k, v in update.items() if not (k in known and _same(known[k], v))}
+        fresh = {k: v for k, v in update.items() if not (k in known and same(known[k], v))}
         known.update(update)
-        final = [k for k, v in fresh.items() if isinstance(result, Mapping) and k in result and _same(result[k], v)]
+        final = [k for k, v in fresh.items() if isinstance(result, Mapping) and k in result and same(result[k], v)]
         echoed = [k for k, v in fresh.items() if k not in final and streamed.strip() and isinstance(v, str)
                   and v.strip() == streamed.strip()]
         rest = {k: v for k, v in fresh.items() if k not in final and k not in echoed}
@@ -217,18 +211,45 @@ def _update_html(update: Any, known: dict[str, Any], result: Any = None, *, stre
         return html
     if update is None:
         return ""
-    return text_block(update if isinstance(update, str) else _short(update))
+    return text_block(update if isinstance(update, str) else short(update))
 
 
 def _question_row(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> str:
-    node = the_plan.node_of_row(entry.key)
-    value = entry.interrupt.value if entry.interrupt is not None else None
     who = escape(entry.node or "graph")
-    if entry.decision is None and entry.status in ("waiting", "blocked") and not entry.error:
+    if _is_open(entry):
         # The open question itself is shown once, at the top (the panel, or the saved page's waiting box).
         return _row("waiting", f"⏸ <b>{who}</b> <span style='color:#c2410c'>waits for an answer ↑</span>",
                     css="hitl-row hitl-question")
-    parts = [f"{_ICONS.get(entry.status, '⏸')} <b>{who}</b> asked"]
+    node = the_plan.node_of_row(entry.key)
+    html = _question_head(entry, known)
+    if node is not None:
+        html += _node_body(node, known, the_plan.result)
+    return _row(question_status(entry, node), html, css="hitl-row hitl-question")
+
+
+def question_parts(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> tuple[Entry, str, str] | None:
+    """For the live view, a question row that holds its node's run (folded, see :func:`plan`): that node entry, the
+    row's head (the question and its answer) and what follows the node's streamed output, so the live entry widget
+    streams the node's text append-only. ``None`` for an open question or one with no node run folded in."""
+    node = the_plan.node_of_row(entry.key)
+    if node is None or _is_open(entry):
+        return None
+    head = _question_head(entry, known)
+    return node, head, _node_body(node, known, the_plan.result, live=True)
+
+
+def question_status(entry: Entry, node: Entry | None) -> str:
+    """The status a question row shows: its node run's, once that is past the question."""
+    return node.status if node is not None and node.status != "interrupted" else entry.status
+
+
+def _is_open(entry: Entry) -> bool:
+    return entry.decision is None and entry.status in ("waiting", "blocked") and not entry.error
+
+
+def _question_head(entry: Entry, known: dict[str, Any]) -> str:
+    value = entry.interrupt.value if entry.interrupt is not None else None
+    parts = [f"{_ICONS.get(entry.status, '⏸')} <b>{escape(entry.node or 'graph')}</b> asked"]
     calls = _tool_calls(entry)
     question = question_of(value) if calls is None else "review " + ("the tool call" if len(calls) == 1 else
                                                                      "the tool calls")
@@ -244,10 +265,7 @@ def _question_row(entry: Entry, the_plan: Plan, known: dict[str, Any]) -> str:
         parts.append(f"<div style='{PRE};color:#b91c1c'>{escape(entry.error)}</div>")
         if entry.decision is None:
             parts.append(trace_html(entry.trace, "", PRE))  # the node's traceback, folded (a reopened question)
-    if node is not None:
-        parts.append(_node_body(node, known, the_plan.result))
-    status = node.status if node is not None and node.status != "interrupted" else entry.status
-    return _row(status, "".join(parts), css="hitl-row hitl-question")
+    return "".join(parts)
 
 
 def payload_html(value: Any, known: Mapping[str, Any]) -> str:
@@ -261,7 +279,7 @@ def payload_html(value: Any, known: Mapping[str, Any]) -> str:
         rest = {k: v for k, v in value.items() if k != asked}
         if option_items(value):
             rest.pop("options", None)  # offered as buttons
-        seen = [k for k, v in rest.items() if k in known and _same(known[k], v)]
+        seen = [k for k, v in rest.items() if k in known and same(known[k], v)]
         fresh = {k: v for k, v in rest.items() if k not in seen}
         html = value_lines(fresh) if fresh else ""
         if seen:
@@ -285,79 +303,9 @@ def calls_html(calls: list[tuple[str, dict[str, Any]]]) -> str:
     """One ``name(arg=value, ...)`` line per tool call."""
     lines = []
     for name, args in calls:
-        shown = ", ".join(f"{k}={_one_line(v)}" for k, v in args.items())
+        shown = ", ".join(f"{k}={one_line(v)}" for k, v in args.items())
         lines.append(f"<div style='{MONO};font-size:12px'>{escape(name)}({escape(shown)})</div>")
     return "".join(lines)
-
-
-VALUE_RENDERERS: list[Callable[[Any, Any], str | None]] = []
-"""Hooks ``(key, value) -> HTML or None`` tried before the default rendering of a state value (e.g. a chat
-transcript for a list of messages); the first that returns HTML wins."""
-
-
-def value_lines(values: Mapping[Any, Any], *, compact: bool = False) -> str:
-    """``key: value`` lines (strings unquoted, other values as JSON), long values collapsed; ``compact`` (the
-    outcome): text up to 300 characters in full, a longer or structured value as one line, the rest behind
-    "show all"."""
-    lines = []
-    for key, value in values.items():
-        custom = _custom_html(key, value)
-        if custom is not None:
-            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span>{custom}</div>")
-            continue
-        text = value if isinstance(value, str) else pretty(value)
-        if compact and ("\n" in text or len(text) > (300 if isinstance(value, str) else 120)):
-            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span> {_preview(value, text)}</div>")
-        elif "\n" in text or (len(text) > 120 and not (compact and isinstance(value, str))):
-            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span>{text_block(text)}</div>")
-        else:
-            lines.append(f"<div><span style='{MUTED}'>{escape(key)}:</span> "
-                         f"<span style='{MONO};font-size:12px'>{escape(text)}</span></div>")
-    return f"<div style='margin:1px 0 0'>{''.join(lines)}</div>"
-
-
-def _custom_html(key: Any, value: Any) -> str | None:
-    for render in list(VALUE_RENDERERS):
-        try:
-            html = render(key, value)
-        except Exception:  # a failing hook must not hide the value: fall back to the default rendering
-            html = None
-        if html is not None:
-            return html
-    return None
-
-
-def _preview(value: Any, text: str) -> str:
-    """A long value on one line (its size, its start), and all of it behind "show all"."""
-    size = f"{len(value)} items" if isinstance(value, (list, tuple, dict)) else f"{len(text)} characters"
-    head = " ".join(text.split())[:100]
-    return (f"<span style='{MONO};font-size:12px'>{escape(head)}…</span> <span style='{MUTED};font-size:12px'>"
-            f"({size})</span><details><summary style='{MUTED};font-size:12px;cursor:pointer'>show all</summary>"
-            f"<div style='{PRE}'>{escape(text)}</div></details>")
-
-
-def _one_line(value: Any, limit: int = 60) -> str:
-    return shorten(safe_repr(value) if isinstance(value, str) else " ".join(pretty(value).split()), limit)
-
-
-def text_block(text: str, *, terminal: bool = False) -> str:
-    """Preformatted text that wraps at spaces; beyond a few lines the rest folds behind "show all". ``terminal``:
-    streamed output, read as a terminal shows it (``\r`` overwrites, ANSI colours; see _terminal)."""
-    text = text.rstrip("\n")
-    if not text:
-        return ""
-    render = terminal_html if terminal else escape
-    lines = text.split("\n")
-    if len(lines) <= _LINES and len(text) <= _CHARS:
-        return f"<div style='{PRE}'>{render(text)}</div>"
-    head = "\n".join(lines[:_LINES])[:_CHARS]
-    rest = text[len(head):]
-    more = len(lines) - head.count("\n") - 1
-    summary = f"show all ({len(lines)} lines)" if more > 0 else f"show all ({len(text)} characters)"
-    return (f"<div style='{PRE};border-radius:4px 4px 0 0'>{render(head)}</div>"
-            f"<details class='hitl-more'><summary style='{MUTED};font-size:12px;cursor:pointer'>{summary}</summary>"
-            f"<div style='{PRE};margin-top:0;border-radius:0 0 4px 4px'>{render(rest.lstrip(chr(10)))}</div>"
-            "</details>")
 
 
 def decision_chip(decision: Decision, waiting_for_others: bool = False) -> str:
@@ -379,14 +327,3 @@ def _decision_colors(decision: Decision) -> tuple[str, str]:
 
 def _row(status: str, body: str, *, css: str) -> str:
     return f"<div class='{css}' style='{_ROW.format(_EDGE.get(status, '#d4d4d8'))}'>{body}</div>"
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return type(a) is type(b) and bool(a == b)
-    except Exception:  # e.g. numpy arrays: not comparable to a bool
-        return False
-
-
-def _short(value: Any, limit: int = 4000) -> str:
-    return shorten(pretty(value) if isinstance(value, (dict, list)) else safe_repr(value), limit)

@@ -31,10 +31,11 @@ from ._journal import RunObserver, TokenText
 from ._panels import Panel, walk
 from ._record import Entry, RunStatus
 from ._static import GraphPicture, header_html, outcome_html, page_html
-from ._text import as_text, escape
 from ._stream_text import StreamText
-from ._timeline import FONT, known_values, node_parts, plan, row_html
+from ._text import as_text, escape
+from ._timeline import known_values, node_parts, plan, question_parts, question_status, row_html
 from ._traceback import headline
+from ._values_html import FONT
 
 __all__ = ["RunView"]
 
@@ -53,6 +54,7 @@ class RunView(w.VBox, RunObserver):
         self.displays = ViewDisplays(self)
         self._lock = threading.RLock()
         self._entries: dict[str, w.HTML | EntryWidget] = {}  # row key -> its widget (a node's: EntryWidget)
+        self._hosts: dict[str, str] = {}  # node run key -> the question row it is folded into (streams there)
         self._panels: list[Panel] = []
         self._tops: list[w.Widget] = []  # every widget ever shown at the top (closed with the view)
         self._statuses: Mapping[str, NodeStatus] = {}
@@ -174,9 +176,26 @@ class RunView(w.VBox, RunObserver):
             self._late.add("page", ".")
 
     def _live(self, entry: Entry) -> EntryWidget | None:
-        """The node entry's own widget while it shows as its own row (not folded into its question's row)."""
-        widget = self._entries.get(entry.key)
+        """The widget streaming the node entry's text: its own row's, or its question's row once folded there."""
+        widget = self._entries.get(self._hosts.get(entry.key, entry.key))
         return widget if isinstance(widget, EntryWidget) and widget.layout.display != "none" else None
+
+    def _entry_row(self, row: str, entry: Entry, head: str, tail: str, status: str) -> EntryWidget:
+        """Show row ``row`` as an entry widget streaming ``entry`` (it replaces the row's HTML widget, in place)."""
+        widget = self._entries.get(row)
+        if isinstance(widget, EntryWidget):
+            widget.show(entry, head, tail, status=status)
+            return widget
+        new = self._entries[row] = EntryWidget(entry, head, tail, status=status)
+        children = list(self.log_box.children)
+        if widget is not None and widget in children:
+            children[children.index(widget)] = new
+        else:
+            children.append(new)
+        self.log_box.children = tuple(children)
+        if widget is not None:
+            _retire.close_tree(widget)  # with its layout and style
+        return new
 
     def on_node_status(self, statuses: Mapping[str, NodeStatus]) -> None:
         self._statuses = statuses
@@ -213,12 +232,14 @@ class RunView(w.VBox, RunObserver):
                 entry = the_plan.latest[row]
                 if entry.kind == "node":  # its text streams append-only, its outputs are widgets (_entry_widget)
                     head, tail = node_parts(entry, the_plan, known_values(the_plan, row))
-                    widget = self._entries.get(row)
-                    if widget is None:
-                        widget = self._entries[row] = EntryWidget(entry, head, tail)
-                        self.log_box.children = (*self.log_box.children, widget)
-                    else:
-                        widget.show(entry, head, tail)
+                    self._entry_row(row, entry, head, tail, entry.status)
+                    continue
+                folded = question_parts(entry, the_plan, known_values(the_plan, row)) if entry.kind == "interrupt" \
+                    else None
+                if folded is not None:  # the question, then the node run that asked streaming as a node row does
+                    node, head, tail = folded
+                    self._hosts[node.key] = row
+                    self._entry_row(row, node, head, tail, question_status(entry, node)).add_class("hitl-question")
                     continue
                 html = row_html(entry, the_plan, known_values(the_plan, row))
                 widget = self._entries.get(row)

@@ -253,3 +253,31 @@ def test_a_task_that_asks_keeps_its_output_in_its_own_entry_across_the_resume(en
     assert [e.text for e in asks] == ["asking one?\nasking one?\n", "asking two?\nasking two?\n"]
     assert [(e.status, e.update, e.cached) for e in asks] == [("done", "approve", False), ("done", "reject", False)]
     assert not "".join(e.text for e in handle.record.entries if e.node == "workflow")
+
+
+
+def test_a_resumed_node_streams_into_its_question_row_append_only(eng, comms, start):
+    """The node run that asked is shown in its question's row; what it prints after the answer is sent as new text
+    only (as a node of its own is), not by re-sending the row."""
+    line = "x" * 59 + "\n"
+
+    def review(state: S) -> dict:
+        answer = eng.interrupt("Go on?")
+        for _ in range(30):
+            print(line * 40, end="")
+            time.sleep(0.06)  # several flush intervals
+        return {"answer": answer}
+
+    graph = eng.StateGraph(S).add_node("review", review).add_edge(eng.START, "review").compile(
+        checkpointer=eng.InMemorySaver())
+    handle = start(graph, {})
+    before = len(comms)
+    handle.resume(True)
+    assert handle.wait(10) == {"answer": True}
+    messages = comms[before:]
+    sent = sum(len(repr(m["data"])) for m in messages)
+    text = len(line) * 40 * 30
+    print("sent", sent, "text", text, "messages", len(messages))
+    assert sent < 2 * text + 1000 * len(messages)
+    shown = handle.view.text()
+    assert shown.count("review") == 1 and shown.count(line.strip()) == 40 * 30  # one row, all the text once
