@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import contextvars
 import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
+
+from ._workers import Scheduled, call_later
 
 __all__ = ["Coalescer"]
 
@@ -31,7 +32,7 @@ class Coalescer:
         self._order = threading.RLock()  # serializes take-and-deliver, so batches arrive in order
         self._buffer: dict[Hashable, list[str]] = {}
         self._last = float("-inf")
-        self._timer: threading.Timer | None = None
+        self._timer: Scheduled | None = None
         self.deliveries = 0
 
     def add(self, key: Hashable, text: str) -> None:
@@ -43,11 +44,9 @@ class Coalescer:
             wait = self._last + self.interval - time.monotonic()
             if wait > 0:
                 if self._timer is None:
-                    self._timer = threading.Timer(wait, self.flush)
-                    self._timer.daemon = True
-                    # started from an empty context: the timer thread is ours, not a thread of the node that
-                    # wrote (see _threads), so what a delivery prints is never taken for the node's output
-                    contextvars.Context().run(self._timer.start)
+                    # on the shared timer thread, in an empty context: what a delivery prints is never taken for
+                    # the output of the node that wrote (see _threads); no thread per batch (see _workers)
+                    self._timer = call_later(wait, self.flush)
                 return
         self.flush()
 

@@ -28,6 +28,7 @@ from ._journal import Journal
 from ._policy import AnswerContext, Policy
 from ._record import Entry, RunRecord, RunStatus, current_user
 from ._segment import UNSET, Segment
+from ._workers import Workers
 
 __all__ = [
     "NO_CHECKPOINTER",
@@ -41,6 +42,7 @@ __all__ = [
 
 _RESTORE: Any = object()
 _NO_INPUT: Any = object()
+_RUNS = Workers("hitl-notebook-run")  # the threads that drive background runs
 
 
 class RunDriver(AnsweringMixin, AwaitingMixin):
@@ -112,7 +114,7 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
         if not self._background:
             self._drive(input)
             return
-        threading.Thread(target=self._drive, args=(input,), name="hitl-notebook-run", daemon=True).start()
+        _RUNS.submit(self._drive, input)  # a reused thread: see _workers
 
     def _drive(self, input: Any) -> None:
         """Run segments until the run finishes or needs a human; a policy answers on the way."""

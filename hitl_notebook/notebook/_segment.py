@@ -27,11 +27,13 @@ from ._journal import Journal
 from ._record import Entry
 from ._terminal import chunk_text
 from ._traceback import headline
+from ._workers import Workers
 
 __all__ = ["MODES", "UNSET", "Segment"]
 
 MODES = ("updates", "custom", "values", "tasks", "messages")
 UNSET: Any = object()
+_LOOPS = Workers("hitl-notebook-loop")  # helper threads for an event loop when one already runs here
 _START_EVENT_WAIT = 0.05  # s a nested task's first print waits for its start event to be read from the stream
 
 
@@ -332,6 +334,7 @@ def _run_async(make: Callable[[], Coroutine[Any, Any, Any]], loop: asyncio.Abstr
         asyncio.run(make())
         return
     failed: list[BaseException] = []
+    done = threading.Event()
     context = contextvars.copy_context()  # the print routing of this run goes along
 
     def target() -> None:
@@ -339,10 +342,11 @@ def _run_async(make: Callable[[], Coroutine[Any, Any, Any]], loop: asyncio.Abstr
             context.run(asyncio.run, make())
         except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
             failed.append(exc)
+        finally:
+            done.set()
 
-    helper = threading.Thread(target=target, name="hitl-notebook-loop", daemon=True)
-    helper.start()
-    helper.join()
+    _LOOPS.submit(target)  # a reused thread: see _workers
+    done.wait()
     if failed:
         raise failed[0]
 
