@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
 
-from ._workers import Scheduled, call_later
+from ._workers import Scheduled, call_later, long_lived
 
 __all__ = ["Coalescer"]
 
@@ -14,8 +14,10 @@ __all__ = ["Coalescer"]
 class Coalescer:
     """Collect text per key and deliver it in batches, at most once per ``interval`` seconds.
 
-    The first write after a quiet period is delivered at once (low latency); writes inside the interval are
-    buffered and delivered by a timer, or by :meth:`flush`. Deliveries are serialized and keep the order of the
+    The first write after a quiet period is delivered at once (low latency): by the writing thread when it is
+    long-lived (the main thread, a run's driver), else right away by the timer thread. A thread that publishes on
+    IOPub costs the kernel a socket until ipykernel's next sweep (see _workers), and a node's thread usually ends
+    with its run. Writes inside the interval are buffered and delivered by the timer, or by :meth:`flush`. Deliveries are serialized and keep the order of the
     writes, so the concatenation of all batches for a key is exactly what was written.
 
     >>> got = []
@@ -42,11 +44,11 @@ class Coalescer:
         with self._lock:
             self._buffer.setdefault(key, []).append(text)
             wait = self._last + self.interval - time.monotonic()
-            if wait > 0:
+            if wait > 0 or not long_lived():
                 if self._timer is None:
                     # on the shared timer thread, in an empty context: what a delivery prints is never taken for
                     # the output of the node that wrote (see _threads); no thread per batch (see _workers)
-                    self._timer = call_later(wait, self.flush)
+                    self._timer = call_later(max(wait, 0.0), self.flush)
                 return
         self.flush()
 

@@ -24,10 +24,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["LINGER", "Scheduled", "Workers", "call_later"]
+__all__ = ["LINGER", "Scheduled", "Workers", "call_later", "long_lived"]
 
 LINGER = 30.0
 """Seconds an idle worker waits for more work before it ends (longer than ipykernel's 10 s socket sweep)."""
+
+
+_ours = threading.local()  # ``worker`` is set on the threads of this module
+
+
+def long_lived() -> bool:
+    """Whether this thread outlives the run it works for: the main thread, or a worker of this module. Others (a
+    node's thread in the engine's pool, a thread a node started) usually end with their run, so code that publishes
+    often (see _coalesce) hands that to the timer thread instead."""
+    return getattr(_ours, "worker", False) or threading.current_thread() is threading.main_thread()
 
 
 class Workers:
@@ -55,6 +65,7 @@ class Workers:
 
     def _work(self, job: tuple[Callable[..., Any], tuple[Any, ...]] | None) -> None:
         me = threading.current_thread()
+        _ours.worker = True
         while job is not None:
             me.name = self.name
             fn, args = job
@@ -122,6 +133,7 @@ class _Timers:
         return call
 
     def _loop(self) -> None:
+        _ours.worker = True
         while True:
             with self._wake:
                 call = self._take()
