@@ -99,13 +99,14 @@ def stdout(nb: nbformat.NotebookNode, snippet: str) -> str:
 
 
 # Appended: the run's log once the run and its done callbacks have finished. wait() returns when the run finishes,
-# and the callbacks then run on the run's thread (as with futures), so the cell also joins that thread.
+# and the callbacks then run on the run's thread (as with futures), so the cell also waits for that thread to be
+# idle (it is reused by later runs: named "hitl-notebook-run (idle)" between them).
 FINISHED = """\
-import threading
+import threading, time
 handle.wait(timeout=60)
-for thread in threading.enumerate():
-    if thread.name == "hitl-notebook-run":
-        thread.join(timeout=30)
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline and any(t.name == "hitl-notebook-run" for t in threading.enumerate()):
+    time.sleep(0.01)
 print(handle.log_text())"""
 
 

@@ -46,6 +46,37 @@ def test_rerunning_a_run_cell_closes_the_old_views_and_replaces_their_runs():
         assert kernel.value("bool(graph.get_state(handles[0].config).interrupts)") == "True"
 
 
+# ipykernel gives each thread that publishes on IOPub a zmq socket, kept until a sweep every 10 s after the thread
+# ended (``IOPubThread._event_pipes``, private: the test skips without it). The sweep is switched off here, so
+# the count is every thread that ever published.
+PIPES = "len(get_ipython().kernel.iopub_thread._event_pipes)"
+NO_SWEEP = """
+async def _no_sweep():
+    pass
+get_ipython().kernel.iopub_thread._event_pipe_gc = _no_sweep
+"""
+
+
+@pytest.mark.slow
+def test_rerunning_a_run_cell_publishes_from_no_new_thread():
+    from bench.rerun_memory import CELL, SETUP
+
+    cell = new_cell_id()
+    with KernelSession() as kernel:
+        assert not errors(kernel.run(SETUP))
+        if kernel.value("hasattr(get_ipython().kernel.iopub_thread, '_event_pipes')") != "True":
+            pytest.skip("this ipykernel keeps no per-thread IOPub sockets")
+        assert not errors(kernel.run(NO_SWEEP))
+        counts = []
+        for i in range(25):
+            outputs = kernel.run(CELL, cell_id=cell)
+            assert not errors(outputs) and "reviewing hello" not in stdout(outputs)  # the node printed in its view
+            if i in (4, 24):
+                counts.append(int(kernel.value(PIPES)))
+        # the run's driver and the timer thread are reused; the node's own thread delivers its print through them
+        assert counts[0] == counts[1], counts
+
+
 @pytest.mark.slow
 def test_a_rerun_that_starts_no_run_closes_the_view_but_leaves_its_run_waiting():
     cell = new_cell_id()

@@ -1,0 +1,145 @@
+"""The notebook layer's reused threads (issue 17: kernel memory over re-runs). ipykernel keeps a zmq socket for each
+thread that published on IOPub until a sweep every 10 s, so runs must not publish from a new thread each time:
+their drivers and the coalescers' deliveries run on threads that outlive a run, and text a node prints on its
+short-lived thread is delivered by one of those."""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from typing import Any, TypedDict
+
+from hitl_notebook.notebook import run
+from hitl_notebook.notebook._coalesce import Coalescer
+from hitl_notebook.notebook._driver import _RUNS
+from hitl_notebook.notebook._view import RunView
+from hitl_notebook.notebook._workers import Workers, call_later, long_lived
+
+_var: contextvars.ContextVar[str] = contextvars.ContextVar("_var", default="unset")
+
+
+def until(condition: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def test_the_next_job_reuses_an_idle_worker_and_runs_in_a_fresh_context():
+    workers = Workers("test-worker", linger=5)
+    seen: list[tuple[int, str, str, bool]] = []
+    done = threading.Semaphore(0)
+
+    def job() -> None:
+        seen.append((threading.get_ident(), threading.current_thread().name, _var.get(), long_lived()))
+        _var.set("set by a job")  # must not reach the next job
+        done.release()
+
+    _var.set("the caller's")
+    for _ in range(3):
+        workers.submit(job)
+        assert done.acquire(timeout=5)
+        assert until(lambda: _idle(workers))
+    assert workers.started == 1
+    assert len({ident for ident, *_ in seen}) == 1
+    assert [(name, value, ours) for _, name, value, ours in seen] == [("test-worker", "unset", True)] * 3
+
+
+def _idle(workers: Workers) -> bool:
+    with workers._lock:
+        return workers._idle == 1
+
+
+def test_jobs_submitted_while_all_workers_are_busy_each_get_a_thread_and_idle_ones_end():
+    workers = Workers("test-worker", linger=0.05)
+    release = threading.Event()
+    running = threading.Semaphore(0)
+    threads: list[threading.Thread] = []
+
+    def job() -> None:
+        threads.append(threading.current_thread())
+        running.release()
+        release.wait(5)
+
+    workers.submit(job)
+    workers.submit(job)
+    assert running.acquire(timeout=5) and running.acquire(timeout=5)
+    release.set()
+    assert workers.started == 2 and threads[0] is not threads[1]
+    assert until(lambda: not any(t.is_alive() for t in threads))  # idle longer than linger: ended
+    workers.submit(job)
+    assert running.acquire(timeout=5)
+    assert workers.started == 3
+
+
+def test_an_error_in_a_job_is_reported_like_a_threads_and_the_worker_goes_on(monkeypatch):
+    workers = Workers("test-worker", linger=5)
+    reported: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append((args.exc_type, args.thread.name)))
+    ran = threading.Event()
+    workers.submit(lambda: 1 / 0)
+    workers.submit(ran.set)
+    assert ran.wait(5)
+    assert reported == [(ZeroDivisionError, "test-worker")]
+
+
+def test_call_later_runs_calls_in_due_order_on_one_thread_and_skips_cancelled_ones():
+    got: list[tuple[str, str]] = []
+    done = threading.Event()
+    record = lambda tag: lambda: got.append((tag, threading.current_thread().name))  # noqa: E731
+    call_later(0.06, record("late"))
+    call_later(0.0, record("first"))
+    call_later(0.02, record("dropped")).cancel()
+    call_later(0.03, record("middle"))
+    call_later(0.1, done.set)
+    assert done.wait(5)
+    assert got == [("first", "hitl-notebook-timer"), ("middle", "hitl-notebook-timer"),
+                   ("late", "hitl-notebook-timer")]
+
+
+def test_text_written_on_a_short_lived_thread_is_delivered_by_the_timer_thread():
+    got: list[tuple[dict, str]] = []
+    coalescer = Coalescer(lambda batch: got.append((dict(batch), threading.current_thread().name)), interval=60)
+    coalescer.add("k", "main ")  # the main thread lives on: delivered right here
+    assert got == [({"k": "main "}, "MainThread")]
+    coalescer = Coalescer(lambda batch: got.append((dict(batch), threading.current_thread().name)), interval=0.01)
+    writer = threading.Thread(target=lambda: [coalescer.add("k", t) for t in "abc"], name="a-node-thread")
+    writer.start()
+    writer.join()
+    assert until(lambda: "".join(b.get("k", "") for b, _ in got[1:]) == "abc")
+    assert {name for _, name in got[1:]} == {"hitl-notebook-timer"}
+
+
+class S(TypedDict, total=False):
+    answer: Any
+
+
+def test_a_nodes_print_reaches_the_view_from_a_long_lived_thread_and_runs_reuse_the_driver(eng, monkeypatch):
+    publishers: list[str] = []
+    stream = RunView.on_stream
+
+    def on_stream(self: RunView, items: list) -> None:
+        publishers.append(threading.current_thread().name)
+        stream(self, items)
+
+    monkeypatch.setattr(RunView, "on_stream", on_stream)
+
+    def talk(state: S) -> dict:
+        print("hello from the node")
+        return {"answer": eng.interrupt("go?")}
+
+    graph = eng.StateGraph(S).add_node("talk", talk).add_edge(eng.START, "talk").compile(
+        checkpointer=eng.InMemorySaver())
+    drivers = set()
+    for _ in range(3):
+        handle = run(graph, {}, ui="widgets", display=False)
+        handle.wait_idle(10)
+        assert [e.text for e in handle.record.entries if e.kind == "node"] == ["hello from the node\n"]
+        assert until(lambda: not any(t.name == "hitl-notebook-run" for t in threading.enumerate()))
+        drivers |= {t.ident for t in threading.enumerate() if t.name.startswith("hitl-notebook-run")}
+        handle.stop()
+    assert publishers and set(publishers) <= {"hitl-notebook-timer", "hitl-notebook-run"}, publishers
+    assert len(drivers) == 1  # one driver thread served the three runs
