@@ -12,7 +12,6 @@ from typing import Any, TypedDict
 
 from hitl_notebook.notebook import run
 from hitl_notebook.notebook._coalesce import Coalescer
-from hitl_notebook.notebook._driver import _RUNS
 from hitl_notebook.notebook._view import RunView
 from hitl_notebook.notebook._workers import Workers, call_later, long_lived
 
@@ -125,7 +124,16 @@ def test_a_nodes_print_reaches_the_view_from_a_long_lived_thread_and_runs_reuse_
         publishers.append(threading.current_thread().name)
         stream(self, items)
 
+    drivers: list[threading.Thread] = []  # the threads that drove a run (they report its status)
+    status = RunView.on_status
+
+    def on_status(self: RunView, value: Any) -> None:
+        if threading.current_thread().name.startswith("hitl-notebook-run"):
+            drivers.append(threading.current_thread())
+        status(self, value)
+
     monkeypatch.setattr(RunView, "on_stream", on_stream)
+    monkeypatch.setattr(RunView, "on_status", on_status)
 
     def talk(state: S) -> dict:
         print("hello from the node")
@@ -133,13 +141,12 @@ def test_a_nodes_print_reaches_the_view_from_a_long_lived_thread_and_runs_reuse_
 
     graph = eng.StateGraph(S).add_node("talk", talk).add_edge(eng.START, "talk").compile(
         checkpointer=eng.InMemorySaver())
-    drivers = set()
     for _ in range(3):
         handle = run(graph, {}, ui="widgets", display=False)
         handle.wait_idle(10)
         assert [e.text for e in handle.record.entries if e.kind == "node"] == ["hello from the node\n"]
         assert until(lambda: not any(t.name == "hitl-notebook-run" for t in threading.enumerate()))
-        drivers |= {t.ident for t in threading.enumerate() if t.name.startswith("hitl-notebook-run")}
         handle.stop()
     assert publishers and set(publishers) <= {"hitl-notebook-timer", "hitl-notebook-run"}, publishers
-    assert len(drivers) == 1  # one driver thread served the three runs
+    assert drivers and all(t.is_alive() for t in drivers)  # idle now, waiting for the next run
+    assert all(t.name == "hitl-notebook-run (idle)" for t in drivers)
