@@ -61,11 +61,13 @@ class Workers:
                 self._jobs.put((fn, args))
                 return
             self.started += 1
-        threading.Thread(target=self._work, args=((fn, args),), name=self.name, daemon=True).start()
+            self._jobs.put((fn, args))  # through the queue, not the thread's args: those live as long as it does
+        threading.Thread(target=self._work, name=self.name, daemon=True).start()
 
-    def _work(self, job: tuple[Callable[..., Any], tuple[Any, ...]] | None) -> None:
+    def _work(self) -> None:
         me = threading.current_thread()
         _ours.worker = True
+        job: tuple[Callable[..., Any], tuple[Any, ...]] | None = self._jobs.get()  # promised when started
         while job is not None:
             me.name = self.name
             fn, args = job
@@ -99,13 +101,14 @@ def _report() -> None:
 class Scheduled:
     """A call :func:`call_later` will make; :meth:`cancel` drops it if it has not started."""
 
-    __slots__ = ("when", "fn", "cancelled")
+    __slots__ = ("when", "fn")
 
     def __init__(self, when: float, fn: Callable[[], Any]) -> None:
-        self.when, self.fn, self.cancelled = when, fn, False
+        self.when = when
+        self.fn: Callable[[], Any] | None = fn
 
     def cancel(self) -> None:
-        self.cancelled = True
+        self.fn = None  # what it would have called is not kept alive until it would have been due
 
 
 class _Timers:
@@ -140,12 +143,13 @@ class _Timers:
                 if call is None:
                     self._running = False
                     return
-            if not call.cancelled:
+            fn = call.fn
+            if fn is not None:
                 try:
-                    contextvars.Context().run(call.fn)
+                    contextvars.Context().run(fn)
                 except BaseException:  # noqa: BLE001 - as on a threading.Timer: reported, the others still run
                     _report()
-            del call
+            del call, fn
 
     def _take(self) -> Scheduled | None:
         """The next due call (waiting for it, under the lock), or None after :data:`LINGER` seconds with none."""

@@ -150,3 +150,35 @@ def test_a_nodes_print_reaches_the_view_from_a_long_lived_thread_and_runs_reuse_
     assert publishers and set(publishers) <= {"hitl-notebook-timer", "hitl-notebook-run"}, publishers
     assert drivers and all(t.is_alive() for t in drivers)  # idle now, waiting for the next run
     assert all(t.name == "hitl-notebook-run (idle)" for t in drivers)
+
+
+class Job:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+    def __call__(self) -> None:
+        self.done.set()
+
+
+def test_a_worker_keeps_nothing_of_a_finished_job():
+    import gc
+    import weakref
+
+    workers = Workers("test-worker", linger=5)
+    job = Job()
+    gone = weakref.ref(job)
+    workers.submit(job)  # the first job of a new thread: not held by the thread object
+    assert job.done.wait(5) and until(lambda: _idle(workers))
+    del job
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_cancelled_call_drops_what_it_would_call_at_once():
+    import weakref
+
+    job = Job()
+    gone = weakref.ref(job)
+    call_later(60, job).cancel()
+    del job
+    assert gone() is None
