@@ -58,7 +58,7 @@ get_ipython().kernel.iopub_thread._event_pipe_gc = _no_sweep
 
 
 @pytest.mark.slow
-def test_rerunning_a_run_cell_publishes_from_no_new_thread():
+def test_rerunning_a_run_cell_publishes_from_no_new_thread_and_keeps_no_replaced_run():
     from bench.rerun_memory import CELL, SETUP
 
     cell = new_cell_id()
@@ -75,6 +75,20 @@ def test_rerunning_a_run_cell_publishes_from_no_new_thread():
                 counts.append(int(kernel.value(PIPES)))
         # the run's driver and the timer thread are reused; the node's own thread delivers its print through them
         assert counts[0] == counts[1], counts
+        # and nothing keeps a replaced run: soon only the latest one is left
+        assert stdout(kernel.run(LIVE_RUNS)).strip() == "1"
+
+
+LIVE_RUNS = """
+import gc as _gc, time as _time
+for _ in range(100):  # a replaced run's last timer call may still be due for a moment
+    _gc.collect()
+    _live = sum(type(o).__name__ == "RunHandle" for o in _gc.get_objects())
+    if _live == 1:
+        break
+    _time.sleep(0.05)
+print(_live)
+"""
 
 
 @pytest.mark.slow
