@@ -101,7 +101,7 @@ def _report() -> None:
 class Scheduled:
     """A call :func:`call_later` will make; :meth:`cancel` drops it if it has not started."""
 
-    __slots__ = ("when", "fn")
+    __slots__ = ("fn", "when")
 
     def __init__(self, when: float, fn: Callable[[], Any]) -> None:
         self.when = when

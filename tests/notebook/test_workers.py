@@ -7,24 +7,15 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import time
-from typing import Any, TypedDict
+from typing import Any
 
 from hitl_notebook.notebook import run
 from hitl_notebook.notebook._coalesce import Coalescer
 from hitl_notebook.notebook._view import RunView
 from hitl_notebook.notebook._workers import Workers, call_later, long_lived
+from tests.notebook.test_handle import S, eventually
 
 _var: contextvars.ContextVar[str] = contextvars.ContextVar("_var", default="unset")
-
-
-def until(condition: Any, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 def test_the_next_job_reuses_an_idle_worker_and_runs_in_a_fresh_context():
@@ -41,7 +32,7 @@ def test_the_next_job_reuses_an_idle_worker_and_runs_in_a_fresh_context():
     for _ in range(3):
         workers.submit(job)
         assert done.acquire(timeout=5)
-        assert until(lambda: _idle(workers))
+        assert eventually(lambda: _idle(workers))
     assert workers.started == 1
     assert len({ident for ident, *_ in seen}) == 1
     assert [(name, value, ours) for _, name, value, ours in seen] == [("test-worker", "unset", True)] * 3
@@ -68,7 +59,7 @@ def test_jobs_submitted_while_all_workers_are_busy_each_get_a_thread_and_idle_on
     assert running.acquire(timeout=5) and running.acquire(timeout=5)
     release.set()
     assert workers.started == 2 and threads[0] is not threads[1]
-    assert until(lambda: not any(t.is_alive() for t in threads))  # idle longer than linger: ended
+    assert eventually(lambda: not any(t.is_alive() for t in threads))  # idle longer than linger: ended
     workers.submit(job)
     assert running.acquire(timeout=5)
     assert workers.started == 3
@@ -88,7 +79,7 @@ def test_an_error_in_a_job_is_reported_like_a_threads_and_the_worker_goes_on(mon
 def test_call_later_runs_calls_in_due_order_on_one_thread_and_skips_cancelled_ones():
     got: list[tuple[str, str]] = []
     done = threading.Event()
-    record = lambda tag: lambda: got.append((tag, threading.current_thread().name))  # noqa: E731
+    record = lambda tag: lambda: got.append((tag, threading.current_thread().name))
     call_later(0.06, record("late"))
     call_later(0.0, record("first"))
     call_later(0.02, record("dropped")).cancel()
@@ -108,12 +99,8 @@ def test_text_written_on_a_short_lived_thread_is_delivered_by_the_timer_thread()
     writer = threading.Thread(target=lambda: [coalescer.add("k", t) for t in "abc"], name="a-node-thread")
     writer.start()
     writer.join()
-    assert until(lambda: "".join(b.get("k", "") for b, _ in got[1:]) == "abc")
+    assert eventually(lambda: "".join(b.get("k", "") for b, _ in got[1:]) == "abc")
     assert {name for _, name in got[1:]} == {"hitl-notebook-timer"}
-
-
-class S(TypedDict, total=False):
-    answer: Any
 
 
 def test_a_nodes_print_reaches_the_view_from_a_long_lived_thread_and_runs_reuse_the_driver(eng, monkeypatch):
@@ -145,7 +132,7 @@ def test_a_nodes_print_reaches_the_view_from_a_long_lived_thread_and_runs_reuse_
         handle = run(graph, {}, ui="widgets", display=False)
         handle.wait_idle(10)
         assert [e.text for e in handle.record.entries if e.kind == "node"] == ["hello from the node\n"]
-        assert until(lambda: not any(t.name == "hitl-notebook-run" for t in threading.enumerate()))
+        assert eventually(lambda: not any(t.name == "hitl-notebook-run" for t in threading.enumerate()))
         handle.stop()
     assert publishers and set(publishers) <= {"hitl-notebook-timer", "hitl-notebook-run"}, publishers
     assert drivers and all(t.is_alive() for t in drivers)  # idle now, waiting for the next run
@@ -168,7 +155,7 @@ def test_a_worker_keeps_nothing_of_a_finished_job():
     job = Job()
     gone = weakref.ref(job)
     workers.submit(job)  # the first job of a new thread: not held by the thread object
-    assert job.done.wait(5) and until(lambda: _idle(workers))
+    assert job.done.wait(5) and eventually(lambda: _idle(workers))
     del job
     gc.collect()
     assert gone() is None
