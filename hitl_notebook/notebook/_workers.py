@@ -62,7 +62,7 @@ class Workers:
                 return
             self.started += 1
             self._jobs.put((fn, args))  # through the queue, not the thread's args: those live as long as it does
-        threading.Thread(target=self._work, name=self.name, daemon=True).start()
+        _start(threading.Thread(target=self._work, name=self.name, daemon=True))
 
     def _work(self) -> None:
         me = threading.current_thread()
@@ -91,6 +91,12 @@ class Workers:
                 except queue.Empty:
                     self._idle -= 1
                     return None
+
+
+def _start(thread: threading.Thread) -> None:
+    """Start ``thread`` from an empty context: one started while a run's output is routed would otherwise run in a
+    copy of that context (see _threads), and keep it, and the run behind it, for as long as the worker lives."""
+    contextvars.Context().run(thread.start)
 
 
 def _report() -> None:
@@ -130,7 +136,7 @@ class _Timers:
             if not self._running:
                 self._running = True
                 self.started += 1
-                threading.Thread(target=self._loop, name=self.name, daemon=True).start()
+                _start(threading.Thread(target=self._loop, name=self.name, daemon=True))
             else:
                 self._wake.notify()
         return call

@@ -169,3 +169,29 @@ def test_a_cancelled_call_drops_what_it_would_call_at_once():
     call_later(60, job).cancel()
     del job
     assert gone() is None
+
+
+def test_a_thread_started_while_a_run_sink_is_set_does_not_keep_that_context():
+    # _threads copies the starter's context into a thread started while a run's output is routed; a worker serves
+    # many runs, so it must not hold the context (and the run behind the sink) of the one that happened to start it
+    import gc
+    import weakref
+
+    from hitl_notebook.notebook import _capture
+
+    sink = _capture.RunSink(write=lambda text, stream: None)
+    gone = weakref.ref(sink)
+    workers = Workers("test-worker", linger=5)
+    ran = threading.Event()
+    with _capture.routed(sink):
+        workers.submit(ran.set)
+        fresh = threading.Event()
+        from hitl_notebook.notebook import _workers
+
+        timers = _workers._Timers("test-timer")
+        timers.call_later(0, fresh.set)
+    assert ran.wait(5) and fresh.wait(5)
+    del sink
+    gc.collect()
+    assert gone() is None
+    _capture.uninstall()
