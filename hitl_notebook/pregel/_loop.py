@@ -159,7 +159,8 @@ class Run(EmitMixin, StartMixin):
                 self._commit(tasks)
                 while out:
                     yield out.popleft()
-                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks) and self._plan():
+                # As LangGraph 1.2, also after the graph's last step: the run ends paused, with nothing next.
+                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks):
                     self._pause()
                     break
             if not (self.namespace and ":" in self.store.ns) or self.paused:
@@ -338,6 +339,10 @@ class Run(EmitMixin, StartMixin):
             if task.writes and not task.node.hidden:
                 self._emit("updates", {task.name: task.update})
         elif task.paused:
+            if not task.interrupts:
+                # A subgraph stopped at a breakpoint: nothing is saved, and the pause is announced once the step
+                # has stopped (see _step_interrupted), as LangGraph 1.2.
+                return
             self.interrupts.extend(task.interrupts)
             self.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
             self._emit("updates", {INTERRUPT: task.interrupts})
@@ -369,6 +374,8 @@ class Run(EmitMixin, StartMixin):
             preview = {k: c.copy() for k, c in self.channels.items()}
             apply_writes(preview, finished)
             self._emit("values", self._output(preview))
+        if not self.namespace and not any(t.interrupts for t in tasks):  # only subgraph breakpoints stopped it
+            self._pause()
         self.store.flush()
         return True
 
