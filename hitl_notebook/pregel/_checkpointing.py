@@ -20,6 +20,7 @@ from . import _events
 from ._algo import Task, classify_writes, read_values
 from ._async import current_bridge
 from ._channels import MISSING, Channel
+from ._config import checkpoint_metadata_of, merge_configs
 from ._versions import VersionsMixin, version_number
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ class Checkpointing(VersionsMixin):
         self.enabled = self.saver is not None
         self.config = config
         self.thread_id = require_thread_id(config) if self.enabled else None
+        # Added to each saved checkpoint's metadata (LangGraph 1.2's savers copy them from the config they get).
+        self.extra_metadata = checkpoint_metadata_of(merge_configs(graph.config, config) if graph.config else config) \
+            if self.enabled else {}
         self.ns = checkpoint_ns(config)
         self.modes = modes
         self.emits_checkpoints = bool(modes & {"checkpoints", "debug"})
@@ -223,6 +227,8 @@ class Checkpointing(VersionsMixin):
         }
 
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
+        if self.extra_metadata:  # a copy: the streamed checkpoint event shows the metadata without them
+            metadata = {**metadata, **{k: v for k, v in self.extra_metadata.items() if k not in metadata}}
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
         self._parent_id = get_checkpoint_id(self.checkpoint_config)
         new_versions = self._dirty

@@ -54,11 +54,15 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     if count:  # a task's later graph calls each keep their own checkpoints (LangGraph 1.2's "|<n>" suffix)
         task_ns, namespace = f"{task_ns}{NS_SEP}{count}", (*namespace, str(count))
     ns = stateful_ns(task_ns) if graph.checkpointer is True else task_ns
-    configurable = {k: v for k, v in (config.get("configurable") or {}).items()
-                    if k not in ("checkpoint_id", "checkpoint_map", PREGEL_READ)}
+    # As LangGraph 1.2, the nested graph inherits its task's config: the caller's configurable keys (a user_id...)
+    # and metadata reach its nodes and its checkpoints' metadata; the call's own config refines them.
+    task_config = parent.config
+    configurable = {k: v for k, v in {**(task_config.get("configurable") or {}), **(config.get("configurable") or {})}
+                    .items() if k not in ("checkpoint_id", "checkpoint_map", PREGEL_READ)}
     configurable.update(thread_id=(outer.config.get("configurable") or {}).get("thread_id"), checkpoint_ns=ns)
+    metadata = {**(task_config.get("metadata") or {}), **(config.get("metadata") or {})}
     config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
-              "configurable": configurable}
+              "configurable": configurable, "metadata": metadata}
     if graph.checkpointer is False or configurable["thread_id"] is None:
         saver = False  # as LangGraph 1.2: under a parent run with no thread, a nested graph saves nothing
     elif graph.checkpointer is True:

@@ -140,6 +140,7 @@ def _copy(graph: "Pregel", saver: Any, store: Checkpointing, channels: dict[str,
     configurable = saved.config["configurable"]
     store.checkpoint_config = saved.parent_config or {
         "configurable": {k: v for k, v in configurable.items() if k != "checkpoint_id"}}
+    store.extra_metadata = {}  # LangGraph 1.2 saves the copy under the saved config alone: nothing of the call's
     store.save(channels, "fork", next_tasks=None, updated=set(), list_updated=False)
     copied = store.checkpoint_config
     if not (isinstance(values, list) and values):
