@@ -14,7 +14,7 @@ from ._channels import MISSING
 if TYPE_CHECKING:
     from .main import Pregel
 
-__all__ = ["EmitMixin"]
+__all__ = ["EmitMixin", "shown_update"]
 
 
 class EmitMixin:
@@ -77,3 +77,8 @@ class EmitMixin:
         out = self.out
         while out:
             yield out.popleft()
+
+
+def shown_update(update: Any) -> Any:
+    """A node's ``updates`` chunk: ``None`` when it wrote no state key (LangGraph 1.2), rather than ``{}``."""
+    return update if update or type(update) is not dict else None

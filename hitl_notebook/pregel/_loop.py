@@ -29,7 +29,7 @@ from ._calls import TaskCalls
 from ._channels import MISSING
 from ._checkpointing import Checkpointing
 from ._context import TaskRuntime
-from ._emit import EmitMixin
+from ._emit import EmitMixin, shown_update
 from ._runner import run_task
 from ._start import StartMixin
 
@@ -159,8 +159,7 @@ class Run(EmitMixin, StartMixin):
                 self._commit(tasks)
                 while out:
                     yield out.popleft()
-                # As LangGraph 1.2, also after the graph's last step: the run ends paused, with nothing next.
-                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks):
+                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks):  # the last step too
                     self._pause()
                     break
             if not (self.namespace and ":" in self.store.ns) or self.paused:
@@ -337,11 +336,9 @@ class Run(EmitMixin, StartMixin):
             handled = [(ERROR_SOURCE_NODE, task.name)] if _handlers.handles(task) else []
             self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *handled, *answers])
             if task.writes and not task.node.hidden:
-                self._emit("updates", {task.name: task.update})
+                self._emit("updates", {task.name: shown_update(task.update)})
         elif task.paused:
-            if not task.interrupts:
-                # A subgraph stopped at a breakpoint: nothing is saved, and the pause is announced once the step
-                # has stopped (see _step_interrupted), as LangGraph 1.2.
+            if not task.interrupts:  # a subgraph's breakpoint: nothing saved, announced by _step_interrupted
                 return
             self.interrupts.extend(task.interrupts)
             self.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
@@ -356,7 +353,7 @@ class Run(EmitMixin, StartMixin):
             if task.cache_key is not None:
                 _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
-                self._emit("updates", {task.name: task.update})
+                self._emit("updates", {task.name: shown_update(task.update)})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
         if task.error is not None and _handlers.handles(task):
