@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
+from ..checkpoint.base import EXCLUDED_METADATA_KEYS
 from . import _events
 from ._algo import read_values
 from ._channels import MISSING
@@ -29,6 +30,8 @@ class EmitMixin:
     output_keys: tuple[str, ...]
     _output_key_set: frozenset[str]
     channels: dict[str, Any]
+    config: dict[str, Any]
+    store: Any  # the run's Checkpointing
     _wake: SimpleQueue | None
 
     def _emit(self, mode: str, chunk: Any) -> None:
@@ -64,6 +67,21 @@ class EmitMixin:
             value = channels[single].value
             return None if value is MISSING else value
         return read_values(channels, self.output_keys)
+
+    def _task_start(self, task: Any) -> dict[str, Any]:
+        """The start event of ``task`` (``tasks``/``debug``), with the user part of its config's metadata and its
+        tags under ``metadata`` when there are any, as LangGraph 1.2."""
+        payload = _events.task_start(task)
+        metadata = self.store.shared_task_config()[2]
+        if task.node.metadata:
+            metadata = {**metadata, **task.node.metadata}
+        shown = {k: v for k, v in metadata.items() if k not in EXCLUDED_METADATA_KEYS}
+        tags = [t for t in self.config.get("tags") or () if not t.startswith("seq:step")]
+        if tags:
+            shown["tags"] = tags
+        if shown:
+            payload["metadata"] = shown
+        return payload
 
     def _emit_task_event(self, kind: str, step: int, payload: dict[str, Any]) -> None:
         self._emit("tasks", payload)

@@ -232,7 +232,7 @@ class Run(EmitMixin, StartMixin):
         if self._task_events:  # every task is announced, a finished one too (LangGraph 1.2)
             for task in tasks:
                 if not task.node.hidden:
-                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
+                    self._emit_task_event("task", self.store.step + 1, self._task_start(task))
         if len(todo) < len(tasks):
             for task in tasks:
                 if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
