@@ -26,6 +26,15 @@ def stateful_ns(ns: str) -> str:
     return NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP))
 
 
+def own_config(graph: "Pregel", config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` addressing the checkpoints of ``graph``: a ``checkpointer=True`` subgraph keeps them under its
+    namespace without task ids, so the ``node:task_id`` namespace its task shows finds them (LangGraph 1.2)."""
+    ns = (config.get("configurable") or {}).get("checkpoint_ns")
+    if graph.checkpointer is not True or not ns or NS_END not in ns:
+        return config
+    return {**config, "configurable": {**config["configurable"], "checkpoint_ns": stateful_ns(ns)}}
+
+
 def recast_ns(ns: str) -> str:
     """Node names only (task ids and call counters dropped), to find the subgraph a namespace belongs to."""
     return NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP) if not part.isdigit())
@@ -54,6 +63,8 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     if count:  # a task's later graph calls each keep their own checkpoints (LangGraph 1.2's "|<n>" suffix)
         task_ns, namespace = f"{task_ns}{NS_SEP}{count}", (*namespace, str(count))
     ns = stateful_ns(task_ns) if graph.checkpointer is True else task_ns
+    if graph.checkpointer is True:  # its stream namespace drops the task ids too, as LangGraph 1.2
+        namespace = tuple(ns.split(NS_SEP))
     # As LangGraph 1.2, the nested graph inherits its task's config: the caller's configurable keys (a user_id...)
     # and metadata reach its nodes and its checkpoints' metadata; the call's own config refines them.
     task_config = parent.config

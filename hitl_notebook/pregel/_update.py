@@ -20,6 +20,7 @@ from ..types import StateUpdate
 from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, task_id
 from ._channels import Ephemeral, Topic
 from ._checkpointing import Checkpointing, version_number
+from ._nesting import own_config
 from ._state import with_checkpoint_map
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def bulk_update_state(graph: "Pregel", saver: Any, config: dict[str, Any],
     refuses (several updates with ``__input__``, ``__copy__`` or ``END``, or without ``as_node``).
     """
     require_thread_id(config)
+    config = own_config(graph, config)
     if len(supersteps) == 0:
         raise ValueError("No supersteps provided")
     if any(len(updates) == 0 for updates in supersteps):
