@@ -7,7 +7,7 @@ import operator
 from typing import Annotated, TypedDict
 
 from hitl_notebook.graph import START, StateGraph
-from hitl_notebook.types import interrupt
+from hitl_notebook.types import Command, interrupt
 
 
 class L(TypedDict):
@@ -38,3 +38,21 @@ def test_the_tasks_state_config_names_the_task_and_reaches_the_subgraph(saver, t
     assert history[0] == {"log": ["first"]} and len(history) == 3  # input, then the subgraph's two steps
     app.update_state(task_config, {"log": ["edited"]})
     assert app.get_state(thread, subgraphs=True).tasks[0].state.values == {"log": ["first", "edited"]}
+
+
+def test_a_plain_resume_after_editing_a_paused_subgraph_reaches_the_new_question(saver, thread):
+    def two(state):
+        return {"log": [interrupt("a?"), interrupt("b?")]}
+
+    for stateful in (None, True):
+        child = StateGraph(L).add_node("two", two).add_node("after", lambda s: {"log": [interrupt("c?")]})
+        child = child.add_edge(START, "two").add_edge("two", "after").compile(checkpointer=stateful)
+        app = StateGraph(L).add_node("sub", child).add_edge(START, "sub").compile(checkpointer=saver)
+        cfg = {"configurable": {"thread_id": f"edit-{stateful}"}}
+        app.invoke({"log": []}, cfg)
+        app.update_state(app.get_state(cfg, subgraphs=True).tasks[0].state.config, {"log": ["edit"]}, as_node="two")
+        assert app.invoke(Command(resume="X"), cfg) == {"log": ["edit", "X"]}  # "after" asked, and took it
+        # without an edit, one answer still reaches only the question that is pending
+        cfg = {"configurable": {"thread_id": f"plain-{stateful}"}}
+        app.invoke({"log": []}, cfg)
+        assert [i.value for i in app.invoke(Command(resume="A"), cfg)["__interrupt__"]] == ["b?"]
