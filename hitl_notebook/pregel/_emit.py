@@ -72,7 +72,7 @@ class EmitMixin:
         """The start event of ``task`` (``tasks``/``debug``), with the user part of its config's metadata and its
         tags under ``metadata`` when there are any, as LangGraph 1.2."""
         payload = _events.task_start(task)
-        metadata = self.store.shared_task_config()[2]
+        metadata = (self.store._task_base or self.store.shared_task_config())[2]
         if task.node.metadata:
             metadata = {**metadata, **task.node.metadata}
         shown = {k: v for k, v in metadata.items() if k not in EXCLUDED_METADATA_KEYS}

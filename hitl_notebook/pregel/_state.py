@@ -137,11 +137,11 @@ def _child_state(task: Task, saved: CheckpointTuple, subgraphs: bool, saver: Any
         return None
     parent = saved.config["configurable"]
     ns = f"{parent['checkpoint_ns']}|{task.namespace}" if parent.get("checkpoint_ns") else task.namespace
-    config = {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
     if not subgraphs:  # the task's namespace, with its id even for a checkpointer=True subgraph (LangGraph 1.2)
-        return config
-    config = {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": stateful_ns(ns)}} \
-        if child.checkpointer is True else config
+        return {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
+    if child.checkpointer is True:
+        ns = stateful_ns(ns)
+    config = {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
     own = child.checkpointer not in (None, True, False)
     return get_state(child, config, subgraphs=True, saver=None if own else saver)
 
