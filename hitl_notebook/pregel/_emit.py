@@ -97,6 +97,7 @@ class EmitMixin:
             yield out.popleft()
 
 
-def shown_update(update: Any) -> Any:
-    """A node's ``updates`` chunk: ``None`` when it wrote no state key (LangGraph 1.2), rather than ``{}``."""
-    return update if update or type(update) is not dict else None
+def shown_update(update: Any, graph: "Pregel") -> Any:
+    """A node's ``updates`` chunk: ``None`` when it wrote no state key (LangGraph 1.2), rather than ``{}``; an
+    ``@entrypoint`` shows what it returned, ``{}`` too."""
+    return update if update or type(update) is not dict or graph.streams_calls else None

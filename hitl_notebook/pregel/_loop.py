@@ -336,7 +336,7 @@ class Run(EmitMixin, StartMixin):
             handled = [(ERROR_SOURCE_NODE, task.name)] if _handlers.handles(task) else []
             self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *handled, *answers])
             if task.writes and not task.node.hidden:
-                self._emit("updates", {task.name: shown_update(task.update)})
+                self._emit("updates", {task.name: shown_update(task.update, self.graph)})
         elif task.paused:
             if not task.interrupts:  # a subgraph's breakpoint: nothing saved, announced by _step_interrupted
                 return
@@ -353,8 +353,9 @@ class Run(EmitMixin, StartMixin):
             if task.cache_key is not None:
                 _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
-                update = task.update  # shown_update, inlined: None rather than {} (LangGraph 1.2)
-                self._emit("updates", {task.name: update if update or type(update) is not dict else None})
+                update = task.update  # shown_update, inlined
+                self._emit("updates", {task.name: update if update or type(update) is not dict
+                                       or self.graph.streams_calls else None})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
         if task.error is not None and _handlers.handles(task):

@@ -21,3 +21,14 @@ def test_a_node_writing_no_state_key_shows_none():
     assert list(graph.stream({"x": 1})) == [{"empty": None}, {"cmd": None}, {"private": {"priv": 1}}, {"zero": {"x": 0}}]
     assert list(graph.stream({"x": 1}, output_keys=["x"])) == [{"empty": None}, {"cmd": None}, {"private": None},
                                                                 {"zero": {"x": 0}}]
+
+
+def test_an_entrypoint_returning_an_empty_dict_shows_it():
+    from hitl_notebook.checkpoint.memory import InMemorySaver
+    from hitl_notebook.func import entrypoint
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(x):
+        return {}
+
+    assert list(flow.stream(1, {"configurable": {"thread_id": "t"}})) == [{"flow": {}}]

@@ -34,3 +34,16 @@ for chunk in g.stream({"x": 1}, {"configurable": {"thread_id": "2"}}, output_key
 for chunk in g.stream({"x": 1}, {"configurable": {"thread_id": "3"}}, output_keys="x"):
     print(chunk)
 print([[(t.name, t.result) for t in h.tasks] for h in g.get_state_history({"configurable": {"thread_id": "1"}})])
+
+# an @entrypoint (and its @task) returning {} shows the {} it returned
+from langgraph.func import entrypoint, task
+
+@task
+def nothing_task(x): return {}
+
+@entrypoint(checkpointer=InMemorySaver())
+def flow(x):
+    nothing_task(x).result()
+    return {}
+
+print(list(flow.stream(1, {"configurable": {"thread_id": "f"}}, stream_mode=["updates", "values"])))
