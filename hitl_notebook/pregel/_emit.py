@@ -98,6 +98,6 @@ class EmitMixin:
 
 
 def shown_update(update: Any, graph: "Pregel") -> Any:
-    """A node's ``updates`` chunk: ``None`` when it wrote no state key (LangGraph 1.2), rather than ``{}``; an
-    ``@entrypoint`` shows what it returned, ``{}`` too."""
-    return update if update or type(update) is not dict or graph.streams_calls else None
+    """A node's ``updates`` chunk: ``None`` when it wrote no state key (LangGraph 1.2), rather than ``{}``; a graph
+    with a single output channel (an ``@entrypoint``, a non-dict state) shows the value itself, ``{}`` too."""
+    return update if update or type(update) is not dict or graph.output_channel is not None else None

@@ -355,7 +355,7 @@ class Run(EmitMixin, StartMixin):
             if "updates" in self.modes and not task.node.hidden:
                 update = task.update  # shown_update, inlined
                 self._emit("updates", {task.name: update if update or type(update) is not dict
-                                       or self.graph.streams_calls else None})
+                                       or self.graph.output_channel is not None else None})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
         if task.error is not None and _handlers.handles(task):

@@ -32,3 +32,11 @@ def test_an_entrypoint_returning_an_empty_dict_shows_it():
         return {}
 
     assert list(flow.stream(1, {"configurable": {"thread_id": "t"}})) == [{"flow": {}}]
+
+
+def test_a_single_value_state_shows_an_empty_dict_update_as_it_is():
+    import operator
+    from typing import Annotated
+
+    graph = StateGraph(Annotated[dict, operator.or_]).add_node("a", lambda s: {}).add_edge(START, "a").compile()
+    assert list(graph.stream({"k": 1})) == [{"a": {}}]

@@ -47,3 +47,8 @@ def flow(x):
     return {}
 
 print(list(flow.stream(1, {"configurable": {"thread_id": "f"}}, stream_mode=["updates", "values"])))
+
+# a graph whose whole state is one value shows a node's {} as it is
+root = StateGraph(Annotated[dict, operator.or_]).add_node("a", lambda s: {}).add_node("b", lambda s: None) \
+    .add_edge(START, "a").add_edge("a", "b").compile()
+print(list(root.stream({"k": 1}, stream_mode=["updates", "values"])))
