@@ -15,6 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypedDict
 
+from ._metadata import EXCLUDED_METADATA_KEYS, get_checkpoint_metadata
 from .serde import SafeSerializer, SerializationError
 
 __all__ = [
@@ -22,10 +23,12 @@ __all__ = [
     "Checkpoint",
     "CheckpointMetadata",
     "CheckpointTuple",
+    "EXCLUDED_METADATA_KEYS",
     "PausedThread",
     "PendingWrite",
     "WRITES_IDX_MAP",
     "get_checkpoint_id",
+    "get_checkpoint_metadata",
     "new_checkpoint_id",
     "pending_interrupts",
     "require_thread_id",

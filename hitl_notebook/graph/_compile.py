@@ -157,9 +157,7 @@ def _user_node(
         return writes, update
 
     policies = spec.retry_policy
-    metadata = dict(spec.metadata or {})
-    if spec.defer:
-        metadata["defer"] = True
+    metadata = dict(spec.metadata or {})  # in each task's config metadata (deferral is ``deferred``, as LangGraph)
     return PregelNode(
         name=name,
         triggers=(trigger_name(name), *joins),

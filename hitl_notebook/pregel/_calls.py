@@ -49,7 +49,7 @@ class TaskCalls:
             task = Task(call_id, fn.name, path, node, (PUSH,), input=(args, kwargs),
                         answers=list(saved["answers"]) if saved else [])
             if self.run.modes & {"tasks", "debug"}:
-                self.run._emit_task_event("task", step, _events.task_start(task))
+                self.run._emit_task_event("task", step, self.run._task_start(task))
             if self.run.cache is not None and fn.cache is not None and self._from_cache(task, future, args, kwargs):
                 return future
             self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step)

@@ -20,6 +20,7 @@ from . import _events
 from ._algo import Task, classify_writes, read_values
 from ._async import current_bridge
 from ._channels import MISSING, Channel
+from ._config import checkpoint_metadata_of, configurable_of, merge_configs
 from ._versions import VersionsMixin, version_number
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ class Checkpointing(VersionsMixin):
         self.enabled = self.saver is not None
         self.config = config
         self.thread_id = require_thread_id(config) if self.enabled else None
+        # Added to each saved checkpoint's metadata (LangGraph 1.2's savers copy them from the config they get).
+        self.extra_metadata = checkpoint_metadata_of(merge_configs(graph.config, config) if graph.config else config) \
+            if self.enabled else {}
         self.ns = checkpoint_ns(config)
         self.modes = modes
         self.emits_checkpoints = bool(modes & {"checkpoints", "debug"})
@@ -223,6 +227,8 @@ class Checkpointing(VersionsMixin):
         }
 
     def _persist(self, checkpoint: Checkpoint, metadata: dict[str, Any]) -> None:
+        if self.extra_metadata:  # a copy: the streamed checkpoint event shows the metadata without them
+            metadata = {**metadata, **{k: v for k, v in self.extra_metadata.items() if k not in metadata}}
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
         self._parent_id = get_checkpoint_id(self.checkpoint_config)
         new_versions = self._dirty
@@ -238,12 +244,23 @@ class Checkpointing(VersionsMixin):
     _parent_id: str | None = None
 
     def _event_config(self, checkpoint_id: str | None) -> dict[str, Any] | None:
+        """A checkpoint's config in ``checkpoints``/``debug`` events: as LangGraph 1.2, the namespace, then the call's
+        configurable entries (``thread_id``, a ``user_id``...), the ``checkpoint_map`` of a subgraph, the id."""
         if not checkpoint_id:
             return None
-        configurable = {"checkpoint_ns": self.ns, "thread_id": self.thread_id, "checkpoint_id": checkpoint_id}
+        shown = self._shown_configurable
+        if shown is None:
+            shown = {k: v for k, v in configurable_of(self.config).items()
+                     if not k.startswith("__pregel_") and k not in ("checkpoint_ns", "checkpoint_id", "checkpoint_map")}
+            shown["thread_id"] = self.thread_id
+            shown = self._shown_configurable = {"checkpoint_ns": self.ns, **shown}
+        configurable = dict(shown)
         if self.parents:
             configurable["checkpoint_map"] = {**self.parents, self.ns: checkpoint_id}
+        configurable["checkpoint_id"] = checkpoint_id
         return {"configurable": configurable}
+
+    _shown_configurable: dict[str, Any] | None = None
 
     def put_writes(self, task: Task, writes: list[tuple[str, Any]], *, before_save: bool = False) -> None:
         """Save a finished task's writes. ``before_save``: the loop saves the next checkpoint right after this
@@ -291,29 +308,40 @@ class Checkpointing(VersionsMixin):
 
     def task_config(self, task: Task, step: int, read_fresh: Callable) -> dict[str, Any]:
         """The config a node sees: the run's, plus its namespace, checkpoint and LangGraph's task metadata."""
-        base = self._task_base
-        if base is None:  # the parts shared by every task of the run, built once
-            config = self.config
-            configurable = dict(config.get("configurable") or {})
-            metadata = dict(config.get("metadata") or {})
-            if "thread_id" in configurable:
-                metadata["thread_id"] = configurable["thread_id"]
-            rest = {k: v for k, v in config.items() if k not in ("configurable", "metadata", "run_name")}
-            base = self._task_base = (rest, configurable, metadata)
-        rest, configurable, metadata = base
+        rest, configurable, metadata = self._task_base or self.shared_task_config()
         ns = task.namespace if not self.ns else f"{self.ns}|{task.namespace}"
+        task_metadata = {
+            **metadata, "langgraph_step": step, "langgraph_node": task.name, "langgraph_triggers": task.triggers,
+            "langgraph_path": task.path, "langgraph_checkpoint_ns": ns,
+        }
+        if task.node.metadata:  # add_node(metadata=...), as LangGraph 1.2
+            task_metadata.update(task.node.metadata)
         return {
             **rest,
-            "metadata": {
-                **metadata, "langgraph_step": step, "langgraph_node": task.name, "langgraph_triggers": task.triggers,
-                "langgraph_path": task.path, "langgraph_checkpoint_ns": ns,
-            },
+            "metadata": task_metadata,
             "configurable": {
                 **configurable, "checkpoint_ns": ns, "checkpoint_id": self.checkpoint_id, "__pregel_read": read_fresh,
             },
         }
 
+    def shared_task_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """What the configs of the run's tasks share: the other config keys, ``configurable``, ``metadata``."""
+        config = self.config
+        configurable = configurable_of(config)  # unknown top-level keys move into it, as LangGraph 1.2
+        metadata = dict(config.get("metadata") or {})
+        for key in _IDS_TO_METADATA:  # as LangGraph 1.2's ensure_config
+            if key not in metadata and configurable.get(key):
+                metadata[key] = configurable[key]
+        rest = {k: v for k, v in config.items() if k in _TASK_CONFIG_KEYS}
+        self._task_base = (rest, configurable, metadata)
+        return self._task_base
+
     _task_base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
+
+
+# ``configurable`` ids LangGraph 1.2 copies into a run's metadata, and the other config keys a task's config keeps.
+_IDS_TO_METADATA = ("thread_id", "checkpoint_id", "checkpoint_ns", "task_id", "run_id", "assistant_id", "graph_id")
+_TASK_CONFIG_KEYS = frozenset({"tags", "callbacks", "max_concurrency", "recursion_limit", "run_id"})
 
 
 def _cancelled(*args: Any, **kwargs: Any) -> None:

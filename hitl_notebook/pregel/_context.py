@@ -37,6 +37,16 @@ def interrupt_id(namespace: str, index: int) -> str:
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
+class Readdressed:
+    """A resume value sent to the one pending interrupt ``iid`` of a subgraph, which the first new question in the
+    subgraph takes if ``iid`` is not asked again (its task was replaced by an edit); used once, either way."""
+
+    __slots__ = ("iid", "value")
+
+    def __init__(self, iid: str, value: Any) -> None:
+        self.iid, self.value = iid, value
+
+
 class TaskRuntime:
     """What a running task knows about itself: config, stream writer and interrupt answers."""
 
@@ -125,10 +135,14 @@ class TaskRuntime:
             del self.answers[index:]
         else:
             iid = interrupt_id(self.namespace, index)
+        single = self.single_answer
         if iid in self.new_answers:
             answer = self.new_answers.pop(iid)
-        elif self.single_answer is not MISSING:
-            answer, self.single_answer = self.single_answer, MISSING
+        elif single is not MISSING and not (isinstance(single, Readdressed) and single.iid not in self.new_answers):
+            answer, self.single_answer = single, MISSING
+            if isinstance(answer, Readdressed):  # the question it answered is gone: this one takes the answer
+                del self.new_answers[answer.iid]
+                answer = answer.value
         else:
             raise GraphInterrupt([Interrupt(value=value, id=iid, response_schema=_schema_json(response_schema))])
         answer = _validate(response_schema, answer)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
+from ..checkpoint.base import EXCLUDED_METADATA_KEYS
 from . import _events
 from ._algo import read_values
 from ._channels import MISSING
@@ -14,7 +15,7 @@ from ._channels import MISSING
 if TYPE_CHECKING:
     from .main import Pregel
 
-__all__ = ["EmitMixin"]
+__all__ = ["EmitMixin", "shown_update"]
 
 
 class EmitMixin:
@@ -29,6 +30,8 @@ class EmitMixin:
     output_keys: tuple[str, ...]
     _output_key_set: frozenset[str]
     channels: dict[str, Any]
+    config: dict[str, Any]
+    store: Any  # the run's Checkpointing
     _wake: SimpleQueue | None
 
     def _emit(self, mode: str, chunk: Any) -> None:
@@ -65,6 +68,21 @@ class EmitMixin:
             return None if value is MISSING else value
         return read_values(channels, self.output_keys)
 
+    def _task_start(self, task: Any) -> dict[str, Any]:
+        """The start event of ``task`` (``tasks``/``debug``), with the user part of its config's metadata and its
+        tags under ``metadata`` when there are any, as LangGraph 1.2."""
+        payload = _events.task_start(task)
+        metadata = (self.store._task_base or self.store.shared_task_config())[2]
+        if task.node.metadata:
+            metadata = {**metadata, **task.node.metadata}
+        shown = {k: v for k, v in metadata.items() if k not in EXCLUDED_METADATA_KEYS}
+        tags = [t for t in self.config.get("tags") or () if not t.startswith("seq:step")]
+        if tags:
+            shown["tags"] = tags
+        if shown:
+            payload["metadata"] = shown
+        return payload
+
     def _emit_task_event(self, kind: str, step: int, payload: dict[str, Any]) -> None:
         self._emit("tasks", payload)
         if "debug" in self.modes:
@@ -77,3 +95,9 @@ class EmitMixin:
         out = self.out
         while out:
             yield out.popleft()
+
+
+def shown_update(update: Any, graph: "Pregel") -> Any:
+    """A node's ``updates`` chunk: ``None`` when it wrote no state key (LangGraph 1.2), rather than ``{}``; a graph
+    with a single output channel (an ``@entrypoint``, a non-dict state) shows the value itself, ``{}`` too."""
+    return update if update or type(update) is not dict or graph.output_channel is not None else None

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from ..constants import PUSH
 from ..errors import GraphBubbleUp, NodeError
-from . import _events
 from ._algo import Task, fresh_reader, task_id
 from ._runner import run_task
 
@@ -45,7 +44,7 @@ def run_error_handler(run: "Run", failed: Task, step: int, announce: bool = Fals
         node.name, (*failed.path[:3], "node_error_handler", False), node, (PUSH,), input=failed.input,
     )
     if announce and run._task_events:
-        run._emit_task_event("task", step, _events.task_start(handler))
+        run._emit_task_event("task", step, run._task_start(handler))
     runtime = run.runtime_for(handler)
     runtime.config = store.task_config(handler, step, fresh_reader(run.channels, run.graph.state_key_set,
                                                                   run._step_values))

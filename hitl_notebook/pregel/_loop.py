@@ -29,7 +29,7 @@ from ._calls import TaskCalls
 from ._channels import MISSING
 from ._checkpointing import Checkpointing
 from ._context import TaskRuntime
-from ._emit import EmitMixin
+from ._emit import EmitMixin, shown_update
 from ._runner import run_task
 from ._start import StartMixin
 
@@ -159,7 +159,7 @@ class Run(EmitMixin, StartMixin):
                 self._commit(tasks)
                 while out:
                     yield out.popleft()
-                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks) and self._plan():
+                if self.interrupt_after and self._breakpoint(self.interrupt_after, tasks):  # the last step too
                     self._pause()
                     break
             if not (self.namespace and ":" in self.store.ns) or self.paused:
@@ -232,7 +232,7 @@ class Run(EmitMixin, StartMixin):
         if self._task_events:  # every task is announced, a finished one too (LangGraph 1.2)
             for task in tasks:
                 if not task.node.hidden:
-                    self._emit_task_event("task", self.store.step + 1, _events.task_start(task))
+                    self._emit_task_event("task", self.store.step + 1, self._task_start(task))
         if len(todo) < len(tasks):
             for task in tasks:
                 if task.done and not task.node.hidden:  # finished before the resume: shown, not re-run
@@ -336,8 +336,10 @@ class Run(EmitMixin, StartMixin):
             handled = [(ERROR_SOURCE_NODE, task.name)] if _handlers.handles(task) else []
             self.store.put_writes(task, [*task.writes, (ERROR, repr(task.error)), *handled, *answers])
             if task.writes and not task.node.hidden:
-                self._emit("updates", {task.name: task.update})
+                self._emit("updates", {task.name: shown_update(task.update, self.graph)})
         elif task.paused:
+            if not task.interrupts:  # a subgraph's breakpoint: nothing saved, announced by _step_interrupted
+                return
             self.interrupts.extend(task.interrupts)
             self.store.put_writes(task, [(INTERRUPT, list(task.interrupts)), *answers])
             self._emit("updates", {INTERRUPT: task.interrupts})
@@ -351,7 +353,9 @@ class Run(EmitMixin, StartMixin):
             if task.cache_key is not None:
                 _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
-                self._emit("updates", {task.name: task.update})
+                update = task.update  # shown_update, inlined
+                self._emit("updates", {task.name: update if update or type(update) is not dict
+                                       or self.graph.output_channel is not None else None})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
         if task.error is not None and _handlers.handles(task):
@@ -369,6 +373,8 @@ class Run(EmitMixin, StartMixin):
             preview = {k: c.copy() for k, c in self.channels.items()}
             apply_writes(preview, finished)
             self._emit("values", self._output(preview))
+        if not self.namespace and not any(t.interrupts for t in tasks):  # only subgraph breakpoints stopped it
+            self._pause()
         self.store.flush()
         return True
 

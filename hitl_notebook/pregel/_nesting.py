@@ -26,6 +26,15 @@ def stateful_ns(ns: str) -> str:
     return NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP))
 
 
+def own_config(graph: "Pregel", config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` addressing the checkpoints of ``graph``: a ``checkpointer=True`` subgraph keeps them under its
+    namespace without task ids, so the ``node:task_id`` namespace its task shows finds them (LangGraph 1.2)."""
+    ns = (config.get("configurable") or {}).get("checkpoint_ns")
+    if graph.checkpointer is not True or not ns or NS_END not in ns:
+        return config
+    return {**config, "configurable": {**config["configurable"], "checkpoint_ns": stateful_ns(ns)}}
+
+
 def recast_ns(ns: str) -> str:
     """Node names only (task ids and call counters dropped), to find the subgraph a namespace belongs to."""
     return NS_SEP.join(part.split(NS_END)[0] for part in ns.split(NS_SEP) if not part.isdigit())
@@ -54,11 +63,17 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     if count:  # a task's later graph calls each keep their own checkpoints (LangGraph 1.2's "|<n>" suffix)
         task_ns, namespace = f"{task_ns}{NS_SEP}{count}", (*namespace, str(count))
     ns = stateful_ns(task_ns) if graph.checkpointer is True else task_ns
-    configurable = {k: v for k, v in (config.get("configurable") or {}).items()
-                    if k not in ("checkpoint_id", "checkpoint_map", PREGEL_READ)}
+    if graph.checkpointer is True:  # its stream namespace drops the task ids too, as LangGraph 1.2
+        namespace = tuple(ns.split(NS_SEP))
+    # As LangGraph 1.2, the nested graph inherits its task's config: the caller's configurable keys (a user_id...)
+    # and metadata reach its nodes and its checkpoints' metadata; the call's own config refines them.
+    task_config = parent.config
+    configurable = {k: v for k, v in {**(task_config.get("configurable") or {}), **(config.get("configurable") or {})}
+                    .items() if k not in ("checkpoint_id", "checkpoint_map", PREGEL_READ)}
     configurable.update(thread_id=(outer.config.get("configurable") or {}).get("thread_id"), checkpoint_ns=ns)
+    metadata = {**(task_config.get("metadata") or {}), **(config.get("metadata") or {})}
     config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
-              "configurable": configurable}
+              "configurable": configurable, "metadata": metadata}
     if graph.checkpointer is False or configurable["thread_id"] is None:
         saver = False  # as LangGraph 1.2: under a parent run with no thread, a nested graph saves nothing
     elif graph.checkpointer is True:

@@ -31,7 +31,7 @@ def select_updates(chunk: dict[str, Any], output_keys: str | Sequence[str]) -> d
         elif isinstance(output_keys, str):
             selected[name] = update.get(output_keys)
         else:
-            selected[name] = {k: v for k, v in update.items() if k in output_keys}
+            selected[name] = {k: v for k, v in update.items() if k in output_keys} or None  # as LangGraph 1.2
     return selected
 
 

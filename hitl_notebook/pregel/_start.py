@@ -9,7 +9,7 @@ from ..errors import EmptyInputError, UnknownInterruptError
 from ..types import Command
 from ._algo import Task, apply_writes, prepare_tasks, send_targets
 from ._channels import Ephemeral, Topic
-from ._context import is_resume_map
+from ._context import Readdressed, is_resume_map
 from ._refork import fork_for_resume, translate
 
 if TYPE_CHECKING:
@@ -124,7 +124,8 @@ class StartMixin:
                     check_resume_map(answers, self.store.pending_interrupts())
                 self._resume_map.update(answers)
             else:
-                pending = {i.id for _, i in self.store.pending_interrupts()}
+                found = self.store.pending_interrupts()
+                pending = {i.id for _, i in found}
                 if len(pending) > 1:
                     raise RuntimeError(
                         "When there are multiple pending interrupts, you must specify the interrupt id when resuming. "
@@ -132,13 +133,24 @@ class StartMixin:
                     )
                 if pending:
                     # Addressed by id, so the nested @task (or node) that raised it consumes it, nothing else.
-                    self._resume_map[pending.pop()] = command.resume
+                    iid = pending.pop()
+                    self._resume_map[iid] = command.resume
+                    if self._in_subgraph_node(found[0][0]):
+                        # An edit of the subgraph's state (update_state) may have replaced the task that asked: then
+                        # the first new question in it takes the answer instead, as LangGraph 1.2's resume does.
+                        self._resume_single = Readdressed(iid, command.resume)
                 else:
                     self._resume_single = command.resume
         writes = self._command_writes(command)
         if writes:
             self._apply_null(writes)
             self.store.add_null_writes(writes)
+
+    def _in_subgraph_node(self: "Run", task_id: str) -> bool:
+        """The paused task ``task_id`` runs a subgraph node of this graph."""
+        store = self.store
+        return any(t.id == task_id and t.node.subgraph is not None
+                   for t in prepare_tasks(self.graph.nodes, self.channels, store.checkpoint_id, store.step + 1, store.ns))
 
     def _command_writes(self: "Run", command: Command) -> list[tuple[str, Any]]:
         writes = [(k, v) for k, v in command._update_as_tuples() if k in self.graph.state_key_set]

@@ -9,7 +9,7 @@ from ..checkpoint.base import CheckpointTuple, require_thread_id
 from ..constants import NULL_TASK_ID
 from ..types import PregelTask, StateSnapshot
 from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values
-from ._nesting import stateful_ns
+from ._nesting import own_config, stateful_ns
 
 if TYPE_CHECKING:
     from .main import Pregel
@@ -31,6 +31,7 @@ def saver_of(graph: "Pregel", saver: Any = None) -> Any:
 def get_state(graph: "Pregel", config: dict[str, Any], *, subgraphs: bool = False, saver: Any = None) -> StateSnapshot:
     saver = saver_of(graph, saver)
     require_thread_id(config)
+    config = own_config(graph, config)
     saved = saver.get_tuple(config)
     if saved is None:
         return StateSnapshot(values={}, next=(), config=config, metadata=None, created_at=None,
@@ -50,6 +51,7 @@ def get_state_history(
 ) -> Iterator[StateSnapshot]:
     saver = saver_of(graph, saver)
     require_thread_id(config)
+    config = own_config(graph, config)
     # The graph's own namespace only: its subgraphs' checkpoints are not its history (as LangGraph 1.2).
     configurable = {"checkpoint_ns": "", **{k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}}
     for saved in saver.list({"configurable": configurable}, filter=filter, before=before, limit=limit):
@@ -135,11 +137,11 @@ def _child_state(task: Task, saved: CheckpointTuple, subgraphs: bool, saver: Any
         return None
     parent = saved.config["configurable"]
     ns = f"{parent['checkpoint_ns']}|{task.namespace}" if parent.get("checkpoint_ns") else task.namespace
+    if not subgraphs:  # the task's namespace, with its id even for a checkpointer=True subgraph (LangGraph 1.2)
+        return {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
     if child.checkpointer is True:
         ns = stateful_ns(ns)
     config = {"configurable": {"thread_id": parent["thread_id"], "checkpoint_ns": ns}}
-    if not subgraphs:
-        return config
     own = child.checkpointer not in (None, True, False)
     return get_state(child, config, subgraphs=True, saver=None if own else saver)
 

@@ -20,6 +20,7 @@ from ..types import StateUpdate
 from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values, task_id
 from ._channels import Ephemeral, Topic
 from ._checkpointing import Checkpointing, version_number
+from ._nesting import own_config
 from ._state import with_checkpoint_map
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def bulk_update_state(graph: "Pregel", saver: Any, config: dict[str, Any],
     refuses (several updates with ``__input__``, ``__copy__`` or ``END``, or without ``as_node``).
     """
     require_thread_id(config)
+    config = own_config(graph, config)
     if len(supersteps) == 0:
         raise ValueError("No supersteps provided")
     if any(len(updates) == 0 for updates in supersteps):
@@ -140,6 +142,7 @@ def _copy(graph: "Pregel", saver: Any, store: Checkpointing, channels: dict[str,
     configurable = saved.config["configurable"]
     store.checkpoint_config = saved.parent_config or {
         "configurable": {k: v for k, v in configurable.items() if k != "checkpoint_id"}}
+    store.extra_metadata = {}  # LangGraph 1.2 saves the copy under the saved config alone: nothing of the call's
     store.save(channels, "fork", next_tasks=None, updated=set(), list_updated=False)
     copied = store.checkpoint_config
     if not (isinstance(values, list) and values):
