@@ -22,6 +22,7 @@ from .base import (
     require_thread_id,
     serialize_value,
 )
+from ._arena import Arenas, Slice
 from ._delta import DELTA, ListDeltas, Planned, resolve
 from .serde import SafeSerializer
 
@@ -60,9 +61,10 @@ class InMemorySaver(BaseCheckpointSaver):
         self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[list, _Batch, str]]] = (
             defaultdict(dict)
         )
-        # (thread, ns, channel, version) -> (type tag, bytes): lists of at least _MIN_LIST items, possibly deltas
-        self.lists: dict[tuple[str, str, str, str], tuple[str, bytes]] = {}
+        # (thread, ns, channel, version) -> a list of at least _MIN_LIST items: an arena slice, or (type tag, bytes)
+        self.lists: dict[tuple[str, str, str, str], Slice | tuple[str, bytes]] = {}
         self._deltas = ListDeltas()
+        self._arenas = Arenas()
         self._fingerprint = getattr(self.serde, "items_fingerprint", None)
         self._lock = threading.RLock()
 
@@ -128,8 +130,8 @@ class InMemorySaver(BaseCheckpointSaver):
             changed = {c: values[c] for c in new_versions if c in values and values[c] is not MISSING}
         header = dict(checkpoint)  # everything but the values, in the checkpoint's key order
         del header["channel_values"]
-        with self._lock:  # the list deltas build on what this saver stored last: one put at a time
-            lists = self._plan_lists(thread_id, ns, changed, new_versions)
+        with self._lock:  # the lists build on what this saver stored last: one put at a time
+            lists = self._list_rows(thread_id, ns, changed, new_versions)
             if lists:
                 changed = {c: v for c, v in changed.items() if c not in lists}
             # One serializer call for the other changed values, one for header and metadata.
@@ -142,27 +144,32 @@ class InMemorySaver(BaseCheckpointSaver):
             if batch is not None:
                 for version in set(new_versions.values()):
                     self.blobs.setdefault((thread_id, ns, version), []).append(batch)
-            for channel, planned in lists.items():
-                self.lists[(thread_id, ns, channel, str(new_versions[channel]))] = (planned.kind, planned.blob)
-                self._deltas.remember(thread_id, ns, channel, planned)
+            for channel, (row, planned) in lists.items():
+                self.lists[(thread_id, ns, channel, str(new_versions[channel]))] = row
+                if planned is not None:
+                    self._deltas.remember(thread_id, ns, channel, planned)
             self.storage[thread_id][ns][checkpoint["id"]] = (record, parent_id)
         return config_for(thread_id, ns, checkpoint["id"])
 
-    def _plan_lists(self, thread_id: str, ns: str, changed: dict[str, Any], new_versions: dict[str, Any]
-                    ) -> dict[str, Planned]:
-        """Growing lists of chat messages stored apart, as deltas on the list stored before (``_delta``): memory
-        and time grow with the new messages, not with the whole history at every step.
-
-        Only once the serializer has packed a pydantic model (a message): a list of plain data is one C call to
-        pack whole, cheaper than planning a delta (its memory grows as with LangGraph's InMemorySaver)."""
-        lists: dict[str, Planned] = {}
-        if self._fingerprint is None or not getattr(self.serde, "has_models", False):
+    def _list_rows(self, thread_id: str, ns: str, changed: dict[str, Any], new_versions: dict[str, Any]
+                   ) -> dict[str, tuple[Slice | tuple[str, bytes], Planned | None]]:
+        """Growing lists stored apart, so memory grows with the new items, not the whole list at every step: plain
+        data as slices of an append-only arena (``_arena``), chat messages (pydantic models) as deltas on the list
+        stored before (``_delta``), which serializes only the new messages."""
+        lists: dict[str, tuple[Slice | tuple[str, bytes], Planned | None]] = {}
+        if self._fingerprint is None:
             return lists
         for channel, value in changed.items():
-            if type(value) is list and len(value) >= _MIN_LIST:
-                lists[channel] = self._deltas.plan(thread_id, ns, channel, str(new_versions[channel]), value,
-                                                   partial(serialize_value, self.serde, key=channel),
-                                                   self._fingerprint)
+            if type(value) is not list or len(value) < _MIN_LIST:
+                continue
+            fp = self._fingerprint(value)
+            if fp is not None and fp[2]:  # natively packed: the fingerprint is the serialized list
+                row = self._arenas.store((thread_id, ns, channel), len(value), fp[1])
+                lists[channel] = (row if row is not None else ("msgpack", fp[1]), None)
+            else:  # models (only the new ones are serialized), or items beyond msgpack (compared as bytes)
+                planned = self._deltas.plan(thread_id, ns, channel, str(new_versions[channel]), value,
+                                            partial(serialize_value, self.serde, key=channel), self._fingerprint)
+                lists[channel] = ((planned.kind, planned.blob), planned)
         return lists
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
@@ -202,6 +209,7 @@ class InMemorySaver(BaseCheckpointSaver):
             for key in [k for k in self.lists if k[0] == thread_id]:
                 del self.lists[key]
             self._deltas.forget(thread_id)
+            self._arenas.forget(thread_id)
 
     def list_threads(self) -> list[str]:
         with self._lock:
@@ -246,7 +254,10 @@ class InMemorySaver(BaseCheckpointSaver):
         )
 
 
-    def _load_list(self, thread_id: str, ns: str, channel: str, version: str, row: tuple[str, bytes]) -> Any:
+    def _load_list(self, thread_id: str, ns: str, channel: str, version: str,
+                   row: Slice | tuple[str, bytes]) -> Any:
+        if isinstance(row, Slice):
+            return self.serde.loads(row.packed())
         if row[0] == DELTA:
             key = (thread_id, ns, channel, version)
             found = {key: row}

@@ -151,12 +151,6 @@ class SafeSerializer:
                              "by another serializer") from None
         return value
 
-    @property
-    def has_models(self) -> bool:
-        """Whether this serializer has packed a pydantic model (e.g. a chat message): from then on, lists of them are
-        worth storing as deltas (see ``items_fingerprint``)."""
-        return bool(self._models)
-
     def items_fingerprint(self, items: list) -> tuple[int, bytes, bool] | None:
         """A cheap stand-in for ``dumps(items)``, for savers that store a grown list as a delta.
 

@@ -15,7 +15,7 @@ from hitl_notebook.graph import END, START, MessagesState, StateGraph
 class WholeValuesSaver(InMemorySaver):
     """InMemorySaver storing every value whole (no list deltas): the reference a delta history must read back as."""
 
-    def _plan_lists(self, *args: Any) -> dict:
+    def _list_rows(self, *args: Any) -> dict:
         return {}
 
 

@@ -12,6 +12,7 @@ pytest.importorskip("langchain_core")
 from langchain_core.messages import AIMessage, HumanMessage  # noqa: E402
 
 from hitl_notebook.checkpoint import _delta  # noqa: E402
+from hitl_notebook.checkpoint._arena import Slice  # noqa: E402
 from hitl_notebook.checkpoint.memory import InMemorySaver  # noqa: E402
 from hitl_notebook.graph import END, START, StateGraph  # noqa: E402
 from tests.checkpoint.delta_helpers import (  # noqa: E402
@@ -55,13 +56,17 @@ def test_time_travel_fork_reads_like_whole_values() -> None:
     assert results[0] == results[1]
 
 
+def _stored_bytes(saver: InMemorySaver) -> int:
+    arenas = {id(row.arena): len(row.arena) for row in saver.lists.values() if isinstance(row, Slice)}
+    whole = sum(len(row[1]) for row in saver.lists.values() if not isinstance(row, Slice))
+    return sum(arenas.values()) + whole + sum(len(b[1]) for batches in saver.blobs.values() for b in batches)
+
+
 def test_memory_grows_with_the_new_messages_not_the_whole_history() -> None:
     sizes = {}
     for saver in (InMemorySaver(), WholeValuesSaver()):
         agent_graph(saver, mutate=False).invoke({"messages": [HumanMessage("go", id="h")]}, CONFIG)
-        stored = sum(len(blob) for _, blob in saver.lists.values())
-        stored += sum(len(batch[1]) for batches in saver.blobs.values() for batch in batches)
-        sizes[type(saver).__name__] = stored
+        sizes[type(saver).__name__] = _stored_bytes(saver)
     # Whole values: every step stores the whole history again (quadratic); deltas: about one whole value every
     # 32 steps plus the new messages.
     assert sizes["InMemorySaver"] * 4 < sizes["WholeValuesSaver"]
@@ -78,19 +83,27 @@ def test_delete_thread_forgets_the_deltas() -> None:
     assert exact(graph.get_state(CONFIG).values["messages"]) == exact(final["messages"])
 
 
-def test_plain_lists_are_stored_whole_until_models_are_seen() -> None:
+def test_plain_lists_share_one_append_only_arena_and_read_back_exactly() -> None:
     class S(TypedDict):
         log: Annotated[list, operator.add]
 
     def step(state: S):
-        return {"log": [{"n": len(state["log"]), "pad": "p" * 60}]}
+        n = len(state["log"])
+        if n == 40:
+            state["log"][3]["pad"] = "changed in place"  # an earlier item: the next value starts a new arena
+        return {"log": [{"n": n, "pad": "p" * 60}]}
 
     def route(state: S):
         return "step" if len(state["log"]) < 60 else END
 
-    saver = InMemorySaver()
-    graph = (StateGraph(S).add_node(step).add_edge(START, "step").add_conditional_edges("step", route, ["step", END])
-             .compile(checkpointer=saver))
-    final = graph.invoke({"log": []}, CONFIG)["log"]
-    assert not saver.lists  # packing plain data whole is one C call: cheaper than planning a delta
-    assert [s.values["log"] for s in graph.get_state_history(CONFIG)][0] == final
+    histories, savers = {}, {"arenas": InMemorySaver(), "whole": WholeValuesSaver()}
+    for name, saver in savers.items():
+        graph = (StateGraph(S).add_node(step).add_edge(START, "step")
+                 .add_conditional_edges("step", route, ["step", END]).compile(checkpointer=saver))
+        graph.invoke({"log": []}, CONFIG)
+        histories[name] = [s.values.get("log") for s in graph.get_state_history(CONFIG)]
+    assert histories["arenas"] == histories["whole"]  # every checkpoint reads back as the whole value did
+    assert [h[3]["pad"] for h in histories["arenas"] if h and len(h) > 41] == ["changed in place"] * 19
+    rows = savers["arenas"].lists.values()
+    assert all(isinstance(row, Slice) for row in rows) and len({id(row.arena) for row in rows}) == 2
+    assert _stored_bytes(savers["arenas"]) * 4 < _stored_bytes(savers["whole"])  # O(n) bytes, not O(n²)
