@@ -73,6 +73,13 @@ export default {
     el.append(more, pre);
     let all = false, kept = 0, keptLines = 0, pending = [], frame = 0;
     const atEnd = () => pre.scrollHeight - pre.scrollTop - pre.clientHeight < 24;
+    // Follow the end until the reader scrolls up (and again once they scroll back down). A flag, not the scroll
+    // position at each batch: the box is often filled before it is on the page, where scrolling does nothing.
+    let follow = true;
+    const toEnd = () => { if (follow) pre.scrollTop = pre.scrollHeight; };
+    pre.addEventListener("scroll", () => { follow = atEnd(); });
+    const laidOut = new ResizeObserver(toEnd);  // on the page at last (or resized): go to the end if following
+    laidOut.observe(pre);
     const block = (text) => {
       const last = pre.lastChild;
       if (last && !last.textContent.endsWith("\n")) {  // finish the open line in its own block
@@ -110,11 +117,10 @@ export default {
     };
     const flush = () => {
       frame = 0;
-      const follow = atEnd();
       for (const [d, text] of pending) { drop(d); block(text); }
       pending = [];
       trim();
-      if (follow) pre.scrollTop = pre.scrollHeight;
+      toEnd();
     };
     const view = {
       append(op) { pending.push(op); if (!frame) frame = requestAnimationFrame(flush); },
@@ -127,13 +133,13 @@ export default {
         }
         block(text);
         trim();
-        pre.scrollTop = pre.scrollHeight;
+        toEnd();
       },
     };
     more.onclick = () => { all = true; view.reset(); };
     view.reset();
     s.views.add(view);
-    return () => { s.views.delete(view); if (frame) cancelAnimationFrame(frame); };
+    return () => { s.views.delete(view); laidOut.disconnect(); if (frame) cancelAnimationFrame(frame); };
   },
 };
 """

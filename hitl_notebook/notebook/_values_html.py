@@ -81,6 +81,14 @@ def text_block(text: str, *, terminal: bool = False) -> str:
     lines = text.split("\n")
     if len(lines) <= _LINES and len(text) <= _CHARS:
         return f"<div style='{PRE}'>{render(text)}</div>"
+    if terminal:  # a node's output reads as a terminal's: its last lines, the earlier ones behind a button above
+        tail = "\n".join(lines[-_LINES:])[-_CHARS:]
+        earlier = text[:len(text) - len(tail)].rstrip("\n")
+        count = earlier.count("\n") + 1
+        summary = f"show {count} earlier line{'s' if count != 1 else ''}"
+        return (f"<details class='hitl-more'><summary style='{MUTED};font-size:12px;cursor:pointer'>{summary}"
+                f"</summary><div style='{PRE};border-radius:4px 4px 0 0'>{render(earlier)}</div></details>"
+                f"<div style='{PRE};margin-top:0'>{render(tail)}</div>")
     head = "\n".join(lines[:_LINES])[:_CHARS]
     rest = text[len(head):]
     more = len(lines) - head.count("\n") - 1

@@ -68,6 +68,10 @@ def test_a_twenty_thousand_line_node_is_current_in_the_page_within_two_seconds(l
         lag = shown_at.json_value() - written_at
         print(f"the page showed the last line {lag:.2f} s after the kernel wrote it")
         assert lag < 2.0, f"the page showed the last line {lag:.1f} s after the kernel wrote it"
+        # The box follows the output: scrolled to its end, not stuck at its first lines.
+        gaps = page.evaluate("""() => [...document.querySelectorAll('.hitl-run-view pre.hitl-stream')]
+            .filter(pre => pre.textContent.length).map(pre => pre.scrollHeight - pre.scrollTop - pre.clientHeight)""")
+        assert gaps and max(gaps) < 30, f"stream boxes not at their end (px left below): {gaps}"
         more = page.locator(".hitl-run-view button.hitl-stream-more")
         assert re.fullmatch(r"show [0-9,]+ earlier lines", more.inner_text())  # the page keeps only the end
         more.click()

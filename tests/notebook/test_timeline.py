@@ -76,6 +76,13 @@ def test_long_output_folds_behind_show_all():
     assert text_block("x" * 5000).count("show all (5000 characters)") == 1
 
 
+def test_a_long_node_output_shows_its_last_lines_with_the_earlier_ones_behind_a_button():
+    output = text_block("\n".join(f"line {i}" for i in range(40)), terminal=True)
+    earlier, tail = output.split("</details>")
+    assert "show 32 earlier lines" in earlier and "line 0\n" in earlier and "line 31" in earlier
+    assert "line 31" not in tail and "line 32\n" in tail and "line 39" in tail  # the end, as a terminal shows it
+
+
 def test_value_renderers_plug_into_rows_and_outcome(start, seeds):
     def messages(key: Any, value: Any) -> str | None:
         return "<i>a chat transcript</i>" if key == "llm_output" else None
@@ -166,8 +173,8 @@ def test_a_streamed_answer_is_shown_once_in_its_row(eng):
     handle.wait(5)
     page = handle.view.static_html()
     visible = _text(re.sub(r"<details.*?</details>", "", page, flags=re.DOTALL))
-    assert visible.count("word0 ") == 2  # the folded stream in its row, and the outcome's one-line preview
-    assert visible.count("word299") == 0 and page.count("word299") == 2  # the rest behind "show all", twice
+    assert visible.count("word0 ") == 1  # the outcome's one-line preview; the row shows the stream's end
+    assert visible.count("word299") == 1 and page.count("word299") == 2  # the row's end; the outcome's "show all"
     assert "wrote answer ↑" in visible
 
 
