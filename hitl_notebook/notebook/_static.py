@@ -8,7 +8,7 @@ untrusted notebook), the outcome or the open questions near the top, and the tim
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..constants import END, START
@@ -54,9 +54,10 @@ class GraphPicture:
             self.fallback = (f"<div style='{MUTED};font-size:12px'>dot failed: {escape(exc)}</div>"
                              f"<div style='{PRE}'>{escape(drawable.draw_mermaid())}</div>")
 
-    def svg(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False) -> str | None:
-        """The SVG with node statuses and the path taken; once ``finished``, nodes that never ran are drawn as
-        skipped rather than pending. ``None`` without a layout."""
+    def svg(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False,
+            runs: Sequence[str] = ()) -> str | None:
+        """The SVG with node statuses and the path taken (see :meth:`taken`); once ``finished``, nodes that never
+        ran are drawn as skipped rather than pending. ``None`` without a layout."""
         if self.view is None:
             return None
         shown = dict(statuses or {})
@@ -64,24 +65,37 @@ class GraphPicture:
             for node in self.view.graph.nodes:
                 if node not in shown and node not in (START, END):
                     shown[node] = NodeStatus.SKIPPED
-        return self.view.render(shown, self.taken(statuses or {}, finished=finished))
+        return self.view.render(shown, self.taken(statuses or {}, finished=finished, runs=runs))
 
-    def taken(self, statuses: Mapping[str, NodeStatus | str], *, finished: bool) -> list[tuple[str, str]]:
-        """Edges between nodes that both ran (from START into a node that ran; into END once the run is done)."""
+    def taken(self, statuses: Mapping[str, NodeStatus | str], *, finished: bool,
+              runs: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """Edges between nodes that both ran (from START into a node that ran; into END once the run is done).
+        ``runs``: the nodes in the order their runs started; with it, an edge between two nodes counts only once
+        its target ran after its source did (so a loop's edge back is not drawn taken before the loop goes back)."""
         if self.view is None:
             return []
         ran = {node for node, status in statuses.items() if NodeStatus(status) in _RAN}
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
+        for index, node in enumerate(runs):
+            first.setdefault(node, index)
+            last[node] = index
         edges = []
         for edge in self.view.graph.edges:
-            source_ran = edge.source in ran or edge.source == START
-            target_ran = edge.target in ran or (edge.target == END and finished)
-            if source_ran and target_ran and (edge.source in ran or edge.target in ran):
-                edges.append((edge.source, edge.target))
+            source, target = edge.source, edge.target
+            source_ran = source in ran or source == START
+            target_ran = target in ran or (target == END and finished)
+            if not (source_ran and target_ran and (source in ran or target in ran)):
+                continue
+            if source in first and target in last and first[source] > last[target]:
+                continue  # the target ran only before the source: this edge was not followed (yet)
+            edges.append((source, target))
         return edges
 
-    def html(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False) -> str:
+    def html(self, statuses: Mapping[str, NodeStatus | str] | None = None, *, finished: bool = False,
+             runs: Sequence[str] = ()) -> str:
         """The picture as an ``<img>`` (an SVG data URI: survives sanitising, and ids cannot clash on a page)."""
-        svg = self.svg(statuses, finished=finished)
+        svg = self.svg(statuses, finished=finished, runs=runs)
         if svg is None:
             return self.fallback
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -337,7 +337,8 @@ class RunView(w.VBox, RunObserver):
         self.graph_html.value = self._graph()
 
     def _graph(self) -> str:
-        return self.picture.html(self._statuses, finished=self.handle.status is RunStatus.DONE)
+        runs = [e.node for e in list(self.handle.record.entries) if e.kind == "node" and e.node]
+        return self.picture.html(self._statuses, finished=self.handle.status is RunStatus.DONE, runs=runs)
 
     def _title(self, status: RunStatus) -> str:
         css = _CSS.replace("</style>", self.displays.live_style() + "</style>")

@@ -249,3 +249,27 @@ def test_a_node_that_returns_no_update_says_so(start, eng):
     handle.wait(5)
     assert "route no state update" in _timeline(handle)  # not an empty row
     assert "✔ route\n  → no state update" in handle.log_text()
+
+
+def test_a_loops_edge_back_is_drawn_taken_only_once_the_run_goes_back(start, eng):
+    class S(TypedDict, total=False):
+        n: int
+
+    def agent(state: S):
+        return {"n": state.get("n", 0) + 1}
+
+    def review(state: S):
+        return {"n": state["n"] + (10 if eng.interrupt("again?") else 0)}
+
+    graph = (eng.StateGraph(S).add_node("agent", agent).add_node("review", review).add_edge(eng.START, "agent")
+             .add_edge("agent", "review")
+             .add_conditional_edges("review", lambda s: "agent" if s["n"] < 20 else eng.END, ["agent", eng.END])
+             .compile(checkpointer=eng.InMemorySaver()))
+    handle = start(graph, {})
+    picture, runs = handle.view.picture, lambda: [e.node for e in handle.record.entries if e.kind == "node"]
+    waiting = picture.taken(handle.view._statuses, finished=False, runs=runs())
+    assert ("agent", "review") in waiting and ("review", "agent") not in waiting  # paused at review: not gone back
+    handle.resume(True)
+    assert handle.wait_idle(5) is RunStatus.WAITING  # back at review, after a second agent run
+    again = picture.taken(handle.view._statuses, finished=False, runs=runs())
+    assert ("review", "agent") in again
