@@ -57,9 +57,14 @@ class Decision:
     error: str | None = None
 
     def caption(self, *, waiting_for_others: bool = False) -> str:
-        """E.g. ``"✔ approved by alice at 12:03:05"``, or ``"✖ approved by alice at 12:03:05 (NOT applied)"``."""
+        """E.g. ``"✔ approved by alice at 12:03:05"``, ``"✖ approved by alice at 12:03:05 (NOT applied)"``, or
+        ``"✖ rejected book_table by alice at 12:03:05: not tonight"`` (a reviewer's message comes last)."""
         mark = "✖" if self.label.startswith("rejected") or self.applied is False else "✔"
-        text = f"{mark} {self.label} by {self.by} at {self.at:%H:%M:%S}"
+        head, colon, message = self.label.partition(": ")
+        if colon and not any(c in head for c in "'\"→"):  # "verb tool: message", not a quoted or JSON answer
+            text = f"{mark} {head} by {self.by} at {self.at:%H:%M:%S}: {message}"
+        else:
+            text = f"{mark} {self.label} by {self.by} at {self.at:%H:%M:%S}"
         if self.applied is False:
             return text + " (NOT applied)"
         return text + (" (answered, waiting for the others)" if waiting_for_others else "")

@@ -273,3 +273,18 @@ def test_a_loops_edge_back_is_drawn_taken_only_once_the_run_goes_back(start, eng
     assert handle.wait_idle(5) is RunStatus.WAITING  # back at review, after a second agent run
     again = picture.taken(handle.view._statuses, finished=False, runs=runs())
     assert ("review", "agent") in again
+
+
+@pytest.mark.parametrize("label, caption", [
+    ("approved", "✔ approved by ann at 09:05:00"),
+    ("rejected book_table: not tonight", "✖ rejected book_table by ann at 09:05:00: not tonight"),
+    ("edited a, rejected b: too dear", "✔ edited a, rejected b by ann at 09:05:00: too dear"),
+    ("answered 'Paris: France'", "✔ answered 'Paris: France' by ann at 09:05:00"),
+    ('edited book → {"city": "Lisbon"}', '✔ edited book → {"city": "Lisbon"} by ann at 09:05:00'),
+])
+def test_a_decisions_caption_puts_who_and_when_before_a_reviewers_message(label, caption):
+    from datetime import datetime
+
+    from hitl_notebook.notebook._record import Decision
+
+    assert Decision("i", None, label, "ann", datetime(2026, 1, 1, 9, 5)).caption() == caption
