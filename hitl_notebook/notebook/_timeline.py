@@ -82,6 +82,15 @@ def plan(entries: Iterable[Entry], failure: str | None = None) -> Plan:
                 candidates.append(earlier)
         if len(candidates) == 1:
             result.folded[candidates[0]] = key
+        elif not candidates and entry.decision is not None:
+            # A question restored from a checkpoint (its asking run happened before this record began): the run
+            # its answer resumed is the node's next run, if it comes before the node asks again.
+            for later in result.order[index + 1:]:
+                other = result.latest[later]
+                if other.node == entry.node and other.kind in ("node", "interrupt"):
+                    if other.kind == "node" and later not in result.folded:
+                        result.folded[later] = key
+                    break
     return result
 
 

@@ -288,3 +288,18 @@ def test_a_decisions_caption_puts_who_and_when_before_a_reviewers_message(label,
     from hitl_notebook.notebook._record import Decision
 
     assert Decision("i", None, label, "ann", datetime(2026, 1, 1, 9, 5)).caption() == caption
+
+
+def test_a_restored_question_and_the_run_it_resumed_are_one_row(seeds):
+    saver = seeds.eng.InMemorySaver()
+    config = {"configurable": {"thread_id": "restored-row"}}
+    first = run(seeds.seed000(saver), {}, config, ui="widgets", display=False)
+    assert first.wait_idle(5) is RunStatus.WAITING
+    handle = run(seeds.seed000(saver), None, config, ui="widgets", display=False)  # as after a kernel restart
+    assert handle.wait_idle(5) is RunStatus.WAITING
+    handle.view.panel().button("Approve").click()
+    handle.wait(5)
+    timeline = _timeline(handle)
+    assert timeline.count("human_approval") == 1, timeline  # asked → answer → what it wrote, in one row
+    assert timeline.index("asked") < timeline.index("approved by") < timeline.index("approved_path")
+    assert handle.view.text().count("human_approval") == timeline.count("human_approval")  # live rows agree
