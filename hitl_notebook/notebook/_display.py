@@ -29,6 +29,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ._env import cell_hooks
+
 __all__ = ["CellDisplay"]
 
 _watches: weakref.WeakKeyDictionary[Any, _ShellWatch] = weakref.WeakKeyDictionary()
@@ -162,13 +164,7 @@ class _ShellWatch:
 
 
 def _watch(shell: Any, display: CellDisplay) -> None:
-    events = getattr(shell, "events", None)
-    if events is None:
-        return
     with _registry_lock:
-        watch = _watches.get(shell)
-        if watch is None:
-            watch = _watches[shell] = _ShellWatch()
-            events.register("pre_run_cell", watch.pre_run_cell)
-            events.register("post_run_cell", watch.post_run_cell)
-        watch.displays.add(display)
+        watch = cell_hooks(_watches, shell, _ShellWatch)
+        if watch is not None:
+            watch.displays.add(display)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Any, Literal
+from collections.abc import Callable, MutableMapping
+from typing import Any, Literal, TypeVar
 
-__all__ = ["UI_ENV", "UiMode", "in_kernel", "on_kernel_main_thread", "resolve_ui", "stdin_is_tty"]
+__all__ = ["UI_ENV", "UiMode", "cell_hooks", "in_kernel", "on_kernel_main_thread", "resolve_ui", "stdin_is_tty"]
+
+_H = TypeVar("_H")
 
 UI_ENV = "HITL_NOTEBOOK_UI"
 UiMode = Literal["widgets", "console"]
@@ -53,3 +56,18 @@ def resolve_ui(ui: str | None = None) -> UiMode:
     if choice == "console":
         return "console"
     raise ValueError(f"ui={choice!r}: choose 'widgets', 'console' or 'auto' (also settable with ${UI_ENV})")
+
+
+def cell_hooks(registry: MutableMapping[Any, _H], shell: Any, make: Callable[[], _H]) -> _H | None:
+    """The object ``registry`` keeps for ``shell``: made by ``make()`` on first use and registered, once per shell,
+    for IPython's ``pre_run_cell`` and ``post_run_cell`` events (it has methods of those names). ``None`` for a
+    shell without events. Call under the lock that guards ``registry``."""
+    events = getattr(shell, "events", None)
+    if events is None:
+        return None
+    hooks = registry.get(shell)
+    if hooks is None:
+        hooks = registry[shell] = make()
+        events.register("pre_run_cell", hooks.pre_run_cell)  # type: ignore[attr-defined]
+        events.register("post_run_cell", hooks.post_run_cell)  # type: ignore[attr-defined]
+    return hooks

@@ -27,6 +27,8 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
+from ._env import cell_hooks
+
 __all__ = ["cell_of_current_request", "close_tree", "shared", "track"]
 
 _shared: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -84,16 +86,12 @@ def cell_of_current_request(shell: Any) -> str | None:
 def track(view: Any, shell: Any) -> None:
     """Remember that the current cell showed ``view`` (a :class:`~._view.RunView`); on the kernel's main thread."""
     cell_id = cell_of_current_request(shell)
-    events = getattr(shell, "events", None)
-    if cell_id is None or events is None:
+    if cell_id is None:
         return
     with _lock:
-        cells = _cells.get(shell)
-        if cells is None:
-            cells = _cells[shell] = _CellViews()
-            events.register("pre_run_cell", cells.pre_run_cell)
-            events.register("post_run_cell", cells.post_run_cell)
-        cells.shown.setdefault(cell_id, []).append(weakref.ref(view))
+        cells = cell_hooks(_cells, shell, _CellViews)
+        if cells is not None:
+            cells.shown.setdefault(cell_id, []).append(weakref.ref(view))
 
 
 class _CellViews:
