@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._delta import _array_header, _items_start
+from ._delta import array_header, items_start
 
 __all__ = ["Arenas", "Slice"]
 
@@ -24,7 +24,7 @@ class Slice(NamedTuple):
 
     def packed(self) -> bytes:
         """The msgpack array, byte for byte what serializing the value whole gave."""
-        return _array_header(self.count) + bytes(self.arena[:self.end])
+        return array_header(self.count) + bytes(self.arena[:self.end])
 
 
 class Arenas:
@@ -36,12 +36,11 @@ class Arenas:
     def store(self, key: tuple[str, str, str], count: int, blob: bytes) -> Slice | None:
         """A slice standing for ``blob``, the packed list of ``count`` items; ``None`` if it is not a msgpack array
         with the shortest header (then store it whole)."""
-        start = _items_start(blob, count)
+        start = items_start(blob, count)
         if start is None:
             return None
         tip = self._tips.get(key)
-        if (tip is not None and count >= tip.count and len(tip.arena) == tip.end
-                and blob.startswith(tip.arena, start)):
+        if tip is not None and count >= tip.count and blob.startswith(tip.arena, start):  # a tip is always full
             arena = tip.arena
             arena.extend(memoryview(blob)[start + tip.end:])
         else:  # the first value, a shorter one, or earlier items changed: a new arena

@@ -55,7 +55,7 @@ Serialize = Callable[[Any], tuple[str, bytes]]
 Fingerprint = Callable[[list], "tuple[int, bytes, bool] | None"]
 
 
-def _items_start(blob: bytes, count: int) -> int | None:
+def items_start(blob: bytes, count: int) -> int | None:
     """Offset of the first item if ``blob`` is a msgpack array of ``count`` items (shortest header), else ``None``."""
     if not blob or count < 0:
         return None
@@ -67,7 +67,7 @@ def _items_start(blob: bytes, count: int) -> int | None:
     return 5 if first == 0xDD and int.from_bytes(blob[1:5], "big") == count else None
 
 
-def _array_header(count: int) -> bytes:
+def array_header(count: int) -> bytes:
     if count < 16:
         return bytes((0x90 | count,))
     if count < 1 << 16:
@@ -82,20 +82,23 @@ class ListDeltas:
         self._last: OrderedDict[tuple[str, str, str], _Stored] = OrderedDict()
 
     def plan(self, thread_id: str, ns: str, channel: str, version: str, value: Any, serialize: Serialize,
-             fingerprint: Fingerprint | None = None) -> Planned:
+             fingerprint: Fingerprint | None = None, *, known: tuple[int, bytes, bool] | None = None) -> Planned:
         """The row to store ``value`` under: a delta when it extends the list last stored for this channel, else the
         full ``serialize(value)``.
 
         With a ``fingerprint`` (``SafeSerializer.items_fingerprint``), a list whose earlier items fingerprint as
-        before has only its new items serialized; otherwise the whole list is, and its bytes are compared."""
+        before has only its new items serialized; otherwise the whole list is, and its bytes are compared.
+        ``known``: the value's fingerprint, when the caller has already computed it (then ``fingerprint`` is not
+        called)."""
         last = self._last.get((thread_id, ns, channel))
         if type(value) is not list:
             return Planned(*serialize(value), None, None)
         usable = (last is not None and last.version != version and len(last.blob) >= _MIN_BASE
                   and len(value) >= last.count)
-        fp = None
+        fp = known
         # A list that once failed to fingerprint (items beyond plain msgpack) is retried only after a full write.
-        if fingerprint is not None and (last is None or last.fingerprint is not None or last.depth == 0):
+        if fp is None and fingerprint is not None and (last is None or last.fingerprint is not None
+                                                       or last.depth == 0):
             fp = fingerprint(value)
         if usable and fp is not None and last.fingerprint is not None:
             extended = self._extend(last, version, value, fp, serialize)
@@ -106,10 +109,10 @@ class ListDeltas:
         else:
             kind, blob = serialize(value)
         count = len(value)
-        start = _items_start(blob, count) if kind == "msgpack" else None
+        start = items_start(blob, count) if kind == "msgpack" else None
         if start is None:
             return Planned(kind, blob, None, None)
-        fp_start = _items_start(fp[1], count) if fp is not None else None
+        fp_start = items_start(fp[1], count) if fp is not None else None
         if fp_start is None:
             fp, fp_start = None, 0
         types = list(map(type, value)) if fp is not None and not fp[2] else None
@@ -127,14 +130,14 @@ class ListDeltas:
         """Serialize only the items after the ``last.count`` stored ones, if those fingerprint exactly as then."""
         old = last.count
         count = len(value)
-        fp_start = _items_start(fp[1], count)
+        fp_start = items_start(fp[1], count)
         # Natively packed bytes (exact fingerprints) tell the values apart by themselves; a model's fingerprint is
         # its __dict__, so there the item types must match too.
         if (fp_start is None or fp[0] != last.fingerprint[0] or fp[2] != last.fingerprint[2]
                 or (not fp[2] and last.types != list(map(type, value[:old])))
                 or not fp[1].startswith(memoryview(last.fingerprint[1])[last.fp_start:], fp_start)):
             return None
-        header = _array_header(count)
+        header = array_header(count)
         if fp[2]:  # exact: the new items' bytes follow the old ones in the fingerprint, which is the full value
             blob = fp[1]
             added = memoryview(blob)[fp_start + len(last.fingerprint[1]) - last.fp_start:]
@@ -143,7 +146,7 @@ class ListDeltas:
                 kind, packed = serialize(value[old:])
             except Exception:
                 return None
-            added_start = _items_start(packed, count - old) if kind == "msgpack" else None
+            added_start = items_start(packed, count - old) if kind == "msgpack" else None
             if added_start is None:
                 return None
             added = memoryview(packed)[added_start:]
@@ -227,13 +230,13 @@ def resolve(found: dict[BlobKey, tuple[str, bytes]], fetch: Callable[[list[BlobK
             at = parsed[at][0]
         if at not in items:  # a full row: the chain's root
             kind, blob = rows[at]
-            start = _items_start(blob, _array_count(blob)) if kind == "msgpack" else None
+            start = items_start(blob, _array_count(blob)) if kind == "msgpack" else None
             if start is None:
                 raise BrokenDeltaError(f"stored value {at}, the base of {key}, is not a list")
             items[at] = blob[start:]
         for link in reversed(chain):
             items[link] = items[parsed[link][0]] + parsed[link][2]
-        found[key] = ("msgpack", _array_header(parsed[key][1]) + items[key])
+        found[key] = ("msgpack", array_header(parsed[key][1]) + items[key])
 
 
 def _array_count(blob: bytes) -> int:

@@ -168,7 +168,7 @@ class InMemorySaver(BaseCheckpointSaver):
                 lists[channel] = (row if row is not None else ("msgpack", fp[1]), None)
             else:  # models (only the new ones are serialized), or items beyond msgpack (compared as bytes)
                 planned = self._deltas.plan(thread_id, ns, channel, str(new_versions[channel]), value,
-                                            partial(serialize_value, self.serde, key=channel), self._fingerprint)
+                                            partial(serialize_value, self.serde, key=channel), known=fp)
                 lists[channel] = ((planned.kind, planned.blob), planned)
         return lists
 
@@ -252,7 +252,6 @@ class InMemorySaver(BaseCheckpointSaver):
             parent_config=config_for(thread_id, ns, parent_id) if parent_id else None,
             pending_writes=pending,
         )
-
 
     def _load_list(self, thread_id: str, ns: str, channel: str, version: str,
                    row: Slice | tuple[str, bytes]) -> Any:

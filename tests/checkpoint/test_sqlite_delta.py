@@ -157,9 +157,9 @@ def test_chains_are_bounded_and_small_lists_stored_whole(tmp_path: Path) -> None
 @pytest.mark.parametrize("count", [0, 1, 15, 16, 255, 65535, 65536])
 def test_array_headers(count: int) -> None:
     packed = ormsgpack.packb([None] * count)
-    start = _delta._items_start(packed, count)
-    assert start is not None and packed[:start] == _delta._array_header(count) and len(packed) - start == count
-    assert _delta._items_start(packed, count + 1) is None and _delta._array_count(packed) == count
+    start = _delta.items_start(packed, count)
+    assert start is not None and packed[:start] == _delta.array_header(count) and len(packed) - start == count
+    assert _delta.items_start(packed, count + 1) is None and _delta._array_count(packed) == count
 
 
 def _resolve(found: dict, stored: dict) -> None:
