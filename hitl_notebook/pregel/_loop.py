@@ -353,9 +353,7 @@ class Run(EmitMixin, StartMixin):
             if task.cache_key is not None:
                 _cache.store(self.cache, task.node.cache, task.cache_key, (task.writes, task.update))
             if "updates" in self.modes and not task.node.hidden:
-                update = task.update  # shown_update, inlined
-                self._emit("updates", {task.name: update if update or type(update) is not dict
-                                       or self.graph.output_channel is not None else None})
+                self._emit("updates", {task.name: shown_update(task.update, self.graph)})
         if self._task_events and not task.node.hidden:
             self._emit_task_event("task_result", step, _events.task_result(task, self.graph.result_keys))
         if task.error is not None and _handlers.handles(task):
