@@ -30,7 +30,7 @@ __all__ = ["InMemorySaver", "MemorySaver"]
 
 _SPECIAL = frozenset(WRITES_IDX_MAP)
 _MIN_LIST = 16  # shorter lists are stored with the other changed values (a delta needs a 1 KiB base anyway)
-_Stored = tuple[tuple[str, bytes], str | None]  # (checkpoint header, metadata) serialized together, parent id
+_Stored = tuple[tuple[str, bytes], str | None]  # [checkpoint header, metadata, ...] serialized together, parent id
 
 
 class _Batch(tuple):
@@ -39,6 +39,13 @@ class _Batch(tuple):
     Its own object, so it is decoded once however many values it holds; a tuple subclass, so building one runs no
     Python code.
     """
+
+    __slots__ = ()
+
+
+class _Part(tuple):
+    """``(batch, index)``: item ``index`` of a batch holding several groups (``put_with_writes`` serializes a
+    checkpoint's record, its changed values and the writes before it in one call)."""
 
     __slots__ = ()
 
@@ -56,9 +63,9 @@ class InMemorySaver(BaseCheckpointSaver):
         # thread -> ns -> checkpoint id -> stored
         self.storage: defaultdict[str, dict[str, dict[str, _Stored]]] = defaultdict(lambda: defaultdict(dict))
         # (thread, ns, version) -> batches holding channel values at that version (one batch per put() call)
-        self.blobs: dict[tuple[str, str, str], list[_Batch]] = {}
+        self.blobs: dict[tuple[str, str, str], list[_Part]] = {}
         # (thread, ns, checkpoint) -> (task, slot) -> ([(index in batch, channel)], batch, task path)
-        self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[list, _Batch, str]]] = (
+        self.writes: defaultdict[tuple[str, str, str], dict[tuple[str, int], tuple[list, _Batch | _Part, str]]] = (
             defaultdict(dict)
         )
         # (thread, ns, channel, version) -> a list of at least _MIN_LIST items: an arena slice, or (type tag, bytes)
@@ -107,7 +114,7 @@ class InMemorySaver(BaseCheckpointSaver):
                         found.append((thread_id, ns, checkpoint_id, checkpoints[checkpoint_id]))
         count = 0
         for thread_id, ns, checkpoint_id, stored in found:
-            header, metadata = self.serde.loads_typed(stored[0])
+            header, metadata = self.serde.loads_typed(stored[0])[:2]
             if not metadata_matches(metadata, filter):
                 continue
             if limit is not None and count >= limit:
@@ -122,7 +129,24 @@ class InMemorySaver(BaseCheckpointSaver):
         metadata: CheckpointMetadata,
         new_versions: dict[str, int],
     ) -> dict[str, Any]:
-        thread_id, ns, parent_id = _address(config)
+        return self._put(config, checkpoint, metadata, new_versions, None)
+
+    def put_with_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str,
+                        task_path: str, checkpoint: Checkpoint, metadata: CheckpointMetadata,
+                        new_versions: dict[str, Any]) -> dict[str, Any]:
+        """``put_writes(config, writes, ...)`` then ``put(config, checkpoint, ...)``, serialized in one call. The
+        engine uses it for a step's lone task, whose checkpoint follows at once. A subclass that overrides ``put``
+        or ``put_writes`` gets the two calls."""
+        cls = type(self)
+        if cls.put is not InMemorySaver.put or cls.put_writes is not InMemorySaver.put_writes:
+            self.put_writes(config, writes, task_id, task_path)
+            return self.put(config, checkpoint, metadata, new_versions)
+        return self._put(config, checkpoint, metadata, new_versions, (writes, task_id, task_path))
+
+    def _put(self, config: dict[str, Any], checkpoint: Checkpoint, metadata: CheckpointMetadata,
+             new_versions: dict[str, Any], writes: tuple[Sequence[tuple[str, Any]], str, str] | None
+             ) -> dict[str, Any]:
+        address = thread_id, ns, parent_id = _address(config)
         values = checkpoint["channel_values"]
         if values.keys() <= new_versions.keys():  # the engine passes exactly the changed channels
             changed = values
@@ -134,20 +158,27 @@ class InMemorySaver(BaseCheckpointSaver):
             lists = self._list_rows(thread_id, ns, changed, new_versions)
             if lists:
                 changed = {c: v for c, v in changed.items() if c not in lists}
-            # One serializer call for the other changed values, one for header and metadata.
+            # One serializer call for the record (header, metadata), the other changed values and the writes.
+            group: list[Any] = [header, metadata, changed if changed or not lists else None]
+            if writes is not None:
+                group.append([value for _, value in writes[0]])
             try:
-                batch = _Batch(self.serde.dumps_typed(changed)) if changed or not lists else None
+                record = _Batch(self.serde.dumps_typed(group))
             except TypeError:
+                if writes is not None:  # saved first, as with two calls; then the precise error
+                    self.put_writes(config, *writes)
                 _name_unstorable(self.serde, changed.items())
                 raise
-            record = self.serde.dumps_typed([header, metadata])
-            if batch is not None:
+            if group[2] is not None:
+                batch = _Part((record, 2))
                 for version in set(new_versions.values()):
                     self.blobs.setdefault((thread_id, ns, version), []).append(batch)
             for channel, (row, planned) in lists.items():
                 self.lists[(thread_id, ns, channel, str(new_versions[channel]))] = row
                 if planned is not None:
                     self._deltas.remember(thread_id, ns, channel, planned)
+            if writes is not None:
+                self._keep_writes(address, [channel for channel, _ in writes[0]], _Part((record, 3)), *writes[1:])
             self.storage[thread_id][ns][checkpoint["id"]] = (record, parent_id)
         return config_for(thread_id, ns, checkpoint["id"])
 
@@ -173,30 +204,33 @@ class InMemorySaver(BaseCheckpointSaver):
         return lists
 
     def put_writes(self, config: dict[str, Any], writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = "") -> None:
-        key = _address(config)
-        names = [channel for channel, _ in writes]
         try:
             batch = _Batch(self.serde.dumps_typed([value for _, value in writes]))
         except TypeError:
             _name_unstorable(self.serde, writes, task_path)
             raise
+        with self._lock:
+            self._keep_writes(_address(config), [channel for channel, _ in writes], batch, task_id, task_path)
+
+    def _keep_writes(self, key: tuple[str, str, str | None], names: list[str], batch: _Batch | _Part, task_id: str,
+                     task_path: str) -> None:
+        """Index a task's serialized writes under the checkpoint they belong to (the caller holds the lock)."""
         special = []
         if not _SPECIAL.isdisjoint(names):
             special = [(WRITES_IDX_MAP[c], i) for i, c in enumerate(names) if c in WRITES_IDX_MAP]
             regular = [(i, c) for i, c in enumerate(names) if c not in WRITES_IDX_MAP]
         else:
             regular = list(enumerate(names))
-        with self._lock:
-            bucket = self.writes[key]
-            # Kept in the order written (a marker after ``__error__`` lists after it, as LangGraph's saver).
-            first = regular[0][0] if regular else len(names)
-            for slot, idx in special:
-                if first < idx:  # a task's regular writes arrive together and replace any earlier ones
-                    bucket[(task_id, 0)] = (regular, batch, task_path)
-                    first = len(names)
-                bucket[(task_id, slot)] = ([(idx, names[idx])], batch, task_path)
-            if first < len(names):
+        bucket = self.writes[key]
+        # Kept in the order written (a marker after ``__error__`` lists after it, as LangGraph's saver).
+        first = regular[0][0] if regular else len(names)
+        for slot, idx in special:
+            if first < idx:  # a task's regular writes arrive together and replace any earlier ones
                 bucket[(task_id, 0)] = (regular, batch, task_path)
+                first = len(names)
+            bucket[(task_id, slot)] = ([(idx, names[idx])], batch, task_path)
+        if first < len(names):
+            bucket[(task_id, 0)] = (regular, batch, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
         thread_id = str(thread_id)
@@ -218,15 +252,18 @@ class InMemorySaver(BaseCheckpointSaver):
     def _tuple(self, thread_id: str, ns: str, checkpoint_id: str, stored: _Stored,
                decoded: tuple[dict[str, Any], Any] | None = None) -> CheckpointTuple:
         loads = self.serde.loads_typed
-        header, metadata = decoded if decoded is not None else loads(stored[0])
-        values = {}
-        decoded: dict[int, Any] = {}
+        cache: dict[int, Any] = {}
 
-        def load(batch: _Batch) -> Any:
-            found = decoded.get(id(batch))
+        def load(batch: _Batch | _Part) -> Any:
+            if type(batch) is _Part:
+                return load(batch[0])[batch[1]]
+            found = cache.get(id(batch))
             if found is None:
-                found = decoded[id(batch)] = loads(batch)
+                found = cache[id(batch)] = loads(batch)
             return found
+
+        header, metadata = decoded if decoded is not None else load(stored[0])[:2]
+        values = {}
 
         for channel, version in header["channel_versions"].items():
             row = self.lists.get((thread_id, ns, channel, str(version))) if self.lists else None

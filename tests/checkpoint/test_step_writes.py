@@ -1,5 +1,6 @@
-"""A step's lone task: its writes and the next checkpoint go to SqliteSaver in one transaction, with the same
-results as saving them one after the other (InMemorySaver does)."""
+"""A step's lone task: its writes and the next checkpoint go to SqliteSaver in one transaction (to InMemorySaver in
+one serializer call), with the same results as saving them one after the other (a subclass overriding
+``put_writes`` gets two calls)."""
 
 
 import operator
@@ -17,6 +18,13 @@ from hitl_notebook.graph import START, StateGraph
 
 def _pending(saver, config) -> list[tuple[str, Any]]:
     return sorted((channel, repr(value)) for _, channel, value in saver.get_tuple(config).pending_writes)
+
+
+class _TwoCalls(InMemorySaver):
+    """Overrides put_writes, so the engine's lone-task writes reach it in a call of their own."""
+
+    def put_writes(self, config, writes, task_id, task_path=""):
+        super().put_writes(config, writes, task_id, task_path)
 
 
 def _graph(saver, reducer):
@@ -43,7 +51,7 @@ def test_same_history_and_pending_writes_as_separate_saves(failure, tmp_path: Pa
         return left + right
 
     outcomes = []
-    for saver in (InMemorySaver(), SqliteSaver(tmp_path / "s.sqlite")):
+    for saver in (_TwoCalls(), InMemorySaver(), SqliteSaver(tmp_path / "s.sqlite")):
         graph, config = _graph(saver, reducer), {"configurable": {"thread_id": "t"}}
         error = None
         try:
@@ -53,7 +61,7 @@ def test_same_history_and_pending_writes_as_separate_saves(failure, tmp_path: Pa
         history = [(s.values, s.next, [(t.name, t.result) for t in s.tasks])
                    for s in graph.get_state_history(config)]
         outcomes.append((error, history, _pending(saver, config)))
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
     if failure:  # the failing step's task result was kept, so a resume would not run it again
         assert outcomes[1][0] is not None and ("log", "['b']") in outcomes[1][2]
 
@@ -77,14 +85,16 @@ def test_one_write_transaction_per_step(tmp_path: Path) -> None:
     assert len(writes) == 1 + 1 + 3
 
 
-def test_a_subclass_overriding_put_writes_still_sees_every_task(tmp_path: Path) -> None:
+@pytest.mark.parametrize("base", [InMemorySaver, SqliteSaver])
+def test_a_subclass_overriding_put_writes_still_sees_every_task(base, tmp_path: Path) -> None:
     seen = []
 
-    class Logging(SqliteSaver):
+    class Logging(base):
         def put_writes(self, config, writes, task_id, task_path=""):
             seen.append([channel for channel, _ in writes])
             super().put_writes(config, writes, task_id, task_path)
 
-    graph = _graph(Logging(tmp_path / "s.sqlite"), operator.add)
+    saver = Logging(tmp_path / "s.sqlite") if base is SqliteSaver else Logging()
+    graph = _graph(saver, operator.add)
     graph.invoke({"log": []}, {"configurable": {"thread_id": "t"}})
     assert ["log", "n"] in seen and len(seen) == 3  # __start__, one, two
