@@ -11,7 +11,7 @@ from typing import Any
 from ..constants import END, ERROR, ERROR_SOURCE_NODE, INTERRUPT, NO_WRITES, PULL, PUSH, RESUME, TASKS
 from ..errors import InvalidUpdateError
 from ..types import Interrupt, Send
-from ._channels import MISSING, Channel
+from ._channels import MISSING, Channel, LastValue
 from ._node import PregelNode
 
 logger = logging.getLogger("hitl_notebook")
@@ -40,6 +40,7 @@ class Task:
     paused: bool = False  # stopped by interrupt() or by a subgraph's breakpoint (then with no interrupts)
     answers: list[Any] = field(default_factory=list)
     cache_key: Any = None  # set when the task's result is to be stored in the graph's cache
+    path_repr: str = ""  # repr(path), when the planner had it already (savers store it with every write)
 
     @property
     def namespace(self) -> str:
@@ -48,7 +49,7 @@ class Task:
     @property
     def path_str(self) -> str:
         """The path as savers store it (``task_path``)."""
-        return repr(self.path)
+        return self.path_repr or repr(self.path)
 
 
 def task_id(checkpoint_id: str, ns: str, step: int, name: str, path: tuple[Any, ...],
@@ -100,8 +101,9 @@ def prepare_tasks(
             continue
         path = (PULL, name)
         # repr(path) without the tuple's repr: this runs for every task of every step
-        task = Task(task_id(checkpoint_id, ns, step, name, path, f"{_PULL_REPR}{name!r})"), name, path, node,
-                    node.triggers)
+        path_repr = f"{_PULL_REPR}{name!r})"
+        task = Task(task_id(checkpoint_id, ns, step, name, path, path_repr), name, path, node, node.triggers,
+                    path_repr=path_repr)
         (deferred if node.deferred else ready).append(task)
     return ready or deferred
 
@@ -123,12 +125,16 @@ def apply_writes(channels: Mapping[str, Channel], tasks: list[Task]) -> set[str]
     if len(ordered) == 1:
         writes = ordered[0].writes
         if len(writes) == len(dict(writes)):  # one write per key: no grouping needed
+            add = updated.add
             for channel, value in writes:
                 target = channels.get(channel)
-                if target is None:
+                if target.__class__ is LastValue:  # a plain key (LastValue.update_one, without the call)
+                    target.value = value
+                    add(channel)
+                elif target is None:
                     _warn_unknown(channel)
                 elif target.update_one(value):
-                    updated.add(channel)
+                    add(channel)
             return updated
     grouped: dict[str, list[Any]] = {}
     for task in ordered:

@@ -206,7 +206,7 @@ class Checkpointing(VersionsMixin):
         if self.emits_checkpoints:
             config = self._event_config(self.checkpoint_id)
             payload = _events.checkpoint_payload(
-                config, self._event_config(self._parent_id), read_values(channels, self.graph.state_keys), metadata,
+                config, self._event_config(self._parent_id()), read_values(channels, self.graph.state_keys), metadata,
                 next_tasks() if next_tasks else [],
             )
             self.emit("checkpoints", payload)
@@ -230,7 +230,7 @@ class Checkpointing(VersionsMixin):
         if self.extra_metadata:  # a copy: the streamed checkpoint event shows the metadata without them
             metadata = {**metadata, **{k: v for k, v in self.extra_metadata.items() if k not in metadata}}
         parent = self.checkpoint_config or {"configurable": {"thread_id": self.thread_id, "checkpoint_ns": self.ns}}
-        self._parent_id = get_checkpoint_id(self.checkpoint_config)
+        self._parent_config = self.checkpoint_config
         new_versions = self._dirty
         held, self._held = self._held, None
         if held is None:
@@ -241,7 +241,11 @@ class Checkpointing(VersionsMixin):
                                                                 metadata, new_versions)
         self._dirty = {}
 
-    _parent_id: str | None = None
+    _parent_config: dict[str, Any] | None = None
+
+    def _parent_id(self) -> str | None:
+        """The id of the checkpoint the last saved one follows (only checkpoint events show it)."""
+        return get_checkpoint_id(self._parent_config)
 
     def _event_config(self, checkpoint_id: str | None) -> dict[str, Any] | None:
         """A checkpoint's config in ``checkpoints``/``debug`` events: as LangGraph 1.2, the namespace, then the call's
