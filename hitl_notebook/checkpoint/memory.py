@@ -114,13 +114,13 @@ class InMemorySaver(BaseCheckpointSaver):
                         found.append((thread_id, ns, checkpoint_id, checkpoints[checkpoint_id]))
         count = 0
         for thread_id, ns, checkpoint_id, stored in found:
-            header, metadata = self.serde.loads_typed(stored[0])[:2]
-            if not metadata_matches(metadata, filter):
+            record = self.serde.loads_typed(stored[0])
+            if not metadata_matches(record[1], filter):
                 continue
             if limit is not None and count >= limit:
                 return
             count += 1
-            yield self._tuple(thread_id, ns, checkpoint_id, stored, (header, metadata))
+            yield self._tuple(thread_id, ns, checkpoint_id, stored, record)
 
     def put(
         self,
@@ -250,9 +250,10 @@ class InMemorySaver(BaseCheckpointSaver):
             return [t for t, spaces in self.storage.items() if any(spaces.values())]
 
     def _tuple(self, thread_id: str, ns: str, checkpoint_id: str, stored: _Stored,
-               decoded: tuple[dict[str, Any], Any] | None = None) -> CheckpointTuple:
+               record: list[Any] | None = None) -> CheckpointTuple:
+        """The stored checkpoint as a tuple; ``record``: ``stored[0]`` already decoded (by ``list``)."""
         loads = self.serde.loads_typed
-        cache: dict[int, Any] = {}
+        cache: dict[int, Any] = {} if record is None else {id(stored[0]): record}
 
         def load(batch: _Batch | _Part) -> Any:
             if type(batch) is _Part:
@@ -262,7 +263,7 @@ class InMemorySaver(BaseCheckpointSaver):
                 found = cache[id(batch)] = loads(batch)
             return found
 
-        header, metadata = decoded if decoded is not None else load(stored[0])[:2]
+        header, metadata = load(stored[0])[:2]
         values = {}
 
         for channel, version in header["channel_versions"].items():
