@@ -250,20 +250,26 @@ def _output_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) 
 
 
 def _root_writes(output: Any, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:
-    """A non-dict state: the node's return value is the whole update (Commands still route), as LangGraph."""
+    """A non-dict state: the node's return value is the whole update (Commands still route), as LangGraph.
+
+    ``updates`` shows what reached the root channel, as LangGraph 1.2: a Command whose update names keys writes
+    nothing there (its keys are unknown channels), so it shows None; several root writes show as a list.
+    """
     if isinstance(output, Command):
-        return _command_writes(output, keys, graph, name)[0], output.update
-    if isinstance(output, (list, tuple)) and output and any(isinstance(o, Command) for o in output):
-        writes: Writes = []
+        writes = _command_writes(output, keys, graph, name)[0]
+    elif isinstance(output, (list, tuple)) and output and any(isinstance(o, Command) for o in output):
+        writes = []
         for item in output:
             if isinstance(item, Command):
                 writes.extend(_command_writes(item, keys, graph, name)[0])
             else:
                 writes.append((_schema.ROOT, item))
-        return writes, output
-    if output is None:
+    elif output is None:
         return [], None
-    return [(_schema.ROOT, output)], output
+    else:
+        return [(_schema.ROOT, output)], output
+    shown = [v for k, v in writes if k == _schema.ROOT]
+    return writes, (shown[0] if len(shown) == 1 else shown or None)
 
 
 def _command_writes(command: Command, keys: frozenset[str], graph: Pregel, name: str) -> tuple[Writes, Any]:

@@ -31,8 +31,10 @@ def schema_hints(schema: Any) -> dict[str, Any]:
     """Field name -> annotation (with ``Annotated`` extras) for any supported schema kind."""
     if schema is None or schema is Any:
         return {}
-    if not hasattr(schema, "__annotations__") and schema is not dict:
-        return {ROOT: schema}  # a bare type (list[str], Annotated[list, add]): the whole state is one value
+    if not hasattr(schema, "__annotations__"):
+        # A type without annotations (dict, int, list[str], Annotated[list, add]): the whole state is one value,
+        # as LangGraph 1.2's ``_get_channels``. ``StateGraph(dict)`` thus keeps one dict that each node replaces.
+        return {ROOT: schema}
     if _is_pydantic_model(schema):
         hints = typing.get_type_hints(schema, include_extras=True)
         return {name: hints.get(name, info.annotation) for name, info in schema.model_fields.items()}
@@ -41,8 +43,6 @@ def schema_hints(schema: Any) -> dict[str, Any]:
         if dataclasses.is_dataclass(schema):
             return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(schema)}
         return hints
-    if schema is dict:
-        return {}
     hints = typing.get_type_hints(schema, include_extras=True)  # a plain class: its annotations are the keys
     return {k: v for k, v in hints.items() if k != "__slots__"}
 
