@@ -11,6 +11,7 @@ from typing import Any
 
 from ..pregel import _timeouts
 from ..pregel._async import in_async_run, run_coroutine
+from ..pregel._callbacks import streaming_nodes
 
 
 def is_runnable(action: Any) -> bool:
@@ -30,6 +31,9 @@ def runnable_name(action: Any) -> str | None:
 def runnable_caller(name: str, action: Any, timeout: Any = None) -> Callable[[Any, dict[str, Any]], Any]:
     """Call ``action.invoke(state, config)``; in async runs ``await action.ainvoke(state, config)`` when it has one.
 
+    Under ``astream_events`` (a streaming callback handler in an async run) a Runnable is consumed through
+    ``astream`` instead, so its own stream events appear as under LangGraph 1.2.
+
     An object with only ``ainvoke`` fails in a sync run with LangGraph's "No synchronous function" error.
     With a ``timeout`` (a ``TimeoutPolicy``) the runnable must be natively async (``ValueError`` otherwise, as
     LangGraph 1.2), and each attempt awaits ``ainvoke`` under it; a timed node cannot run under the sync API.
@@ -47,12 +51,32 @@ def runnable_caller(name: str, action: Any, timeout: Any = None) -> Callable[[An
 
         return call_with_timeout
 
+    astream = getattr(action, "astream", None)
+
     def call(value: Any, config: dict[str, Any]) -> Any:
+        if astream is not None and streaming_nodes.get():  # under astream_events, as LangGraph's runner
+            return run_coroutine(_consume(astream(value, config)), name)
         if ainvoke is not None and (invoke is None or in_async_run()):
             return run_coroutine(ainvoke(value, config), name)
         return invoke(value, config)
 
     return call
+
+
+async def _consume(chunks: Any) -> Any:
+    """The streamed chunks joined with ``+`` where they support it, else the last one (as LangChain's
+    ``Runnable.atransform`` joins what a node streams before its writers see it)."""
+    output: Any = None
+    first = True
+    async for chunk in chunks:
+        if first:
+            output, first = chunk, False
+            continue
+        try:
+            output = output + chunk
+        except TypeError:
+            output = chunk
+    return output
 
 
 def native_async(action: Any) -> bool:

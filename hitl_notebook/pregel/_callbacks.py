@@ -8,10 +8,13 @@ still reports to these callbacks (its tokens reach the ``messages`` stream), as 
 
 from __future__ import annotations
 
+import dataclasses
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GraphInterrupt
 from ._algo import Task
+from ._async import current_bridge, in_async_run
 from ._context import TaskRuntime
 from ._runner import run_task
 
@@ -24,6 +27,12 @@ def needed(run: "Run", parent: "Run | None") -> bool:
     return ("messages" in run.own_modes or bool(run.config.get("callbacks"))
             or (parent is not None and parent.callbacks is not None))
 
+
+streaming_nodes: ContextVar[bool] = ContextVar("hitl_streaming_nodes", default=False)
+"""True while a node runs under a streaming callback handler (``astream_events``): a Runnable node is then
+consumed through ``astream``, as LangGraph 1.2's runner does (``use_astream``)."""
+
+_NO_OUTPUT = object()
 
 _TO_METADATA = ("thread_id", "checkpoint_id", "checkpoint_ns", "task_id", "run_id", "assistant_id", "graph_id")
 
@@ -64,6 +73,10 @@ class RunCallbacks:
             parent_ns = run.namespace if nested else None
             handler = MessagesHandler(lambda ns, chunk: run._deliver(ns, "messages", chunk), run.subgraphs, parent_ns)
             self.graph_run.inheritable_handlers.append(handler)
+        # As LangGraph's ``do_stream``: an async run watched by a streaming handler (astream_events), not counting
+        # the messages handler, streams each node, so each node's run reports its output as a stream chunk too.
+        self._taps = _stream_handlers(self.graph_run.handlers) if in_async_run() else []
+        self._nested = nested
 
     def run_task(self, task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
         """``run_task`` inside a chain run named after the node, with the node's config in the context var."""
@@ -79,20 +92,69 @@ class RunCallbacks:
         config = {**config, "metadata": {**self.metadata, **metadata}, "callbacks": node_run.get_child("seq:step:1")}
         config.pop("run_id", None)  # belongs to the graph's run: a chat model in the node must not reuse it
         runtime.config = config
+        node, outputs = task.node, [_NO_OUTPUT]
+        task.node = dataclasses.replace(node, call=_recording(node.call, outputs))
         token = self._var.set(config)
+        streaming = streaming_nodes.set(True) if self._taps else None
         try:
             run_task(task, config, runtime)
         finally:
+            task.node = node
+            if streaming is not None:
+                streaming_nodes.reset(streaming)
             self._var.reset(token)
         if task.error is not None:
             node_run.on_chain_error(task.error)
         elif task.interrupts:
             node_run.on_chain_error(GraphInterrupt(task.interrupts))
         else:
-            node_run.on_chain_end(task.update)
+            # LangGraph reports what the node returned (a Command, a list of updates, None), not the state update.
+            output = task.update if outputs[-1] is _NO_OUTPUT else outputs[-1]
+            for handler in self._taps:
+                for _ in handler.tap_output_iter(node_run.run_id, iter((output,))):
+                    pass
+            node_run.on_chain_end(output)
 
     def end(self, output: Any) -> None:
+        bridge = current_bridge()
+        if bridge is not None and bridge.gate is not None and not self._nested:
+            # Under astream the run is a step ahead of its reader: wait until the reader has taken the last chunk,
+            # so astream_events reports it (a chunk tapped after the graph's end event is dropped) and the end
+            # event comes last, as in LangGraph, whose end follows its last yield.
+            bridge.gate()
         self.graph_run.on_chain_end(output)
 
     def error(self, error: BaseException) -> None:
         self.graph_run.on_chain_error(error)
+
+
+def _recording(call: Any, outputs: list[Any]) -> Any:
+    """``call`` that also keeps its latest return value in ``outputs`` (a retried node keeps its last one)."""
+    def record(value: Any, config: dict[str, Any]) -> Any:
+        output = call(value, config)
+        outputs.append(output)
+        return output
+
+    return record
+
+
+def _stream_handlers(handlers: list[Any]) -> list[Any]:
+    from langchain_core.tracers._streaming import _StreamingCallbackHandler
+
+    from ._messages import MessagesHandler
+
+    return [h for h in handlers if isinstance(h, _StreamingCallbackHandler) and not isinstance(h, MessagesHandler)]
+
+
+def stream_events_refusal(version: str) -> NotImplementedError:
+    """Why ``stream_events`` cannot run: LangChain's text for v1/v2 (as LangGraph 1.2 raises it), and for v3 (its
+    content-block protocol) that hitl_notebook does not implement it."""
+    if version == "v3":
+        return NotImplementedError(
+            "stream_events(version='v3') is not supported by hitl_notebook. Use astream_events(version='v2'), "
+            "or stream(..., stream_mode=[...]) for the graph's own stream modes."
+        )
+    return NotImplementedError(
+        f"stream_events(version={version!r}) is not supported. Use astream_events() for v1/v2, or "
+        "stream_events(version='v3') on a supported subclass."
+    )

@@ -275,6 +275,14 @@ class Pregel:
         async for event in _astream_events_implementation_v2(self, input, config, **kwargs):  # type: ignore[arg-type]
             yield event
 
+    def stream_events(self, input: Any, config: dict[str, Any] | None = None, *, version: str = "v2",
+                      **kwargs: Any) -> Any:
+        """Refused as LangGraph 1.2 refuses ``version="v1"/"v2"`` (use ``astream_events``); ``"v3"`` is not
+        supported. Raises ``NotImplementedError``."""
+        from ._callbacks import stream_events_refusal
+
+        raise stream_events_refusal(version)
+
     async def ainvoke(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """Async twin of ``invoke``."""
         return await _async.call_in_thread(self.invoke, input, config, **kwargs)
