@@ -52,7 +52,8 @@ class TaskCalls:
                 self.run._emit_task_event("task", step, self.run._task_start(task))
             if self.run.cache is not None and fn.cache is not None and self._from_cache(task, future, args, kwargs):
                 return future
-            self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step)
+            caller_ns = parent.config["configurable"]["checkpoint_ns"]
+            self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step, caller_ns)
         return future
 
     def _from_cache(self, task: Task, future: Future, args: tuple, kwargs: dict) -> bool:
@@ -66,17 +67,22 @@ class TaskCalls:
         future.set_result(hit)
         return True
 
-    def _execute(self, task: Task, future: Future, step: int) -> None:
+    def _execute(self, task: Task, future: Future, step: int, caller_ns: str) -> None:
         try:
-            self._run_call(task, future, step)
+            self._run_call(task, future, step, caller_ns)
         except BaseException as exc:  # e.g. a checkpoint conflict while saving: never leave the caller waiting
             if not future.done():
                 future.set_exception(exc)
 
-    def _run_call(self, task: Task, future: Future, step: int) -> None:
+    def _run_call(self, task: Task, future: Future, step: int, caller_ns: str) -> None:
         run = self.run
         runtime = run.runtime_for(task)
-        runtime.config = run.store.task_config(task, step, None)
+        runtime.config = config = run.store.task_config(task, step, None)
+        # As LangGraph 1.2, a call's config nests it under its caller: its checkpoint_ns extends the caller's, and
+        # checkpoint_map names the caller's namespace too. (Its metadata keeps the graph-level namespace.)
+        configurable = config["configurable"]
+        configurable["checkpoint_ns"] = f"{caller_ns}|{task.namespace}"
+        configurable["checkpoint_map"] = {**configurable["checkpoint_map"], caller_ns: run.store.checkpoint_id}
         try:
             if run.callbacks is None:
                 run_task(task, runtime.config, runtime)

@@ -320,11 +320,17 @@ class Checkpointing(VersionsMixin):
         }
         if task.node.metadata:  # add_node(metadata=...), as LangGraph 1.2
             task_metadata.update(task.node.metadata)
+        checkpoint_map = self._task_map
+        if checkpoint_map is None or checkpoint_map[self.ns] is not self.checkpoint_id:  # once per step
+            checkpoint_map = self._task_map = {**self.parents, self.ns: self.checkpoint_id}
+        # As LangGraph 1.2: a task names the checkpoint it was planned from (and its enclosing graphs' checkpoints)
+        # in ``checkpoint_map``, keyed by namespace; its own ``checkpoint_id`` is None.
         return {
             **rest,
             "metadata": task_metadata,
             "configurable": {
-                **configurable, "checkpoint_ns": ns, "checkpoint_id": self.checkpoint_id, "__pregel_read": read_fresh,
+                **configurable, "checkpoint_map": checkpoint_map, "checkpoint_id": None, "checkpoint_ns": ns,
+                "__pregel_read": read_fresh,
             },
         }
 
@@ -341,6 +347,7 @@ class Checkpointing(VersionsMixin):
         return self._task_base
 
     _task_base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
+    _task_map: dict[str, str] | None = None
 
 
 # ``configurable`` ids LangGraph 1.2 copies into a run's metadata, and the other config keys a task's config keeps.

@@ -110,7 +110,9 @@ class TaskRuntime:
                 # Only an @entrypoint has one; its @task calls (same step) see it too, as in LangGraph.
                 previous=run._step_values.get(_PREVIOUS) if run is not None else None,
                 execution_info=ExecutionInfo(
-                    checkpoint_id=configurable.get("checkpoint_id"),
+                    # the checkpoint the task was planned from (its config's checkpoint_id is None, as LangGraph)
+                    checkpoint_id=(configurable.get("checkpoint_map") or {}).get(run.store.ns) if run is not None
+                    else configurable.get("checkpoint_id"),
                     checkpoint_ns=configurable.get("checkpoint_ns", self.namespace),
                     task_id=self.namespace.rsplit(":", 1)[-1],
                     thread_id=configurable.get("thread_id"),

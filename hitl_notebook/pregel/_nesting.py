@@ -70,11 +70,14 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     task_config = parent.config
     configurable = {k: v for k, v in {**(task_config.get("configurable") or {}), **(config.get("configurable") or {})}
                     .items() if k not in ("checkpoint_id", "checkpoint_map", PREGEL_READ)}
-    configurable.update(thread_id=(outer.config.get("configurable") or {}).get("thread_id"), checkpoint_ns=ns)
+    thread_id = (outer.config.get("configurable") or {}).get("thread_id")
+    if thread_id is not None:  # as LangGraph 1.2: no thread_id key under a parent run without one
+        configurable["thread_id"] = thread_id
+    configurable["checkpoint_ns"] = ns
     metadata = {**(task_config.get("metadata") or {}), **(config.get("metadata") or {})}
     config = {**{k: v for k, v in outer.config.items() if k not in ("configurable", "metadata")}, **config,
               "configurable": configurable, "metadata": metadata}
-    if graph.checkpointer is False or configurable["thread_id"] is None:
+    if graph.checkpointer is False or thread_id is None:
         saver = False  # as LangGraph 1.2: under a parent run with no thread, a nested graph saves nothing
     elif graph.checkpointer is True:
         saver = outer.store.saver
