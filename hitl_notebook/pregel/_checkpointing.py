@@ -110,6 +110,7 @@ class Checkpointing(VersionsMixin):
         self._counter = max(map(version_number, self.versions.values()), default=0)
         self.step = saved.metadata.get("step", -1)
         self.checkpoint_id = checkpoint["id"]
+        self._step_configurable = None
         self.checkpoint_config = saved.config
 
     def is_replay(self, input: Any) -> bool:
@@ -178,6 +179,7 @@ class Checkpointing(VersionsMixin):
         ``updated_channels=None`` (LangGraph's update_state and copies)."""
         self.step += 1
         self.checkpoint_id = checkpoint_id = new_checkpoint_id(self.step)
+        self._step_configurable = None
         if self.pending_by_task:
             self.pending_by_task = {}
         if not self.enabled:  # versions are only ever read from saved checkpoints: none to keep
@@ -320,18 +322,11 @@ class Checkpointing(VersionsMixin):
         }
         if task.node.metadata:  # add_node(metadata=...), as LangGraph 1.2
             task_metadata.update(task.node.metadata)
-        checkpoint_map = self._task_map
-        if checkpoint_map is None or checkpoint_map[self.ns] is not self.checkpoint_id:  # once per step
-            checkpoint_map = self._task_map = {**self.parents, self.ns: self.checkpoint_id}
-        # As LangGraph 1.2: a task names the checkpoint it was planned from (and its enclosing graphs' checkpoints)
-        # in ``checkpoint_map``, keyed by namespace; its own ``checkpoint_id`` is None.
         return {
             **rest,
             "metadata": task_metadata,
-            "configurable": {
-                **configurable, "checkpoint_map": checkpoint_map, "checkpoint_id": None, "checkpoint_ns": ns,
-                "__pregel_read": read_fresh,
-            },
+            "configurable": {**(self._step_configurable or self._step_base(configurable)), "checkpoint_ns": ns,
+                             "__pregel_read": read_fresh},
         }
 
     def shared_task_config(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -347,7 +342,16 @@ class Checkpointing(VersionsMixin):
         return self._task_base
 
     _task_base: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
-    _task_map: dict[str, str] | None = None
+
+    def _step_base(self, configurable: dict[str, Any]) -> dict[str, Any]:
+        """What the step's tasks' ``configurable`` share, built once per step (dropped when ``checkpoint_id``
+        changes). As LangGraph 1.2, ``checkpoint_map`` names the checkpoint the step was planned from (and each
+        enclosing graph's) by namespace, and a task's own ``checkpoint_id`` is None."""
+        self._step_configurable = {**configurable, "checkpoint_map": {**self.parents, self.ns: self.checkpoint_id},
+                                   "checkpoint_id": None}
+        return self._step_configurable
+
+    _step_configurable: dict[str, Any] | None = None
 
 
 # ``configurable`` ids LangGraph 1.2 copies into a run's metadata, and the other config keys a task's config keeps.
