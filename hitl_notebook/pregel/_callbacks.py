@@ -78,17 +78,25 @@ class RunCallbacks:
         self._taps = _stream_handlers(self.graph_run.handlers) if in_async_run() else []
         self._nested = nested
 
-    def run_task(self, task: Task, config: dict[str, Any], runtime: TaskRuntime) -> None:
-        """``run_task`` inside a chain run named after the node, with the node's config in the context var."""
+    def run_task(self, task: Task, config: dict[str, Any], runtime: TaskRuntime, caller: Any = None,
+                 shown: Any = None) -> None:
+        """``run_task`` inside a chain run named after the node, with the node's config in the context var.
+
+        A ``@task`` call passes its caller's callbacks (``caller``), under which its run nests as in LangGraph 1.2,
+        and ``shown``, its arguments by name (``call_input``), which LangGraph reports as its input.
+        """
         if task.node.hidden:  # graph plumbing (__start__): LangGraph reports no run for it
             run_task(task, config, runtime)
             return
         metadata = config.get("metadata") or {}
-        tags = [f"graph:step:{metadata.get('langgraph_step')}"]  # LangGraph's tags: the node's run, then its body
-        manager = self._manager_cls.configure(
-            inheritable_callbacks=self.graph_run.get_child(), local_tags=tags, inheritable_metadata=metadata,
-        )
-        node_run = manager.on_chain_start(None, task.input, name=task.name)
+        if caller is None:
+            tags = [f"graph:step:{metadata.get('langgraph_step')}"]  # LangGraph's: the node's run, then its body
+            manager = self._manager_cls.configure(
+                inheritable_callbacks=self.graph_run.get_child(), local_tags=tags, inheritable_metadata=metadata,
+            )
+        else:
+            manager = self._manager_cls.configure(inheritable_callbacks=caller, inheritable_metadata=metadata)
+        node_run = manager.on_chain_start(None, task.input if shown is None else shown, name=task.name)
         config = {**config, "metadata": {**self.metadata, **metadata}, "callbacks": node_run.get_child("seq:step:1")}
         config.pop("run_id", None)  # belongs to the graph's run: a chat model in the node must not reuse it
         runtime.config = config
@@ -158,3 +166,23 @@ def stream_events_refusal(version: str) -> NotImplementedError:
         f"stream_events(version={version!r}) is not supported. Use astream_events() for v1/v2, or "
         "stream_events(version='v3') on a supported subclass."
     )
+
+
+def call_input(func: Any, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """A ``@task`` call's arguments by parameter name, defaults filled and ``**kwargs`` flattened, without
+    ``self``/``cls``: the input LangGraph 1.2 reports for a call's run. None when they do not fit the signature."""
+    import inspect
+
+    try:
+        signature = inspect.signature(func)
+        bound = signature.bind_partial(*args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    arguments.pop("self", None)
+    arguments.pop("cls", None)
+    for name, param in signature.parameters.items():
+        if param.kind is inspect.Parameter.VAR_KEYWORD and name in arguments:
+            arguments.update(arguments.pop(name))
+    return arguments

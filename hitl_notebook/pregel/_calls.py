@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constants import ERROR, INTERRUPT, PUSH, RESUME, RETURN
 from ..errors import GraphInterrupt
-from . import _cache, _events, _timeouts
+from . import _cache, _callbacks, _events, _timeouts
 from ._algo import Task, task_id
 from ._async import run_coroutine
 from ._context import TaskRuntime
@@ -52,8 +52,10 @@ class TaskCalls:
                 self.run._emit_task_event("task", step, self.run._task_start(task))
             if self.run.cache is not None and fn.cache is not None and self._from_cache(task, future, args, kwargs):
                 return future
-            caller_ns = parent.config["configurable"]["checkpoint_ns"]
-            self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step, caller_ns)
+            # What callbacks show as the call's input: its arguments by name (only built when callbacks watch).
+            shown = _callbacks.call_input(fn.func, args, kwargs) if self.run.callbacks is not None else None
+            self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step,
+                                        parent.config, shown)
         return future
 
     def _from_cache(self, task: Task, future: Future, args: tuple, kwargs: dict) -> bool:
@@ -67,17 +69,19 @@ class TaskCalls:
         future.set_result(hit)
         return True
 
-    def _execute(self, task: Task, future: Future, step: int, caller_ns: str) -> None:
+    def _execute(self, task: Task, future: Future, step: int, caller: dict[str, Any], shown: Any) -> None:
         try:
-            self._run_call(task, future, step, caller_ns)
+            self._run_call(task, future, step, caller, shown)
         except BaseException as exc:  # e.g. a checkpoint conflict while saving: never leave the caller waiting
             if not future.done():
                 future.set_exception(exc)
 
-    def _run_call(self, task: Task, future: Future, step: int, caller_ns: str) -> None:
+    def _run_call(self, task: Task, future: Future, step: int, caller: dict[str, Any], shown: Any) -> None:
+        """Run the call ``task`` made by the task whose config is ``caller``; ``shown``: its input for callbacks."""
         run = self.run
         runtime = run.runtime_for(task)
         runtime.config = config = run.store.task_config(task, step, None)
+        caller_ns = caller["configurable"]["checkpoint_ns"]
         # As LangGraph 1.2, a call's config nests it under its caller: its checkpoint_ns extends the caller's, and
         # checkpoint_map names the caller's namespace too. (Its metadata keeps the graph-level namespace.)
         configurable = config["configurable"]
@@ -87,7 +91,7 @@ class TaskCalls:
             if run.callbacks is None:
                 run_task(task, runtime.config, runtime)
             else:
-                run.callbacks.run_task(task, runtime.config, runtime)
+                run.callbacks.run_task(task, runtime.config, runtime, caller=caller.get("callbacks"), shown=shown)
         except asyncio.CancelledError as exc:  # the async caller was cancelled: saved as the call's error
             task.error = exc
         answers = [(RESUME, task.answers)] if task.answers else []

@@ -13,7 +13,8 @@ from langchain_core.callbacks import BaseCallbackHandler  # noqa: E402
 from langchain_core.runnables import RunnableLambda  # noqa: E402
 
 from hitl_notebook.graph import START, StateGraph  # noqa: E402
-from hitl_notebook.pregel._callbacks import stream_events_refusal  # noqa: E402
+from hitl_notebook.func import entrypoint, task  # noqa: E402
+from hitl_notebook.pregel._callbacks import call_input, stream_events_refusal  # noqa: E402
 from hitl_notebook.types import Command  # noqa: E402
 
 
@@ -98,3 +99,34 @@ def test_stream_events_is_refused_with_langchains_text():
     with pytest.raises(NotImplementedError, match=r"^stream_events\(version='v2'\) is not supported. Use astream"):
         GRAPH.stream_events({"x": 1, "log": []})
     assert "hitl_notebook" in str(stream_events_refusal("v3"))
+
+
+def test_a_task_calls_input_is_its_arguments_by_name():
+    def fn(x, step=1, *rest, **extra):
+        return x
+
+    assert call_input(fn, (1,), {"flag": True}) == {"x": 1, "step": 1, "rest": (), "flag": True}
+    assert call_input(fn, (), {}) == {"step": 1, "rest": ()}  # bound partially, as LangGraph
+
+    def one(x):
+        return x
+
+    assert call_input(one, (1, 2), {}) is None  # does not fit: the call itself fails with the TypeError
+
+
+def test_a_task_call_nests_under_its_callers_run_in_astream_events():
+    @task
+    def plus(x):
+        return x + 1
+
+    @entrypoint()
+    def workflow(x):
+        return plus(x).result()
+
+    async def collect():
+        return [(e["event"], e["name"], e["tags"], e["parent_ids"][-1:], e["run_id"], e["data"].get("input"))
+                async for e in workflow.astream_events(1, version="v2") if e["event"] == "on_chain_start"]
+
+    graph_start, node_start, call_start = asyncio.run(collect())
+    assert call_start[:3] == ("on_chain_start", "plus", ["seq:step:1"]) and call_start[-1] == {"x": 1}
+    assert call_start[3] == [node_start[4]]  # its parent is the entrypoint's run, not the graph's
