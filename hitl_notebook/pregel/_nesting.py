@@ -58,7 +58,10 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
     """
     outer: Run = parent.run
     task_ns = parent.config["configurable"]["checkpoint_ns"]
-    namespace = (*outer.namespace, task_ns.split(NS_SEP)[-1])
+    # The task's segments below its graph: one for a node, two or more for a @task call (nested under its caller,
+    # as LangGraph 1.2 streams them).
+    own = task_ns[len(outer.store.ns) + 1:] if outer.store.ns else task_ns
+    namespace = (*outer.namespace, *own.split(NS_SEP))
     count, parent.graph_calls = parent.graph_calls, parent.graph_calls + 1
     if count:  # a task's later graph calls each keep their own checkpoints (LangGraph 1.2's "|<n>" suffix)
         task_ns, namespace = f"{task_ns}{NS_SEP}{count}", (*namespace, str(count))
@@ -85,7 +88,9 @@ def nested_run(graph: "Pregel", parent: TaskRuntime, input: Any, config: dict[st
         saver = graph.checkpointer or outer.store.saver
     single = parent.single_answer
     store = outer.store
-    parents = {**store.parents, store.ns: store.checkpoint_id}
+    # The checkpoints of every enclosing graph (and of a calling @task's caller), as the task's config names them.
+    parents = dict(task_config["configurable"].get("checkpoint_map")
+                   or {**store.parents, store.ns: store.checkpoint_id})
     if saver and (outer.resuming or parent.retrying) and not isinstance(input, Command):
         saved = saver.get_tuple(config)
         # Only a checkpoint written under this same parent checkpoint is this call's own, unfinished run. A

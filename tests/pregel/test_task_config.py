@@ -33,7 +33,8 @@ def test_a_node_sees_checkpoint_map_of_the_checkpoint_its_step_was_planned_from_
     g = b.add_edge(START, "a").add_edge("a", "b").compile(checkpointer=InMemorySaver())
     cfg = {"configurable": {"thread_id": "t", "user_id": "u"}}
     g.invoke({"x": 0}, cfg)
-    assert [_public(e) for e in seen] == [["checkpoint_id", "checkpoint_map", "checkpoint_ns", "thread_id", "user_id"]] * 2
+    keys = ["checkpoint_id", "checkpoint_map", "checkpoint_ns", "thread_id", "user_id"]
+    assert [_public(e) for e in seen] == [keys, keys]
     assert [e["checkpoint_id"] for e in seen] == [None, None]
     planned = {h.next: h.config["configurable"]["checkpoint_id"] for h in g.get_state_history(cfg)}
     assert [e["checkpoint_map"] for e in seen] == [{"": planned[("a",)]}, {"": planned[("b",)]}]
@@ -74,3 +75,28 @@ def test_a_task_call_is_nested_under_its_caller():
     assert call["checkpoint_ns"].startswith(caller["checkpoint_ns"] + "|double:")
     assert call["checkpoint_map"] == {**caller["checkpoint_map"], caller["checkpoint_ns"]: caller["checkpoint_map"][""]}
     assert call["checkpoint_id"] is None
+
+
+def test_a_graph_invoked_in_a_task_nests_under_the_call_and_its_caller():
+    seen: dict[str, Any] = {}
+
+    def inner(s: S, config):
+        seen["inner"] = dict(config["configurable"])
+        return {"x": 1}
+
+    sub = StateGraph(S).add_node("inner", inner).add_edge(START, "inner").compile()
+
+    @task
+    def run_sub(x):
+        seen["call"] = dict(get_config()["configurable"])
+        return sub.invoke({"x": x})
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def ep(x):
+        return run_sub(x).result()
+
+    chunks = list(ep.stream(1, {"configurable": {"thread_id": "t"}}, stream_mode="updates", subgraphs=True))
+    call_ns = seen["call"]["checkpoint_ns"]
+    assert seen["inner"]["checkpoint_ns"].startswith(call_ns + "|inner:")
+    assert list(seen["inner"]["checkpoint_map"]) == ["", call_ns.split("|")[0], call_ns]
+    assert chunks[0] == (tuple(call_ns.split("|")), {"inner": {"x": 1}})

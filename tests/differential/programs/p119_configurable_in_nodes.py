@@ -71,4 +71,5 @@ def ep(x, config):
 
 
 ep.invoke(1, {"configurable": {"thread_id": "e"}})
-print("history", [h.config["configurable"]["checkpoint_id"] for h in ep.get_state_history({"configurable": {"thread_id": "e"}})])
+ep_history = ep.get_state_history({"configurable": {"thread_id": "e"}})
+print("history", [h.config["configurable"]["checkpoint_id"] for h in ep_history])
