@@ -12,7 +12,7 @@ from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
 from ..errors import GraphInterrupt, ParentCommand
 from ..runtime import coerce_context, context_jsonschema
 from ..types import StateSnapshot, StreamMode
-from . import _async, _cache, _jsonschema, _nesting, _printing, _state, _update
+from . import _async, _cache, _callbacks, _jsonschema, _nesting, _printing, _state, _update
 from ._channels import Channel
 from ._config import check_checkpointer, merge_configs
 from ._context import running_task
@@ -277,11 +277,8 @@ class Pregel:
 
     def stream_events(self, input: Any, config: dict[str, Any] | None = None, *, version: str = "v2",
                       **kwargs: Any) -> Any:
-        """Refused as LangGraph 1.2 refuses ``version="v1"/"v2"`` (use ``astream_events``); ``"v3"`` is not
-        supported. Raises ``NotImplementedError``."""
-        from ._callbacks import stream_events_refusal
-
-        raise stream_events_refusal(version)
+        """Raises ``NotImplementedError``: for v1/v2 as LangGraph 1.2 (use ``astream_events``); v3 is unsupported."""
+        raise _callbacks.stream_events_refusal(version)
 
     async def ainvoke(self, input: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """Async twin of ``invoke``."""
