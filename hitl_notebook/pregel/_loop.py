@@ -30,6 +30,7 @@ from ._channels import MISSING
 from ._checkpointing import Checkpointing
 from ._context import TaskRuntime
 from ._emit import EmitMixin, shown_update
+from ._options import node_names
 from ._runner import run_task
 from ._start import StartMixin
 
@@ -76,8 +77,8 @@ class Run(EmitMixin, StartMixin):
         self.modes = modes | (parent.modes if self.forward is not None else frozenset())
         self.namespace = namespace
         self.context, self.kv_store = context, kv_store  # what Runtime hands to nodes (see Pregel._run)
-        self.interrupt_before = graph.interrupt_before if interrupt_before is None else _names(interrupt_before)
-        self.interrupt_after = graph.interrupt_after if interrupt_after is None else _names(interrupt_after)
+        self.interrupt_before = graph.interrupt_before if interrupt_before is None else node_names(interrupt_before)
+        self.interrupt_after = graph.interrupt_after if interrupt_after is None else node_names(interrupt_after)
         self.output_keys = output_keys or graph.state_keys
         single = graph.output_channel
         self._output_key_set = frozenset((single,) if single is not None else self.output_keys)
@@ -391,12 +392,6 @@ class Run(EmitMixin, StartMixin):
         if self._pool is None:
             self._pool = ThreadPoolExecutor(thread_name_prefix="hitl-task")
         return self._pool
-
-
-def _names(value: Any) -> Any:
-    if value == "*":
-        return "*"
-    return frozenset(value or ())
 
 
 __all__ = ["Run"]

@@ -9,6 +9,13 @@ _IGNORED_OPTIONS = frozenset({"checkpoint_during"})
 """LangGraph options that change nothing here (the old durability flag)."""
 
 
+def node_names(value: Any) -> Any:
+    """``interrupt_before``/``interrupt_after`` as the loop checks them: ``"*"`` (every node) or a frozenset."""
+    if value == "*":
+        return "*"
+    return frozenset(value or ())
+
+
 def check_options(options: dict[str, Any]) -> None:
     """Refuse options we would otherwise ignore silently, so a program never gets output it did not ask for."""
     version = options.pop("version", "v1")

@@ -16,12 +16,14 @@ from . import _async, _cache, _callbacks, _jsonschema, _nesting, _printing, _sta
 from ._channels import Channel
 from ._config import check_checkpointer, merge_configs
 from ._context import running_task
-from ._loop import Run, _names
+from ._loop import Run
 from ._node import PregelNode
 from ._options import check_options as _check_options
+from ._options import node_names
 from ._options import merge_config as _merge_config
 from ._options import output_keys_tuple as _output_keys
 from ._options import select_updates as _select_updates
+from ._structure import StructureMixin
 
 _MODES = frozenset({"values", "updates", "custom", "tasks", "debug", "checkpoints", "messages"})
 
@@ -30,7 +32,7 @@ def _default_recursion_limit() -> int:
     return int(os.environ.get("LANGGRAPH_DEFAULT_RECURSION_LIMIT", DEFAULT_RECURSION_LIMIT))
 
 
-class Pregel:
+class Pregel(StructureMixin):
     """A compiled graph: nodes reading and writing channels in supersteps."""
 
     stream_mode: StreamMode = "updates"
@@ -70,47 +72,12 @@ class Pregel:
         self.checkpointer = checkpointer
         self.store = store
         self.cache = cache
-        self.interrupt_before = _names(interrupt_before)
-        self.interrupt_after = _names(interrupt_after)
+        self.interrupt_before = node_names(interrupt_before)
+        self.interrupt_after = node_names(interrupt_after)
         self.debug = debug
         self.name = name
         self.recursion_limit = _default_recursion_limit()
         self._index: tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int]] | None = None
-
-    # -- structure used by the loop ----------------------------------------------------------------------------
-
-    @property
-    def trigger_index(self) -> dict[str, tuple[str, ...]]:
-        """Channel -> nodes it triggers, so a step only looks at nodes whose triggers changed."""
-        return self._indexes()[0]
-
-    @property
-    def deferred_nodes(self) -> tuple[str, ...]:
-        return self._indexes()[1]
-
-    @property
-    def result_keys(self) -> frozenset[str]:
-        """Channels shown in a task's ``result`` (the output channel alone for an ``@entrypoint``)."""
-        return frozenset((self.output_channel,)) if self.output_channel else self.state_key_set
-
-    @property
-    def node_order(self) -> dict[str, int]:
-        return self._indexes()[2]
-
-    @property
-    def read_keys(self) -> tuple[str, ...]:
-        return (*self.state_keys, START)
-
-    def _indexes(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], dict[str, int]]:
-        if self._index is None:
-            index: dict[str, list[str]] = {}
-            for node in self.nodes.values():
-                for trigger in node.triggers:
-                    index.setdefault(trigger, []).append(node.name)
-            deferred = tuple(n.name for n in self.nodes.values() if n.deferred)
-            order = {name: i for i, name in enumerate(self.nodes)}
-            self._index = ({k: tuple(v) for k, v in index.items()}, deferred, order)
-        return self._index
 
     # -- running -----------------------------------------------------------------------------------------------
 
