@@ -6,7 +6,7 @@ Nothing here imports IPython or ipywidgets: the notebook views consume the strin
 from ._build import build_graph
 from ._mixin import DrawableGraphMixin
 from ._model import Edge, Graph, Node
-from .dot import INSTALL_HINT, GraphvizNotFoundError, draw_svg, to_digraph
+from .dot import INSTALL_HINT, GraphvizNotFoundError, draw_svg, svg_img, to_digraph
 from .mermaid import CurveStyle, NodeStyles, draw_mermaid
 from .status import NodeStatus, StatusView
 
@@ -24,5 +24,6 @@ __all__ = [
     "build_graph",
     "draw_mermaid",
     "draw_svg",
+    "svg_img",
     "to_digraph",
 ]

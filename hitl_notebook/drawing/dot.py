@@ -7,6 +7,7 @@ Every node carries a stable SVG ``id`` (``node-<name>``, see :func:`dom_id`) and
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Container
@@ -18,7 +19,7 @@ from ..constants import END, START
 from ._model import Graph, Node
 
 __all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "edge_id", "mimebundle",
-           "to_digraph"]
+           "svg_img", "to_digraph"]
 
 INSTALL_HINT: Final = (
     "Install Graphviz to draw graphs: apt-get install graphviz (Debian/Ubuntu), "
@@ -170,8 +171,12 @@ def draw_svg(graph: Graph) -> str:
 
 def mimebundle(graph: Graph, include: Container[str] | None = None, exclude: Container[str] | None = None,
                *, text: str | None = None) -> dict[str, str]:
-    """``image/svg+xml`` plus ``text/plain`` (``text``, default ``repr(graph)``); never raises.
+    """``text/html`` (the SVG as an ``<img>``), ``image/svg+xml`` and ``text/plain`` (``text``, default
+    ``repr(graph)``); never raises.
 
+    The ``<img>`` is what JupyterLab shows: it ranks HTML first, and its sanitizer keeps an ``<img>`` with a data
+    URI, so the picture shows in an untrusted notebook too (one opened from a download or a repository), where a
+    bare ``image/svg+xml`` output would show as text. The SVG stays for exporters that take no HTML (LaTeX/PDF).
     Without ``dot`` (or if it fails) the bundle is text only: a one-line hint, a blank line, the mermaid source.
     """
 
@@ -179,14 +184,26 @@ def mimebundle(graph: Graph, include: Container[str] | None = None, exclude: Con
         return (include is None or mime in include) and not (exclude is not None and mime in exclude)
 
     bundle: dict[str, str] = {}
-    if wanted("image/svg+xml"):
+    if wanted("image/svg+xml") or wanted("text/html"):
         try:
-            bundle["image/svg+xml"] = draw_svg(graph)
+            svg = draw_svg(graph)
         except GraphvizNotFoundError:
             return {"text/plain": f"{INSTALL_HINT}\n\n{graph.draw_mermaid()}"}
         except Exception as exc:  # a failing dot run must not turn into a traceback under the cell
             lines = str(exc).strip().splitlines() or [type(exc).__name__]
             return {"text/plain": f"Graphviz could not draw this graph: {lines[0]}\n\n{graph.draw_mermaid()}"}
+        if wanted("text/html"):
+            bundle["text/html"] = svg_img(svg, alt="the graph", css_class="hitl-graph-picture")
+        if wanted("image/svg+xml"):
+            bundle["image/svg+xml"] = svg
     if wanted("text/plain"):
         bundle["text/plain"] = repr(graph) if text is None else text
     return bundle
+
+
+def svg_img(svg: str, *, alt: str, css_class: str, style: str = "max-width:100%;height:auto") -> str:
+    """``svg`` as an ``<img>`` with a base64 data URI: kept by HTML sanitizers (JupyterLab's for untrusted output),
+    and ids inside the picture cannot clash with others on the page."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f"<img class='{html.escape(css_class, quote=True)}' alt='{html.escape(alt, quote=True)}' "
+            f"src='data:image/svg+xml;base64,{data}' style='{html.escape(style, quote=True)}'>")

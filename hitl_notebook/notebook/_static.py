@@ -7,12 +7,11 @@ untrusted notebook), the outcome or the open questions near the top, and the tim
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..constants import END, START
-from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView
+from ..drawing import INSTALL_HINT, Graph, GraphvizNotFoundError, NodeStatus, StatusView, svg_img
 from ._chat import chat_text, role_of, split_update, summarize
 from ._payloads import question_of
 from ._outputs import outputs_text
@@ -98,9 +97,8 @@ class GraphPicture:
         svg = self.svg(statuses, finished=finished, runs=runs)
         if svg is None:
             return self.fallback
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return (f"<img class='hitl-graph' alt='the graph, nodes coloured by status' "
-                f"src='data:image/svg+xml;base64,{data}' style='max-width:100%;max-height:380px;height:auto'>")
+        return svg_img(svg, alt="the graph, nodes coloured by status", css_class="hitl-graph",
+                       style="max-width:100%;max-height:380px;height:auto")
 
 
 def status_badge(status: RunStatus, detail: str = "") -> str:

@@ -1,5 +1,6 @@
 """Graphviz output: DOT source, SVG (needs ``dot``), and the fallback when ``dot`` is missing."""
 
+import base64
 import re
 import shutil
 
@@ -77,8 +78,13 @@ def test_compiled_graph_displays_as_svg(hitl, graphs) -> None:
     bundle = compiled._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     assert bundle["text/plain"] == repr(compiled)
+    # JupyterLab shows the HTML first: the same picture as an <img>, which its sanitizer keeps in untrusted output
+    src = re.fullmatch(r"<img class='hitl-graph-picture' alt='the graph' src='data:image/svg\+xml;base64,([^']+)' "
+                       r"style='max-width:100%;height:auto'>", bundle["text/html"])
+    assert src is not None and base64.b64decode(src.group(1)).decode() == bundle["image/svg+xml"]
     assert set(compiled._repr_mimebundle_(include={"text/plain"})) == {"text/plain"}
-    assert set(compiled._repr_mimebundle_(exclude={"text/plain"})) == {"image/svg+xml"}
+    assert set(compiled._repr_mimebundle_(exclude={"text/plain"})) == {"text/html", "image/svg+xml"}
+    assert set(compiled._repr_mimebundle_(exclude={"text/html"})) == {"image/svg+xml", "text/plain"}
 
 
 def test_without_dot_the_bundle_is_the_hint_and_mermaid(hitl, graphs, no_dot) -> None:

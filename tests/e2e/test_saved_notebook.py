@@ -1,5 +1,6 @@
 """A saved notebook still shows the run: in a real JupyterLab, run the approve/reject example, click Approve, save;
-shut the kernel down and reopen the notebook; then open a copy of the file as untrusted in a fresh browser profile.
+shut the kernel down and reopen the notebook; then open a copy of the file as untrusted in a fresh browser profile
+(with a cell that showed a compiled graph as its last expression: a picture there too).
 
 Screenshots (``artifacts_dir``, git-ignored): ``saved-1-waiting``, ``saved-2-approved``, ``saved-3-reopened``,
 ``saved-3b-notebook7``, ``saved-4-untrusted``, ``saved-5-while-waiting-reopened``, each at 1280×900 as a teacher's projector would show it.
@@ -30,6 +31,19 @@ _UNTRUSTED_CELLS = """() => {
     const cells = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code');
     return cells.length > 0 && cells.every(c => c.model.trusted === false);
 }"""
+
+
+def _graph_bundle() -> dict[str, str]:
+    """What a compiled graph as a cell's last expression puts in the notebook."""
+    from typing import TypedDict
+
+    from hitl_notebook.graph import END, START, StateGraph
+
+    class State(TypedDict):
+        draft: str
+
+    graph = StateGraph(State).add_node("write", lambda s: s).add_edge(START, "write").add_edge("write", END)
+    return graph.compile()._repr_mimebundle_()
 
 
 def _shot(page, locator, artifacts_dir: Path, name: str) -> Path:
@@ -147,6 +161,10 @@ def test_a_saved_run_shows_graph_decision_and_outcome_after_reopening(lab, playw
     # A kernel this server lacks, for a language it has none for: the notebook opens with no kernel at all.
     nb["metadata"]["kernelspec"] = {"name": "not-installed-here", "display_name": "Missing", "language": "none"}
     nb["metadata"]["language_info"] = {"name": "none"}
+    # and a cell whose output is a compiled graph shown as the cell's last expression (``graph``)
+    nb["cells"].append({"cell_type": "code", "execution_count": 9, "id": "graph-cell", "metadata": {},
+                        "source": ["graph"], "outputs": [{"output_type": "execute_result", "execution_count": 9,
+                                                           "metadata": {}, "data": _graph_bundle()}]})
     copy.write_text(json.dumps(nb))
     fresh = launch_chromium(playwright, tmp_path_factory.mktemp("fresh-profile"), VIEWPORT)
     try:
@@ -158,6 +176,12 @@ def test_a_saved_run_shows_graph_decision_and_outcome_after_reopening(lab, playw
             page.wait_for_function(_UNTRUSTED_CELLS, timeout=TIMEOUT_MS)
             _assert_shows_the_run(view)
             _shot(page, view, artifacts_dir, "saved-4-untrusted")
+            picture = page.locator("img.hitl-graph-picture").last  # the graph cell: a picture, not its repr as text
+            picture.scroll_into_view_if_needed()
+            picture.wait_for(state="visible")
+            size = picture.evaluate("(img) => img.complete ? [img.naturalWidth, img.naturalHeight] : null")
+            assert size and size[0] > 40 and size[1] > 100, size  # three nodes stacked: narrow and tall
+            assert page.locator("text=<CompiledStateGraph").count() == 0
     finally:
         fresh.close()
 
