@@ -15,7 +15,7 @@ from ..checkpoint.base import (
     require_thread_id,
 )
 from ..constants import NULL_TASK_ID
-from ..types import Interrupt
+from ..types import Command, Interrupt
 from . import _events
 from ._algo import Task, classify_writes, read_values
 from ._async import current_bridge
@@ -113,9 +113,22 @@ class Checkpointing(VersionsMixin):
         self._step_configurable = None
         self.checkpoint_config = saved.config
 
-    def is_replay(self, input: Any) -> bool:
-        """Re-running from an older checkpoint (not the thread's head) forks the thread first."""
-        return input is None and self.superseded()
+    def is_replay(self, input: Any, saved: CheckpointTuple, nested: bool) -> bool:
+        """The call replays ``saved``, so the run forks the thread first (LangGraph 1.2's time travel).
+
+        ``input`` is ``None`` (or a ``Command`` without ``resume``, root graphs only) and the config names a
+        ``checkpoint_id``. As LangGraph, the root graph forks even from the thread's head, unless that checkpoint is
+        itself a fork or an ``update_state`` result; a nested run forks only from a checkpoint its thread moved past.
+        """
+        if get_checkpoint_id(self.config) is None:
+            return False
+        if nested:
+            return input is None and self.superseded()
+        if input is not None and not (isinstance(input, Command) and input.resume is None):
+            return False
+        if not saved.checkpoint["channel_versions"]:
+            return False
+        return saved.metadata.get("source") not in ("update", "fork") or self.superseded()
 
     def superseded(self) -> bool:
         """The call addressed a checkpoint (``checkpoint_id``) that is not the thread's head."""
@@ -152,9 +165,19 @@ class Checkpointing(VersionsMixin):
         self.emit("checkpoints", payload)
         self.emit("debug", _events.debug(self.step, "checkpoint", payload))
 
-    def fork(self, channels: Mapping[str, Channel]) -> None:
-        """Replaying from an old checkpoint first writes a ``fork`` copy of it (LangGraph 1.2)."""
-        self.save(channels, "fork", next_tasks=None, updated=set(), list_updated=False)
+    def fork(self, channels: Mapping[str, Channel], plan: Callable[[], list[Task]] | None = None) -> None:
+        """Replaying from an old checkpoint first writes a ``fork`` copy of it (LangGraph 1.2); its streamed
+        ``checkpoints``/``debug`` event lists the tasks ``plan`` gives, as LangGraph's lists the replayed ones."""
+        self.save(channels, "fork", next_tasks=plan, updated=set(), list_updated=False, hold_event=True)
+
+    def emit_held(self) -> None:
+        """Stream the held ``fork`` checkpoint event: LangGraph streams it after the replay's first ``values``."""
+        held, self._held_event = self._held_event, None
+        if held is not None:
+            self.emit("checkpoints", held[1])
+            self.emit("debug", _events.debug(held[0], "checkpoint", held[1]))
+
+    _held_event: tuple[int, dict[str, Any]] | None = None
 
     def pending_interrupts(self) -> list[tuple[str, Interrupt]]:
         found = []
@@ -174,9 +197,11 @@ class Checkpointing(VersionsMixin):
         updated: set[str],
         ran: list[Task] | None = None,
         list_updated: bool = True,
+        hold_event: bool = False,
     ) -> None:
         """Write a checkpoint after ``ran`` changed ``updated``; ``list_updated=False`` stores
-        ``updated_channels=None`` (LangGraph's update_state and copies)."""
+        ``updated_channels=None`` (LangGraph's update_state and copies); ``hold_event`` keeps its streamed event
+        for ``emit_held``."""
         self.step += 1
         self.checkpoint_id = checkpoint_id = new_checkpoint_id(self.step)
         self._step_configurable = None
@@ -211,6 +236,9 @@ class Checkpointing(VersionsMixin):
                 config, self._event_config(self._parent_id()), read_values(channels, self.graph.state_keys), metadata,
                 next_tasks() if next_tasks else [],
             )
+            if hold_event:
+                self._held_event = (self.step, payload)
+                return
             self.emit("checkpoints", payload)
             self.emit("debug", _events.debug(self.step, "checkpoint", payload))
 

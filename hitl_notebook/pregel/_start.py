@@ -70,10 +70,13 @@ class StartMixin:
                     return
                 raise EmptyInputError(f"Received no input for {START}")
             self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
-            replay = store.is_replay(input)
+            replay = carried = store.is_replay(input, saved, nested=bool(self.namespace))
             if replay:
+                if isinstance(input, Command):  # as LangGraph, the fork carries the Command's writes
+                    self._apply_null(self._command_writes(input))
+                    store.settle()
                 store.see_interrupt(self.channels)
-                store.fork(self.channels)
+                store.fork(self.channels, self._plan)
             elif isinstance(input, Command) and input.resume is not None and store.superseded():
                 if not self.namespace:  # a nested run's own checkpoint: its parent decides (see _nesting)
                     self._renamed = fork_for_resume(self, saved, input.resume)
@@ -82,7 +85,7 @@ class StartMixin:
                     self._apply_null(store.adopt_pending(saved))
             else:
                 self._apply_null(store.adopt_pending(saved))
-            if isinstance(input, Command):
+            if isinstance(input, Command) and not carried:
                 if input.resume is not None and not store.enabled:
                     raise RuntimeError(NO_SAVER)
                 self._apply_command(input)
@@ -90,7 +93,9 @@ class StartMixin:
             store.see_interrupt(self.channels)
             self._skip_before = True
             self._emit_values()
-            if not replay:  # LangGraph streams the checkpoint it continues from after the values
+            if replay:  # LangGraph streams the fork, or the checkpoint it continues from, after the values
+                store.emit_held()
+            else:
                 store.announce(self.channels, saved, self._plan, self.graph.output_channel or self.output_keys)
         else:
             if saved is not None:  # a Command(update=...) sent after the thread finished counts (LangGraph 1.2)
