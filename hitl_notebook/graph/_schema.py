@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Annotated, Any, get_args, get_origin
 
-from ..errors import InvalidUpdateError
+from ..errors import ErrorCode, InvalidUpdateError, create_error_message
 from ..managed.is_last_step import managed_keys
 from ..pregel._channels import BinaryOperatorAggregate, Channel, LastValue
 
@@ -152,9 +152,11 @@ def coerce_input(schema: Any, keys: Sequence[str], value: Any,
         return [(k, v) for k, v in value.items() if k in wanted]
     if has_schema_fields(value):
         return update_as_tuples(value, keys)
-    raise InvalidUpdateError(
-        f"Expected dict as graph input, got {value!r}. Pass a dict of state keys (or an instance of the state schema)."
-    )
+    # LangGraph's text (its input is mapped like a node's return value), then the fix.
+    raise InvalidUpdateError(create_error_message(
+        message=f"Expected dict, got {value}. Pass the graph a dict of state keys (or an instance of the state schema)",
+        error_code=ErrorCode.INVALID_GRAPH_NODE_RETURN_VALUE,
+    ))
 
 
 def update_as_tuples(update: Any, keys: Sequence[str] | None = None) -> list[tuple[str, Any]]:

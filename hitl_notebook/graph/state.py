@@ -144,9 +144,9 @@ class StateGraph:
         if action is None:
             raise ValueError(f"Node `{node}` needs an action: add_node('{node}', some_function).")
         if not callable(action) and not is_runnable(action):
-            raise TypeError(
-                f"Node `{node}` must be a function, a compiled graph or a Runnable (an object with invoke/ainvoke), "
-                f"got {type(action).__name__}."
+            raise TypeError(  # LangGraph's text, then the fix
+                f"Expected a Runnable, callable or dict.Instead got an unsupported type: {type(action)}. Node `{node}` "
+                "must be a function, a compiled graph or a Runnable (an object with invoke/ainvoke)."
             )
         for char in RESERVED_CHARS:
             if char in node:

@@ -72,5 +72,8 @@ def test_any_object_with_invoke_or_ainvoke():
 
 
 def test_neither_callable_nor_runnable_is_refused_with_the_fix():
-    with pytest.raises(TypeError, match="must be a function, a compiled graph or a Runnable"):
+    with pytest.raises(TypeError) as err:
         StateGraph(S).add_node("n", 42)
+    assert str(err.value).startswith(  # LangGraph's text first
+        "Expected a Runnable, callable or dict.Instead got an unsupported type: <class 'int'>. Node `n` must be a "
+        "function, a compiled graph or a Runnable")

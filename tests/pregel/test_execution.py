@@ -116,6 +116,15 @@ def test_node_returning_non_dict_names_the_problem():
         graph.invoke({})
 
 
+def test_graph_input_that_is_not_a_dict_gets_langgraphs_message_and_the_fix():
+    graph = StateGraph(S).add_node("a", lambda s: {}).add_edge(START, "a").compile()
+    with pytest.raises(InvalidUpdateError) as err:
+        graph.invoke(5)
+    first, second = str(err.value).split("\n")
+    assert first.startswith("Expected dict, got 5. Pass the graph a dict of state keys")
+    assert second.endswith("/errors/INVALID_GRAPH_NODE_RETURN_VALUE")
+
+
 def test_unknown_keys_are_ignored_and_none_is_no_update():
     builder = StateGraph(S).add_node("a", lambda s: {"zzz": 1, "x": 2}).add_node("b", lambda s: None)
     graph = builder.add_edge(START, "a").add_edge("a", "b").compile()
