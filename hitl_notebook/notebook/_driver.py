@@ -195,7 +195,11 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
 
     def _ran_before(self, state: Any, limit: int = 200) -> set[str]:
         """Nodes that ran on this branch before the restored checkpoint, so the drawing colours them as done."""
-        earlier = itertools.islice(self.graph.get_state_history(self.config), 1, limit)
+        latest = _latest(self.config)
+        if latest is self.config:
+            earlier = itertools.islice(self.graph.get_state_history(latest), 1, limit)
+        else:  # a config naming a checkpoint lists only that one (LangGraph 1.2): ask for the ones before it
+            earlier = self.graph.get_state_history(latest, before=self.config, limit=limit)
         return {name for snapshot in earlier for name in snapshot.next} - {START, *state.next}
 
     def _enter_waiting(self, state: Any) -> None:

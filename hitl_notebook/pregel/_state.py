@@ -52,8 +52,9 @@ def get_state_history(
     saver = saver_of(graph, saver)
     require_thread_id(config)
     config = own_config(graph, config)
-    # The graph's own namespace only: its subgraphs' checkpoints are not its history (as LangGraph 1.2).
-    configurable = {"checkpoint_ns": "", **{k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}}
+    # The graph's own namespace only: its subgraphs' checkpoints are not its history. A ``checkpoint_id`` in the
+    # config is passed on, so the saver lists that one checkpoint (as LangGraph 1.2).
+    configurable = {"checkpoint_ns": "", **config["configurable"]}
     for saved in saver.list({"configurable": configurable}, filter=filter, before=before, limit=limit):
         yield snapshot(graph, saved)
 

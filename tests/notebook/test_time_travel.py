@@ -107,3 +107,18 @@ def test_a_fork_made_with_update_state_runs_in_the_view(eng, start):
     assert handle.wait(5)["joke"] == "joke 2 about dogs"
     history = [s.values.get("joke") for s in graph.get_state_history(config)]
     assert history[0] == "joke 2 about dogs" and "joke 1 about cats" in history  # the original run is kept
+
+
+def test_show_at_a_past_checkpoint_marks_the_nodes_that_ran_before_it(eng):
+    builder = eng.StateGraph(State)
+    for name in ("a", "b", "c"):
+        builder.add_node(name, lambda s, n=name: {"log": [n]})
+    builder.add_edge(eng.START, "a").add_edge("a", "b").add_edge("b", "c")
+    graph, config = builder.compile(checkpointer=eng.InMemorySaver()), {"configurable": {"thread_id": "t"}}
+    graph.invoke({"log": []}, config)
+    before_c = next(s for s in graph.get_state_history(config) if s.next == ("c",)).config
+    # get_state_history of a config naming a checkpoint lists that checkpoint alone (LangGraph 1.2)
+    assert [s.config for s in graph.get_state_history(before_c)] == [graph.get_state(before_c).config]
+    stopped = show(graph, before_c, policy="reject", ui="console")
+    assert stopped.status is RunStatus.STOPPED
+    assert {n: stopped.journal.statuses.get(n) for n in "abc"} == {"a": "done", "b": "done", "c": None}

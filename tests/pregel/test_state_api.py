@@ -79,3 +79,11 @@ def test_history_of_a_paused_thread_shows_the_waiting_task(saver, thread):
     state = graph.get_state(thread)
     assert state.next == ("b",) and state.tasks[0].name == "b" and state.interrupts == ()
     assert state.created_at and state.config["configurable"]["checkpoint_id"]
+
+
+def test_history_of_a_config_naming_a_checkpoint_is_that_checkpoint(saver, thread):
+    graph = chain(saver)
+    graph.invoke({"x": 1}, thread)
+    middle = list(graph.get_state_history(thread))[2]
+    assert [h.config for h in graph.get_state_history(middle.config)] == [middle.config]  # as LangGraph 1.2
+    assert [h.metadata["step"] for h in graph.get_state_history(thread, before=middle.config)] == [0, -1]
