@@ -10,9 +10,14 @@ from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar, Union
 __all__ = [
     "All",
     "CachePolicy",
+    "CheckpointStreamPart",
     "Command",
+    "CustomStreamPart",
+    "DebugStreamPart",
     "Durability",
+    "GraphOutput",
     "Interrupt",
+    "MessagesStreamPart",
     "Overwrite",
     "PregelTask",
     "RetryPolicy",
@@ -20,8 +25,12 @@ __all__ = [
     "StateSnapshot",
     "StateUpdate",
     "StreamMode",
+    "StreamPart",
     "StreamWriter",
+    "TasksStreamPart",
     "TimeoutPolicy",
+    "UpdatesStreamPart",
+    "ValuesStreamPart",
     "interrupt",
 ]
 
@@ -179,6 +188,17 @@ class CachePolicy:
 
 
 from .pregel._timeouts import TimeoutPolicy  # noqa: E402  (defined with its coercion rules)
+from ._stream_parts import (  # noqa: E402  (version="v2" output, in its own module)
+    CheckpointStreamPart,
+    CustomStreamPart,
+    DebugStreamPart,
+    GraphOutput,
+    MessagesStreamPart,
+    StreamPart,
+    TasksStreamPart,
+    UpdatesStreamPart,
+    ValuesStreamPart,
+)
 
 
 class PregelTask(NamedTuple):

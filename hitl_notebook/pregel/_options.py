@@ -19,10 +19,10 @@ def node_names(value: Any) -> Any:
 def check_options(options: dict[str, Any]) -> None:
     """Refuse options we would otherwise ignore silently, so a program never gets output it did not ask for."""
     version = options.pop("version", "v1")
-    if version != "v1":
+    if version not in ("v1", "v2"):
         raise NotImplementedError(
-            f"version={version!r} is not supported: hitl_notebook streams LangGraph's default v1 chunks. "
-            "Drop the version argument."
+            f"version={version!r} is not supported: use version='v1' (the default: bare chunks) or 'v2' (typed "
+            "stream parts), as in LangGraph 1.2."
         )
     unknown = sorted(k for k in options if k not in _IGNORED_OPTIONS)
     if unknown:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
-from ..errors import GraphInterrupt, ParentCommand
 from ..runtime import coerce_context, context_jsonschema
 from ..types import StateSnapshot, StreamMode
-from . import _async, _cache, _callbacks, _jsonschema, _nesting, _printing, _state, _update
+from . import _async, _cache, _callbacks, _jsonschema, _nesting, _printing, _state, _update, _v2
 from ._channels import Channel
 from ._config import check_checkpointer, merge_configs
 from ._context import running_task
@@ -113,6 +111,7 @@ class Pregel(StructureMixin):
         cancel = kwargs.pop("_cancel", None)  # engine-internal: the async bridge stops the run through it
         tag_custom = bool(custom_source)
         printed = _printing.print_modes(kwargs.pop("print_mode", ()), debug, self)
+        maps = _v2.mappers(self) if kwargs.get("version") == "v2" else None  # typed stream parts (LangGraph 1.1+)
         _check_options(kwargs)
         mode = stream_mode if stream_mode is not None else self.stream_mode
         modes = [mode] if isinstance(mode, str) else list(mode)
@@ -125,7 +124,7 @@ class Pregel(StructureMixin):
         run = self._run(input, config, wanted | printed, interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys), cancel, subgraphs, context)
         run.tag_custom = tag_custom
-        with _nested_errors(run):
+        with _nesting.nested_errors(run):
             for ns, m, chunk in run:
                 if bare_key is not None and m == "values" and isinstance(chunk, dict):
                     chunk = chunk.get(bare_key)
@@ -135,7 +134,9 @@ class Pregel(StructureMixin):
                     _printing.print_chunk(ns, m, chunk, subgraphs)
                     if m not in wanted:
                         continue
-                if subgraphs:
+                if maps is not None:
+                    yield _v2.part(ns, m, chunk, maps)
+                elif subgraphs:
                     yield (ns, chunk) if single else (ns, m, chunk)
                 else:
                     yield chunk if single else (m, chunk)
@@ -160,6 +161,10 @@ class Pregel(StructureMixin):
         While paused on ``interrupt()``, the result carries the pending interrupts under ``"__interrupt__"``.
         ``subgraphs``, ``print_mode`` and ``debug`` are ``stream``'s, as LangGraph 1.2 accepts them here.
         """
+        if kwargs.get("version") == "v2":
+            return _v2.invoke(self, input, config, stream_mode=stream_mode, output_keys=output_keys,
+                              interrupt_before=interrupt_before, interrupt_after=interrupt_after,
+                              durability=durability, context=context, **kwargs)
         if stream_mode == "values" and (kwargs.get("subgraphs") or kwargs.get("print_mode") or kwargs.get("debug")
                                         or self.debug):
             return _printing.invoke_from_stream(self, input, config, output_keys=output_keys,
@@ -176,7 +181,7 @@ class Pregel(StructureMixin):
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys) or self.output_keys, cancel, context=context)
         latest: Any = None
-        with _nested_errors(run):
+        with _nesting.nested_errors(run):
             for _, mode, chunk in run:
                 if mode == "values":
                     latest = chunk
@@ -360,14 +365,3 @@ class Pregel(StructureMixin):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"
 
-
-@contextmanager
-def _nested_errors(run: Run) -> Iterator[None]:
-    """A nested run hands its interrupts and parent commands up to the task that invoked it."""
-    try:
-        yield
-    except ParentCommand as exc:
-        exc.from_subgraph = bool(run.namespace)  # type: ignore[attr-defined]
-        raise
-    if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
-        raise GraphInterrupt(run.interrupts)

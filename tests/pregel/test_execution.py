@@ -265,8 +265,8 @@ def test_the_engine_imports_no_ui_or_drawing_modules():
 
 def test_unsupported_options_are_refused_not_ignored():
     graph = StateGraph(S).add_node("a", lambda s: None).add_edge(START, "a").compile()
-    with pytest.raises(NotImplementedError, match="version='v2' is not supported"):
-        graph.invoke({}, version="v2")
+    with pytest.raises(NotImplementedError, match="version='v3' is not supported"):
+        graph.invoke({}, version="v3")
     with pytest.raises(TypeError, match="Unexpected keyword argument"):
         list(graph.stream({}, stream_modes="values"))  # a typo of stream_mode
     assert graph.invoke({"x": 1}, context={"user": "u"}) == {"x": 1, "log": []}  # no context schema: ignored
