@@ -7,11 +7,8 @@ subgraph finds its own state again on the next turn of the thread; ``checkpointe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..errors import GraphInterrupt, ParentCommand
 from ..types import Command
 from ._channels import MISSING
 from ._context import TaskRuntime
@@ -139,15 +136,3 @@ def _subgraphs(graph: "Pregel", prefix: str) -> list[tuple[str, "Pregel"]]:
             found.append((path, child))
             found.extend(_subgraphs(child, path))
     return found
-
-
-@contextmanager
-def nested_errors(run: Run) -> Iterator[None]:
-    """A nested run hands its interrupts and parent commands up to the task that invoked it."""
-    try:
-        yield
-    except ParentCommand as exc:
-        exc.from_subgraph = bool(run.namespace)  # type: ignore[attr-defined]
-        raise
-    if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
-        raise GraphInterrupt(run.interrupts)

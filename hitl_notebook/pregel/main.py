@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ..constants import DEFAULT_RECURSION_LIMIT, INTERRUPT, START
+from ..errors import GraphInterrupt, ParentCommand
 from ..runtime import coerce_context, context_jsonschema
 from ..types import StateSnapshot, StreamMode
 from . import _async, _cache, _callbacks, _jsonschema, _nesting, _printing, _state, _update, _v2
@@ -124,7 +126,7 @@ class Pregel(StructureMixin):
         run = self._run(input, config, wanted | printed, interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys), cancel, subgraphs, context)
         run.tag_custom = tag_custom
-        with _nesting.nested_errors(run):
+        with _nested_errors(run):
             for ns, m, chunk in run:
                 if bare_key is not None and m == "values" and isinstance(chunk, dict):
                     chunk = chunk.get(bare_key)
@@ -181,7 +183,7 @@ class Pregel(StructureMixin):
         run = self._run(input, config, frozenset({"values"}), interrupt_before, interrupt_after, durability,
                         _output_keys(output_keys) or self.output_keys, cancel, context=context)
         latest: Any = None
-        with _nesting.nested_errors(run):
+        with _nested_errors(run):
             for _, mode, chunk in run:
                 if mode == "values":
                     latest = chunk
@@ -365,3 +367,14 @@ class Pregel(StructureMixin):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} nodes={[n for n in self.nodes if n != START]}>"
 
+
+@contextmanager
+def _nested_errors(run: Run) -> Iterator[None]:
+    """A nested run hands its interrupts and parent commands up to the task that invoked it."""
+    try:
+        yield
+    except ParentCommand as exc:
+        exc.from_subgraph = bool(run.namespace)  # type: ignore[attr-defined]
+        raise
+    if run.namespace and (run.interrupts or run.paused):  # a breakpoint pauses the parent's task too
+        raise GraphInterrupt(run.interrupts)
