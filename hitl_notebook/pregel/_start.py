@@ -69,6 +69,14 @@ class StartMixin:
                     self._start_fresh({})
                     return
                 raise EmptyInputError(f"Received no input for {START}")
+            if isinstance(input, Command) and input.resume is None and input.update is None and not input.goto \
+                    and not self.namespace:
+                # LangGraph 1.2 means to raise this (it fails with an UnboundLocalError instead); resuming with
+                # None would otherwise look like an answer while the interrupt simply asks again.
+                raise EmptyInputError(
+                    "Received empty Command input. Command(resume=None) answers nothing: resume with a value "
+                    "other than None, or call invoke(None, config) to run the paused step again"
+                )
             self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
             replay = carried = store.is_replay(input, saved, nested=bool(self.namespace))
             if replay:

@@ -204,3 +204,15 @@ def test_exit_durability_persists_when_a_node_fails(saver, thread):
     state = graph.get_state(thread)
     assert state.values == {"log": ["ok"]} and state.next == ("boom",)
     assert state.tasks[0].error == "ValueError('boom')"
+
+
+def test_an_empty_command_on_a_paused_thread_is_refused_not_taken_as_an_answer(saver, thread):
+    graph = StateGraph(S).add_node("a", lambda s: {"log": [interrupt("q")]}).add_edge(START, "a").compile(
+        checkpointer=saver)
+    graph.invoke({"log": []}, thread)
+    before = graph.get_state(thread).config
+    for command in (Command(), Command(resume=None)):
+        with pytest.raises(EmptyInputError, match=r"^Received empty Command input\. Command\(resume=None\)"):
+            graph.invoke(command, thread)
+    assert graph.get_state(thread).config == before  # nothing saved
+    assert graph.invoke(Command(resume="ok"), thread) == {"log": ["ok"]}
