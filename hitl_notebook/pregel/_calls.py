@@ -38,24 +38,29 @@ class TaskCalls:
         call_id = task_id(store.checkpoint_id, store.ns, step, fn.name, path)
         future = TaskFuture()
         saved = store.pending_by_task.get(call_id)
-        if saved is not None and saved["ok"]:
+        done = saved is not None and saved["ok"]
+        streams_tasks = bool(self.run.modes & {"tasks", "debug"})
+        if done and not streams_tasks:
             future.set_result(dict(saved["writes"]).get(RETURN))
-        else:
-            node = PregelNode(
-                name=fn.name, triggers=(), read=lambda values: None,
-                call=_caller(fn, args, kwargs), write=lambda output, config: ([(RETURN, output)], output),
-                retry_policy=fn.retry_policy, cache=fn.cache,
-            )
-            task = Task(call_id, fn.name, path, node, (PUSH,), input=(args, kwargs),
-                        answers=list(saved["answers"]) if saved else [])
-            if self.run.modes & {"tasks", "debug"}:
-                self.run._emit_task_event("task", step, self.run._task_start(task))
-            if self.run.cache is not None and fn.cache is not None and self._from_cache(task, future, args, kwargs):
-                return future
-            # What callbacks show as the call's input: its arguments by name (only built when callbacks watch).
-            shown = _callbacks.call_input(fn.func, args, kwargs) if self.run.callbacks is not None else None
-            self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step,
-                                        parent.config, shown)
+            return future
+        node = PregelNode(
+            name=fn.name, triggers=(), read=lambda values: None,
+            call=_caller(fn, args, kwargs), write=lambda output, config: ([(RETURN, output)], output),
+            retry_policy=fn.retry_policy, cache=fn.cache,
+        )
+        task = Task(call_id, fn.name, path, node, (PUSH,), input=(args, kwargs),
+                    answers=list(saved["answers"]) if saved else [])
+        if streams_tasks:  # as LangGraph 1.2, also for a call answered from its saved result (no result event)
+            self.run._emit_task_event("task", step, self.run._task_start(task))
+        if done:
+            future.set_result(dict(saved["writes"]).get(RETURN))
+            return future
+        if self.run.cache is not None and fn.cache is not None and self._from_cache(task, future, args, kwargs):
+            return future
+        # What callbacks show as the call's input: its arguments by name (only built when callbacks watch).
+        shown = _callbacks.call_input(fn.func, args, kwargs) if self.run.callbacks is not None else None
+        self.run._executor().submit(contextvars.copy_context().run, self._execute, task, future, step,
+                                    parent.config, shown)
         return future
 
     def _from_cache(self, task: Task, future: Future, args: tuple, kwargs: dict) -> bool:

@@ -18,7 +18,7 @@ def task_result(task: Task, state_keys: frozenset[str]) -> dict[str, Any]:
     if task.paused or task.error is not None:  # LangGraph shows {} (and the exception itself)
         result: Any = {}
     else:
-        result = {k: v for k, v in task.writes if k in state_keys}
+        result = fold_writes(task.writes, state_keys)
     return {
         "id": task.id,
         "name": task.name,
@@ -60,31 +60,38 @@ def saved_outcome(entry: dict[str, Any], saved: dict[str, Any], output: str | tu
     if saved["error"] is not None:
         return {"id": entry["id"], "name": entry["name"], "error": saved["error"], "state": entry["state"]}
     interrupts = tuple(interrupt_dict(i) for i in saved["interrupts"])
-    result = _result(saved["writes"], output)
+    result = writes_result(saved["writes"], output)
     if result:
         return {"id": entry["id"], "name": entry["name"], "result": result, "interrupts": interrupts,
                 "state": entry["state"]}
     return {**entry, "interrupts": interrupts}
 
 
-def _result(writes: list[tuple[str, Any]], output: str | tuple[str, ...]) -> Any:
-    """A task's result from its writes: its ``@task`` return value, or its writes to ``output`` (a key written
-    more than once shows ``{"$writes": [...]}``)."""
+def writes_result(writes: list[tuple[str, Any]], output: str | tuple[str, ...]) -> Any:
+    """A task's result from its writes: its ``@task`` return value, or its writes to ``output`` (the output keys,
+    or an ``@entrypoint``'s single output channel, whose value is then the result), as LangGraph 1.2."""
     for key, value in writes:
         if key == RETURN:
             return value
-    keys = (output,) if isinstance(output, str) else output
+    if isinstance(output, str):
+        return fold_writes(writes, (output,)).get(output)
+    return fold_writes(writes, output)
+
+
+def fold_writes(writes: list[tuple[str, Any]], keys: Any) -> dict[str, Any]:
+    """``{key: value}`` of the writes to ``keys``; a key written more than once shows ``{"$writes": [...]}`` (as
+    LangGraph's ``map_task_result_writes``, which also lets a write follow a ``None`` one)."""
     result: dict[str, Any] = {}
     for key, value in writes:
         if key in keys:
-            if key in result:
-                earlier = result[key]
+            earlier = result.get(key)
+            if earlier is None:
+                result[key] = value
+            else:
                 many = earlier["$writes"] if isinstance(earlier, dict) and isinstance(earlier.get("$writes"), list) \
                     else [earlier]
                 result[key] = {"$writes": [*many, value]}
-            else:
-                result[key] = value
-    return result.get(output) if isinstance(output, str) else result
+    return result
 
 
 def _subgraph_config(config: dict[str, Any] | None, task: Task) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from ..checkpoint.base import CheckpointTuple, require_thread_id
 from ..constants import NULL_TASK_ID
 from ..types import PregelTask, StateSnapshot
 from ._algo import Task, apply_writes, classify_writes, prepare_tasks, read_values
+from ._events import writes_result
 from ._nesting import own_config, stateful_ns
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ def snapshot(graph: "Pregel", saved: CheckpointTuple, apply_pending: bool = Fals
         entry = pending.get(task.id)
         result = None
         if entry and entry["ok"]:
-            result = {k: v for k, v in entry["writes"] if k in graph.state_keys}
+            # as LangGraph 1.2: an @entrypoint's output value, else the state keys written ({"$writes": [...]})
+            result = writes_result(entry["writes"], graph.output_channel or graph.state_keys)
             task.writes = entry["writes"]
             finished.append(task)
         if not (apply_pending and entry and entry["ok"]):

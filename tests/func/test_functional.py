@@ -212,3 +212,26 @@ def test_task_of_a_partial_is_named_after_the_function_and_cached_calls_stream_a
     assert list(flow.stream(1)) == [{"add": 11}, {"flow": 11}]
     assert list(flow.stream(1)) == [{"add": 11, "__metadata__": {"cached": True}}, {"flow": 11}]
     assert calls == [1]
+
+
+def test_a_resume_streams_the_start_of_calls_answered_from_saved_results():
+    from hitl_notebook.checkpoint.memory import InMemorySaver
+    from hitl_notebook.func import entrypoint, task
+    from hitl_notebook.types import Command, interrupt
+
+    ran = []
+
+    @task
+    def double(n: int) -> int:
+        ran.append(n)
+        return n * 2
+
+    @entrypoint(checkpointer=InMemorySaver())
+    def flow(n: int) -> dict:
+        return {"d": double(n).result(), "ok": interrupt("ok?")}
+
+    config = {"configurable": {"thread_id": "t"}}
+    flow.invoke(3, config)
+    events = list(flow.stream(Command(resume=True), config, stream_mode="tasks"))
+    assert [(e["name"], "result" in e) for e in events] == [("flow", False), ("double", False), ("flow", True)]
+    assert ran == [3]  # answered from its saved result, not run again (as LangGraph 1.2, its start still streams)

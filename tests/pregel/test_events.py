@@ -54,3 +54,30 @@ def test_a_resume_streams_the_finished_sibling_with_its_result():
     by_name = {t["name"]: t for t in first["tasks"]}
     assert by_name["ok"]["result"] == {"log": ["ok"]}
     assert "result" not in by_name["ask"] and by_name["ask"]["interrupts"][0]["value"] == "q"
+
+
+def test_fold_writes_groups_repeats_and_lets_a_write_follow_none():
+    from hitl_notebook.pregel._events import fold_writes
+
+    assert fold_writes([("a", 1), ("b", 2), ("a", 3)], ("a",)) == {"a": {"$writes": [1, 3]}}
+    assert fold_writes([("a", None), ("a", 3)], ("a",)) == {"a": 3}  # as LangGraph's map_task_result_writes
+
+
+def test_snapshots_and_task_events_show_repeated_writes_and_entrypoint_outputs(saver, thread):
+    from hitl_notebook.func import entrypoint
+
+    builder = StateGraph(S).add_node("many", lambda s: [Command(update={"log": [1]}), {"log": [2]}])
+    builder.add_edge(START, "many")
+    graph = builder.compile(checkpointer=saver)
+    [started, finished] = list(graph.stream({"log": []}, thread, stream_mode="tasks"))
+    assert finished["result"] == {"log": {"$writes": [[1], [2]]}}
+    history = list(graph.get_state_history(thread))
+    assert [t.result for t in history[1].tasks] == [{"log": {"$writes": [[1], [2]]}}]
+
+    @entrypoint(checkpointer=saver)
+    def flow(n: int) -> int:
+        return n + 1
+
+    other = {"configurable": {"thread_id": "flow"}}
+    flow.invoke(1, other)
+    assert [t.result for t in list(flow.get_state_history(other))[-1].tasks] == [2]  # the output, not its channels
