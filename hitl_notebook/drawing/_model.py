@@ -157,6 +157,16 @@ class Graph:
 
         return draw_mermaid(self, **kwargs)
 
+    def draw_ascii(self) -> str:
+        """ASCII art of the graph, as LangGraph's ``draw_ascii()``; needs grandalf (see :mod:`.ascii`)."""
+        from .ascii import draw_ascii
+
+        return draw_ascii(self)
+
+    def print_ascii(self) -> None:
+        """Print :meth:`draw_ascii`."""
+        print(self.draw_ascii())
+
     def to_digraph(self) -> "graphviz.Digraph":
         """A ``graphviz.Digraph`` of this graph (no layout is run)."""
         from .dot import to_digraph
