@@ -167,6 +167,23 @@ class Graph:
         """Print :meth:`draw_ascii`."""
         print(self.draw_ascii())
 
+    def draw_mermaid_png(self, output_file_path: str | None = None, **options: Any) -> bytes:
+        """PNG of the graph, drawn locally with Graphviz (LangGraph asks the mermaid.ink web service); written to
+        ``output_file_path`` too when given. Mermaid rendering options are accepted and not used (see :mod:`.png`)."""
+        from .png import check_mermaid_png_options, draw_png
+
+        check_mermaid_png_options(options)
+        return draw_png(self, output_file_path)
+
+    def draw_png(self, output_file_path: str | None = None, fontname: str | None = None,
+                 labels: dict[str, Any] | None = None) -> bytes | None:
+        """PNG of the graph drawn with Graphviz, as LangGraph's ``draw_png()``: the bytes, or ``None`` once written
+        to ``output_file_path``. ``fontname`` and ``labels`` are not used."""
+        from .png import draw_png
+
+        data = draw_png(self, output_file_path)
+        return None if output_file_path is not None else data
+
     def to_digraph(self) -> "graphviz.Digraph":
         """A ``graphviz.Digraph`` of this graph (no layout is run)."""
         from .dot import to_digraph
