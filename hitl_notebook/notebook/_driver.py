@@ -218,7 +218,7 @@ class RunDriver(AnsweringMixin, AwaitingMixin):
             if self._breakpoint:
                 names = ", ".join(dict.fromkeys(self._breakpoint))  # two tasks of one node name it once
                 new.append(self.journal.insert("breakpoint", node=names, status="waiting",
-                                               text=f"Paused before: {names}. Continue runs it."))
+                                               text=f"Paused before: {names}."))
             self._status = RunStatus.WAITING
             self._needs_human = self.policy is None or self._policy_failed
         for entry in new:

@@ -50,6 +50,12 @@ class ActionCard:
 
     def _on_choice(self, change: dict[str, Any]) -> None:
         kind = change["new"]
+        # The chosen toggle is coloured as its answer will be (approve green, reject red, edit/respond blue): the
+        # toggles' own "pressed" grey was too faint to tell which decision Submit will send.
+        for known in _LABELS:
+            self.choice.remove_class(f"hitl-pick-{known}")
+        if kind in _LABELS:
+            self.choice.add_class(f"hitl-pick-{kind}")
         self.form.box.layout.display = "" if kind == "edit" else "none"
         self.note.layout.display = "" if kind in _NOTE_HINT else "none"
         self.note.placeholder = _NOTE_HINT.get(kind, "")

@@ -41,7 +41,12 @@ __all__ = ["RunView"]
 
 _CSS = ("<style>.hitl-run-view .hitl-panel button:disabled:not(.hitl-chosen){opacity:.35}"
         ".hitl-run-view .hitl-panel button.hitl-chosen{opacity:1;outline:3px solid #1d4ed8;outline-offset:1px}"
-        ".hitl-run-view .widget-html-content{line-height:1.45}</style>")
+        ".hitl-run-view .widget-html-content{line-height:1.45}"
+        ".hitl-run-view .hitl-action .widget-toggle-button.mod-active{color:#fff;font-weight:600}"
+        ".hitl-run-view .hitl-pick-approve .widget-toggle-button.mod-active{background:#16a34a}"
+        ".hitl-run-view .hitl-pick-reject .widget-toggle-button.mod-active{background:#dc2626}"
+        ".hitl-run-view .hitl-pick-edit .widget-toggle-button.mod-active,"
+        ".hitl-run-view .hitl-pick-respond .widget-toggle-button.mod-active{background:#2563eb}</style>")
 
 
 class RunView(w.VBox, RunObserver):

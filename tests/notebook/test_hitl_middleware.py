@@ -103,6 +103,21 @@ def test_batched_cards_offer_exactly_the_allowed_decisions_and_approve_runs_each
     assert result["messages"][-1].content == "Done."
 
 
+def test_the_chosen_decision_is_marked_in_its_colour_on_its_card():
+    run = pause("batched", {"book_hotel": {"allowed_decisions": FULL}}, HOTEL)
+    [interrupt] = run.interrupts
+    panel, _ = panel_for(interrupt)
+    [hotel] = toggles(panel)
+    picks = lambda: [c for c in hotel._dom_classes if c.startswith("hitl-pick-")]  # noqa: E731
+    assert picks() == []  # nothing preselected, nothing marked
+    hotel.value = "approve"
+    assert picks() == ["hitl-pick-approve"]
+    hotel.value = "reject"
+    assert picks() == ["hitl-pick-reject"]  # one mark at a time, and the run view's CSS colours it red
+    from hitl_notebook.notebook._view import _CSS
+    assert ".hitl-pick-reject .widget-toggle-button.mod-active{background:#dc2626}" in _CSS
+
+
 def test_batched_edit_runs_the_tool_with_the_edited_arguments_and_reject_tells_the_model():
     run = pause("batched", {"book_hotel": {"allowed_decisions": FULL},
                             "search_flights": {"allowed_decisions": FULL}}, HOTEL, FLIGHTS)

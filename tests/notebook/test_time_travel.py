@@ -64,7 +64,7 @@ def test_show_at_a_past_checkpoint_waits_and_continue_replays(eng):
     stopped = show(graph, past, policy="reject", ui="console")  # nothing re-runs unless someone continues
     assert stopped.status is RunStatus.STOPPED
     [paused] = [e for e in stopped.record.entries if e.kind == "breakpoint"]
-    assert paused.text == "Paused before: write. Continue runs it."
+    assert paused.text == "Paused before: write."
     assert graph.get_state(config).values["joke"] == "joke 1 about cats"
 
     continued = show(graph, past, policy="approve", ui="console")
