@@ -8,7 +8,7 @@ from typing import Any
 
 from ._payloads import pretty
 from ._terminal import WRAP_CSS, terminal_html
-from ._text import escape, safe_repr, shorten
+from ._text import escape, safe_repr, shorten, to_json
 
 __all__ = ["FONT", "MONO", "MUTED", "PRE", "VALUE_RENDERERS", "one_line", "same", "short", "text_block",
            "value_lines"]
@@ -59,7 +59,12 @@ def _custom_html(key: Any, value: Any) -> str | None:
 
 
 def _preview(value: Any, text: str) -> str:
-    """A long value on one line (its size, its start), and all of it behind "show all"."""
+    """A long value on one line (its size, its start), and all of it behind "show all"; a list or dict whose JSON
+    fits on that line is shown whole (no "…" over nothing cut)."""
+    if isinstance(value, (list, tuple, dict)):
+        flat = to_json(value)
+        if len(flat) <= 100:
+            return f"<span style='{MONO};font-size:12px'>{escape(flat)}</span>"
     size = f"{len(value)} items" if isinstance(value, (list, tuple, dict)) else f"{len(text)} characters"
     head = " ".join(text.split())[:100]
     return (f"<span style='{MONO};font-size:12px'>{escape(head)}…</span> <span style='{MUTED};font-size:12px'>"

@@ -76,6 +76,15 @@ def test_long_output_folds_behind_show_all():
     assert text_block("x" * 5000).count("show all (5000 characters)") == 1
 
 
+def test_the_outcome_shows_a_short_list_whole_and_folds_a_long_one():
+    from hitl_notebook.notebook._values_html import value_lines
+
+    short = unescape(value_lines({"log": ["inc", "double"]}, compact=True))
+    assert '["inc", "double"]' in short and "…" not in short and "show all" not in short
+    long = unescape(value_lines({"log": [f"step {i}" for i in range(40)]}, compact=True))
+    assert "…" in long and "(40 items)" in long and "show all" in long and "step 39" in long
+
+
 def test_a_long_node_output_shows_its_last_lines_with_the_earlier_ones_behind_a_button():
     output = text_block("\n".join(f"line {i}" for i in range(40)), terminal=True)
     earlier, tail = output.split("</details>")
