@@ -13,8 +13,10 @@ from ._text import escape, safe_repr, shorten, to_json
 __all__ = ["FONT", "MONO", "MUTED", "PRE", "VALUE_RENDERERS", "one_line", "same", "short", "text_block",
            "value_lines"]
 
-FONT = "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
-MONO = "font-family:var(--jp-code-font-family,monospace)"
+# Literal font stacks (JupyterLab's defaults), not var(--jp-...): the HTML sanitizer of an untrusted notebook drops a
+# font-family that uses a CSS variable, and saved output lost its monospace there.
+FONT = 'font-family:system-ui,"Segoe UI",Helvetica,Arial,sans-serif'
+MONO = 'font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace'
 PRE = (f"margin:2px 0 0;padding:3px 6px;background:#f6f6f8;border-radius:4px;{WRAP_CSS};"
        f"font-size:12px;line-height:1.4;{MONO}")
 MUTED = "color:#71717a"

@@ -176,6 +176,8 @@ def test_a_saved_run_shows_graph_decision_and_outcome_after_reopening(lab, playw
             page.wait_for_function(_UNTRUSTED_CELLS, timeout=TIMEOUT_MS)
             _assert_shows_the_run(view)
             _shot(page, view, artifacts_dir, "saved-4-untrusted")
+            # the sanitizer keeps literal font stacks (it drops a font-family using a CSS variable): code stays mono
+            assert view.locator("[style*='monospace']").count() > 0
             picture = page.locator("img.hitl-graph-picture").last  # the graph cell: a picture, not its repr as text
             picture.scroll_into_view_if_needed()
             picture.wait_for(state="visible")
