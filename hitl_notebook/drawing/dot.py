@@ -19,7 +19,7 @@ from ..constants import END, START
 from ._model import Graph, Node
 
 __all__ = ["INSTALL_HINT", "GraphvizNotFoundError", "dom_class", "dom_id", "draw_svg", "edge_id", "mimebundle",
-           "svg_img", "to_digraph"]
+           "render", "svg_img", "to_digraph"]
 
 INSTALL_HINT: Final = (
     "Install Graphviz to draw graphs: apt-get install graphviz (Debian/Ubuntu), "
@@ -158,12 +158,18 @@ def _add_nodes(dot: graphviz.Digraph, graph: Graph, tree: dict[str, Any], prefix
             _add_nodes(cluster, graph, branch, path)
 
 
-def draw_svg(graph: Graph) -> str:
-    """Run ``dot`` once and return the SVG text; raises :class:`GraphvizNotFoundError` (with the hint) without it."""
+def render(graph: Graph, format: str, encoding: str | None = None) -> Any:
+    """Run ``dot`` once: the picture in ``format`` (bytes, or text with an ``encoding``); raises
+    :class:`GraphvizNotFoundError` (with the hint) without it."""
     try:
-        svg = to_digraph(graph).pipe(format="svg", encoding="utf-8")
+        return to_digraph(graph).pipe(format=format, encoding=encoding)
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizNotFoundError(INSTALL_HINT) from exc
+
+
+def draw_svg(graph: Graph) -> str:
+    """Run ``dot`` once and return the SVG text; raises :class:`GraphvizNotFoundError` (with the hint) without it."""
+    svg = render(graph, "svg", "utf-8")
     # Graphviz escapes every hyphen; keep ids and classes greppable. Its comments go first: they repeat the names,
     # and with the hyphens restored a name could put "--" into a comment, which makes the SVG invalid XML.
     return _COMMENT.sub("", svg).replace("&#45;", "-")

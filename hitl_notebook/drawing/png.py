@@ -21,14 +21,9 @@ def draw_png(graph: "Graph", output_file_path: str | Path | None = None) -> byte
     Raises:
         GraphvizNotFoundError: Graphviz's ``dot`` is not installed (the message says how to install it).
     """
-    import graphviz
+    from .dot import render
 
-    from .dot import INSTALL_HINT, GraphvizNotFoundError, to_digraph
-
-    try:
-        data: bytes = to_digraph(graph).pipe(format="png")
-    except graphviz.ExecutableNotFound as exc:
-        raise GraphvizNotFoundError(INSTALL_HINT) from exc
+    data: bytes = render(graph, "png")
     if output_file_path is not None:
         Path(output_file_path).write_bytes(data)
     return data

@@ -78,7 +78,7 @@ class StartMixin:
                     "other than None, or call invoke(None, config) to run the paused step again"
                 )
             self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
-            replay = carried = store.is_replay(input, saved, nested=bool(self.namespace))
+            replay = store.is_replay(input, saved, nested=bool(self.namespace))
             if replay:
                 if isinstance(input, Command):  # as LangGraph, the fork carries the Command's writes
                     self._apply_null(self._command_writes(input))
@@ -93,7 +93,7 @@ class StartMixin:
                     self._apply_null(store.adopt_pending(saved))
             else:
                 self._apply_null(store.adopt_pending(saved))
-            if isinstance(input, Command) and not carried:
+            if isinstance(input, Command) and not replay:  # a replay's fork already carries it
                 if input.resume is not None and not store.enabled:
                     raise RuntimeError(NO_SAVER)
                 self._apply_command(input)
