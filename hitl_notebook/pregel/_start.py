@@ -78,7 +78,9 @@ class StartMixin:
                     "other than None, or call invoke(None, config) to run the paused step again"
                 )
             self.resuming = True  # subgraphs run by this step's tasks continue from their own checkpoints
-            replay = store.is_replay(input, saved, nested=bool(self.namespace))
+            # ``replay``: the run continues from a fork (it turns True below for a resume forked from an old pause
+            # too); ``carried``: the fork already holds the call's Command, which is then not applied again.
+            replay = carried = store.is_replay(input, saved, nested=bool(self.namespace))
             if replay:
                 if isinstance(input, Command):  # as LangGraph, the fork carries the Command's writes
                     self._apply_null(self._command_writes(input))
@@ -93,7 +95,7 @@ class StartMixin:
                     self._apply_null(store.adopt_pending(saved))
             else:
                 self._apply_null(store.adopt_pending(saved))
-            if isinstance(input, Command) and not replay:  # a replay's fork already carries it
+            if isinstance(input, Command) and not carried:
                 if input.resume is not None and not store.enabled:
                     raise RuntimeError(NO_SAVER)
                 self._apply_command(input)
